@@ -1,0 +1,300 @@
+package io.github.mcprunner;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.McpServerRef;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An MCP server an agent uses: its name and URL, the transport protocol, static headers (layer 2
+ * of the precedence chain, sent on every request to this server), timeouts, the session strategy
+ * and pool bounds, a tool filter, and optionally which transport implementation to use.
+ *
+ * <pre>{@code
+ * McpServerSpec crm = McpServerSpec.builder("crm", "https://crm.example.com/mcp")
+ *     .headers(McpHeaders.of("X-Client", "support-bot"))
+ *     .requestTimeout(Duration.ofSeconds(30))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; one spec serves every run.
+ */
+public final class McpServerSpec {
+
+  private final String name;
+  private final URI url;
+  private final TransportKind transportKind;
+  private final McpHeaders headers;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final Duration initializeTimeout;
+  private final SessionStrategy sessionStrategy;
+  private final int maxSessions;
+  private final Duration sessionIdleTimeout;
+  private final Predicate<String> toolFilter;
+  private final @Nullable String transport;
+
+  private McpServerSpec(Builder b) {
+    this.name = b.name;
+    this.url = b.url;
+    this.transportKind = b.transportKind;
+    this.headers = b.headers;
+    this.connectTimeout = b.connectTimeout;
+    this.requestTimeout = b.requestTimeout;
+    this.initializeTimeout = b.initializeTimeout;
+    this.sessionStrategy = b.sessionStrategy;
+    this.maxSessions = b.maxSessions;
+    this.sessionIdleTimeout = b.sessionIdleTimeout;
+    this.toolFilter = b.toolFilter;
+    this.transport = b.transport;
+  }
+
+  /**
+   * Returns a builder for server {@code name} at {@code url}.
+   *
+   * @param name the server's name, unique within an agent; used in errors, per-server run headers
+   *     and provider contexts
+   * @param url the MCP endpoint (Streamable HTTP) or the SSE endpoint (legacy SSE), {@code http} or
+   *     {@code https}
+   * @throws IllegalArgumentException if the name is blank or the URL is not an absolute http(s) URL
+   */
+  public static Builder builder(String name, String url) {
+    return builder(name, URI.create(requireNonNull(url, "url")));
+  }
+
+  /** Returns a builder for server {@code name} at {@code url}; see {@link #builder(String, String)}. */
+  public static Builder builder(String name, URI url) {
+    return new Builder(name, url);
+  }
+
+  /** Returns the server's name. */
+  public String name() {
+    return name;
+  }
+
+  /** Returns the server's endpoint URL. */
+  public URI url() {
+    return url;
+  }
+
+  /** Returns the name and URL as a {@link McpServerRef}, as header providers see them. */
+  public McpServerRef ref() {
+    return new McpServerRef(name, url);
+  }
+
+  /** Returns the transport protocol. */
+  public TransportKind transportKind() {
+    return transportKind;
+  }
+
+  /** Returns the static headers sent on every request to this server (layer 2). */
+  public McpHeaders headers() {
+    return headers;
+  }
+
+  /** Returns the TCP connect timeout. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** Returns the timeout of one MCP request (a tool call, a list). */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** Returns the timeout of the MCP initialize handshake. */
+  public Duration initializeTimeout() {
+    return initializeTimeout;
+  }
+
+  /** Returns how runs share sessions with this server. */
+  public SessionStrategy sessionStrategy() {
+    return sessionStrategy;
+  }
+
+  /** Returns the most sessions kept open with this server at once (per-identity pool bound). */
+  public int maxSessions() {
+    return maxSessions;
+  }
+
+  /** Returns how long an unused session is kept before it is closed (HTTP DELETE). */
+  public Duration sessionIdleTimeout() {
+    return sessionIdleTimeout;
+  }
+
+  /** Returns whether the agent may use the server's tool named {@code toolName}. */
+  public boolean allowsTool(String toolName) {
+    return toolFilter.test(toolName);
+  }
+
+  /**
+   * Returns the name of the transport implementation chosen for this server ({@code "httpclient"},
+   * {@code "okhttp"}), or empty to use the one found on the class path.
+   */
+  public Optional<String> transport() {
+    return Optional.ofNullable(transport);
+  }
+
+  /** Returns the builder with this spec's settings, to derive a variant. */
+  public Builder toBuilder() {
+    Builder b = new Builder(name, url);
+    b.transportKind = transportKind;
+    b.headers = headers;
+    b.connectTimeout = connectTimeout;
+    b.requestTimeout = requestTimeout;
+    b.initializeTimeout = initializeTimeout;
+    b.sessionStrategy = sessionStrategy;
+    b.maxSessions = maxSessions;
+    b.sessionIdleTimeout = sessionIdleTimeout;
+    b.toolFilter = toolFilter;
+    b.transport = transport;
+    return b;
+  }
+
+  /** Returns {@code McpServerSpec{name=crm, url=..., ...}}; static header values are redacted. */
+  @Override
+  public String toString() {
+    return "McpServerSpec{name="
+        + name
+        + ", url="
+        + url
+        + ", transportKind="
+        + transportKind
+        + ", headers="
+        + headers
+        + ", sessionStrategy="
+        + sessionStrategy
+        + (transport == null ? "" : ", transport=" + transport)
+        + "}";
+  }
+
+  /** Builds a {@link McpServerSpec}. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final URI url;
+    private TransportKind transportKind = TransportKind.STREAMABLE_HTTP;
+    private McpHeaders headers = McpHeaders.empty();
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration initializeTimeout = Duration.ofSeconds(20);
+    private SessionStrategy sessionStrategy = SessionStrategy.PER_IDENTITY;
+    private int maxSessions = 1_000;
+    private Duration sessionIdleTimeout = Duration.ofMinutes(5);
+    private Predicate<String> toolFilter = tool -> true;
+    private @Nullable String transport;
+
+    private Builder(String name, URI url) {
+      requireNonNull(name, "name");
+      requireNonNull(url, "url");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("server name must not be blank");
+      }
+      String scheme = url.getScheme();
+      if (!url.isAbsolute()
+          || scheme == null
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+          || url.getHost() == null) {
+        throw new IllegalArgumentException(
+            "url of server '" + name + "' must be an absolute http or https URL with a host");
+      }
+      if (url.getRawUserInfo() != null) {
+        throw new IllegalArgumentException(
+            "url of server '" + name + "' must not hold user info; use headers for credentials");
+      }
+      this.name = name;
+      this.url = url;
+    }
+
+    /** Sets the transport protocol; defaults to {@link TransportKind#STREAMABLE_HTTP}. */
+    public Builder transportKind(TransportKind transportKind) {
+      this.transportKind = requireNonNull(transportKind, "transportKind");
+      return this;
+    }
+
+    /**
+     * Sets the static headers sent on every request to this server (layer 2 of the chain).
+     *
+     * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if a header is protected
+     */
+    public Builder headers(McpHeaders headers) {
+      requireNonNull(headers, "headers");
+      this.headers = headers.requireUnprotected("static headers of server '" + name + "'");
+      return this;
+    }
+
+    /** Sets the TCP connect timeout; defaults to 10 seconds. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /** Sets the timeout of one MCP request; defaults to 60 seconds. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = positive(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /** Sets the timeout of the initialize handshake; defaults to 20 seconds. */
+    public Builder initializeTimeout(Duration initializeTimeout) {
+      this.initializeTimeout = positive(initializeTimeout, "initializeTimeout");
+      return this;
+    }
+
+    /** Sets how runs share sessions; defaults to {@link SessionStrategy#PER_IDENTITY}. */
+    public Builder sessionStrategy(SessionStrategy sessionStrategy) {
+      this.sessionStrategy = requireNonNull(sessionStrategy, "sessionStrategy");
+      return this;
+    }
+
+    /**
+     * Sets the most sessions kept open at once; the least recently used idle one is closed past
+     * it. Defaults to 1,000.
+     */
+    public Builder maxSessions(int maxSessions) {
+      if (maxSessions <= 0) {
+        throw new IllegalArgumentException("maxSessions must be positive, was " + maxSessions);
+      }
+      this.maxSessions = maxSessions;
+      return this;
+    }
+
+    /** Sets how long an unused session stays open; defaults to 5 minutes. */
+    public Builder sessionIdleTimeout(Duration sessionIdleTimeout) {
+      this.sessionIdleTimeout = positive(sessionIdleTimeout, "sessionIdleTimeout");
+      return this;
+    }
+
+    /** Sets which of the server's tools the agent may use; defaults to all. */
+    public Builder toolFilter(Predicate<String> toolFilter) {
+      this.toolFilter = requireNonNull(toolFilter, "toolFilter");
+      return this;
+    }
+
+    /**
+     * Chooses the transport implementation by name ({@code "httpclient"}, {@code "okhttp"});
+     * {@code null} (the default) uses the one on the class path.
+     */
+    public Builder transport(@Nullable String transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /** Returns the spec. */
+    public McpServerSpec build() {
+      return new McpServerSpec(this);
+    }
+
+    private static Duration positive(Duration value, String what) {
+      requireNonNull(value, what);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.github.mcprunner;
+
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
+
+/** What a streamed run reports as it goes ({@link RunStream}). */
+public sealed interface RunEvent {
+
+  /** Returns the id of the run the event belongs to. */
+  String runId();
+
+  /**
+   * The run started.
+   *
+   * @param runId the run's id
+   * @param agentName the agent's name
+   */
+  record RunStarted(String runId, String agentName) implements RunEvent {
+    /** Checks no part is null. */
+    public RunStarted {
+      requireNonNull(runId, "runId");
+      requireNonNull(agentName, "agentName");
+    }
+  }
+
+  /**
+   * The model produced more text.
+   *
+   * @param runId the run's id
+   * @param delta the new text
+   */
+  record TextDelta(String runId, String delta) implements RunEvent {
+    /** Checks no part is null. */
+    public TextDelta {
+      requireNonNull(runId, "runId");
+      requireNonNull(delta, "delta");
+    }
+  }
+
+  /**
+   * A tool call is about to be made.
+   *
+   * @param runId the run's id
+   * @param callId the model's id of the call
+   * @param toolName the tool
+   * @param serverName the MCP server, or null for a local function tool
+   */
+  record ToolCallStarted(String runId, String callId, String toolName, @Nullable String serverName)
+      implements RunEvent {
+    /** Checks the required parts are not null. */
+    public ToolCallStarted {
+      requireNonNull(runId, "runId");
+      requireNonNull(callId, "callId");
+      requireNonNull(toolName, "toolName");
+    }
+  }
+
+  /**
+   * A tool call finished.
+   *
+   * @param runId the run's id
+   * @param callId the model's id of the call
+   * @param toolName the tool
+   * @param serverName the MCP server, or null for a local function tool
+   * @param error whether the tool reported an error
+   */
+  record ToolCallFinished(
+      String runId, String callId, String toolName, @Nullable String serverName, boolean error)
+      implements RunEvent {
+    /** Checks the required parts are not null. */
+    public ToolCallFinished {
+      requireNonNull(runId, "runId");
+      requireNonNull(callId, "callId");
+      requireNonNull(toolName, "toolName");
+    }
+  }
+
+  /**
+   * The model finished a message.
+   *
+   * @param runId the run's id
+   * @param text the message
+   */
+  record MessageOutput(String runId, String text) implements RunEvent {
+    /** Checks no part is null. */
+    public MessageOutput {
+      requireNonNull(runId, "runId");
+      requireNonNull(text, "text");
+    }
+  }
+
+  /**
+   * The run finished; the last event of a successful run.
+   *
+   * @param runId the run's id
+   * @param result the result
+   */
+  record RunFinished(String runId, RunResult result) implements RunEvent {
+    /** Checks no part is null. */
+    public RunFinished {
+      requireNonNull(runId, "runId");
+      requireNonNull(result, "result");
+    }
+  }
+
+  /**
+   * The run failed; the last event of a failed or cancelled run.
+   *
+   * @param runId the run's id
+   * @param error why
+   */
+  record RunFailed(String runId, Throwable error) implements RunEvent {
+    /** Checks no part is null. */
+    public RunFailed {
+      requireNonNull(runId, "runId");
+      requireNonNull(error, "error");
+    }
+  }
+}
