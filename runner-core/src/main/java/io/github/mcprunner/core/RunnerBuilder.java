@@ -1,0 +1,157 @@
+package io.github.mcprunner.core;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.mcprunner.Runner;
+import io.github.mcprunner.core.internal.DefaultRunner;
+import io.github.mcprunner.core.internal.HeaderChain;
+import io.github.mcprunner.core.internal.HeaderProviders;
+import io.github.mcprunner.core.internal.TransportRegistry;
+import io.github.mcprunner.core.spi.McpTransportFactory;
+import io.github.mcprunner.headers.McpHeaderProvider;
+import io.github.mcprunner.headers.McpHeaders;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a {@link Runner}: its header providers, default headers (layer 1 of the precedence
+ * chain), transports, executor and clock. Not thread-safe; the runner it builds is.
+ */
+public final class RunnerBuilder {
+  private McpHeaders defaultMcpHeaders = McpHeaders.empty();
+  private final List<McpHeaderProvider> providers = new ArrayList<>();
+  private final List<McpTransportFactory> transports = new ArrayList<>();
+  private boolean discoverProviders = true;
+  private boolean discoverTransports = true;
+  private @Nullable ClassLoader classLoader;
+  private @Nullable Executor executor;
+  private @Nullable Clock clock;
+
+  RunnerBuilder() {}
+
+  /**
+   * Sets the headers sent on every request to every MCP server, below every other layer (layer 1).
+   *
+   * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if a header is protected
+   */
+  public RunnerBuilder defaultMcpHeaders(McpHeaders headers) {
+    requireNonNull(headers, "headers");
+    this.defaultMcpHeaders = headers.requireUnprotected("runner default headers");
+    return this;
+  }
+
+  /**
+   * Adds a header provider (layer 3), besides those found with {@link java.util.ServiceLoader}. A
+   * discovered provider with the same {@code name()} is left out.
+   */
+  public RunnerBuilder headerProvider(McpHeaderProvider provider) {
+    providers.add(requireNonNull(provider, "provider"));
+    return this;
+  }
+
+  /**
+   * Sets whether header providers registered in {@code META-INF/services} are used; defaults to
+   * {@code true}.
+   */
+  public RunnerBuilder discoverHeaderProviders(boolean discover) {
+    this.discoverProviders = discover;
+    return this;
+  }
+
+  /** Adds a transport, besides those found with {@link java.util.ServiceLoader}. */
+  public RunnerBuilder transport(McpTransportFactory transport) {
+    transports.add(requireNonNull(transport, "transport"));
+    return this;
+  }
+
+  /** Sets whether transports registered in {@code META-INF/services} are used; defaults to true. */
+  public RunnerBuilder discoverTransports(boolean discover) {
+    this.discoverTransports = discover;
+    return this;
+  }
+
+  /** Sets the class loader {@link java.util.ServiceLoader} searches; defaults to the context one. */
+  public RunnerBuilder classLoader(ClassLoader classLoader) {
+    this.classLoader = requireNonNull(classLoader, "classLoader");
+    return this;
+  }
+
+  /**
+   * Sets the executor of asynchronous and streamed runs; defaults to a cached pool of daemon
+   * threads that {@link Runner#close()} shuts down. A given executor is not shut down.
+   */
+  public RunnerBuilder executor(Executor executor) {
+    this.executor = requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /** Sets the clock of session idle expiry; defaults to the system's monotonic time. */
+  public RunnerBuilder clock(Clock clock) {
+    this.clock = requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Returns the runner.
+   *
+   * @throws IllegalArgumentException if two header providers have the same name
+   */
+  public Runner build() {
+    ClassLoader loader = classLoader;
+    if (loader == null) {
+      loader = Thread.currentThread().getContextClassLoader();
+    }
+    if (loader == null) {
+      loader = RunnerBuilder.class.getClassLoader();
+    }
+    List<McpHeaderProvider> all = new ArrayList<>(providers);
+    if (discoverProviders) {
+      Set<String> names = new HashSet<>();
+      providers.forEach(p -> names.add(p.name()));
+      for (McpHeaderProvider found : HeaderProviders.discover(loader)) {
+        if (names.add(found.name())) {
+          all.add(found);
+        }
+      }
+    }
+    HeaderChain chain = HeaderChain.create(defaultMcpHeaders, all);
+    TransportRegistry registry =
+        TransportRegistry.create(transports, discoverTransports ? loader : null);
+    ExecutorService owned = null;
+    Executor runExecutor = executor;
+    if (runExecutor == null) {
+      owned = Executors.newCachedThreadPool(new DaemonThreads());
+      runExecutor = owned;
+    }
+    Clock time = clock;
+    Ticker ticker =
+        time == null
+            ? Ticker.systemTicker()
+            : () -> {
+              java.time.Instant now = time.instant();
+              return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            };
+    return new DefaultRunner(chain, registry, runExecutor, owned, ticker, time == null);
+  }
+
+  private static final class DaemonThreads implements ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "mcp-runner-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.github.mcprunner.core.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.mcprunner.Agent;
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunCancellation;
+import io.github.mcprunner.RunEvent;
+import io.github.mcprunner.RunOptions;
+import io.github.mcprunner.RunResult;
+import io.github.mcprunner.RunStream;
+import io.github.mcprunner.Runner;
+import io.github.mcprunner.TransportKind;
+import io.github.mcprunner.core.spi.McpTransportFactory;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The {@link Runner} {@code Runners.builder()} builds: one header chain, one session pool per MCP
+ * server, runs on the caller's thread ({@code run}) or the executor ({@code runAsync}, {@code
+ * runStreamed}). Not public API: use {@code Runners}.
+ */
+public final class DefaultRunner implements Runner {
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+  /** Identifies a server across agents: specs equal in these share one session pool. */
+  private record PoolKey(String name, URI url, TransportKind kind, @Nullable String transport) {}
+
+  private final HeaderChain chain;
+  private final TransportRegistry transports;
+  private final Executor executor;
+  private final @Nullable ExecutorService ownedExecutor;
+  private final Ticker ticker;
+  private final boolean systemScheduler;
+  private final McpJsonMapper jsonMapper;
+  private final ConcurrentHashMap<PoolKey, SessionPool> pools = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public DefaultRunner(
+      HeaderChain chain,
+      TransportRegistry transports,
+      Executor executor,
+      @Nullable ExecutorService ownedExecutor,
+      Ticker ticker,
+      boolean systemScheduler) {
+    this.chain = chain;
+    this.transports = transports;
+    this.executor = executor;
+    this.ownedExecutor = ownedExecutor;
+    this.ticker = ticker;
+    this.systemScheduler = systemScheduler;
+    this.jsonMapper = McpJsonDefaults.getMapper();
+  }
+
+  HeaderChain chain() {
+    return chain;
+  }
+
+  McpJsonMapper jsonMapper() {
+    return jsonMapper;
+  }
+
+  SessionPool pool(McpServerSpec server) {
+    checkOpen();
+    PoolKey key =
+        new PoolKey(server.name(), server.url(), server.transportKind(), server.transport().orElse(null));
+    return pools.computeIfAbsent(
+        key,
+        k -> {
+          McpTransportFactory factory = transports.forServer(server);
+          return new SessionPool(server, factory, chain, jsonMapper, ticker, systemScheduler);
+        });
+  }
+
+  /** Returns the number of pooled sessions with every server (for tests and metrics). */
+  public long pooledSessions() {
+    long total = 0;
+    for (SessionPool pool : pools.values()) {
+      total += pool.size();
+    }
+    return total;
+  }
+
+  /** Runs pending idle expiry now (tests driving a manual clock). */
+  public void evictIdleSessions() {
+    for (SessionPool pool : pools.values()) {
+      pool.cleanUp();
+    }
+  }
+
+  @Override
+  public RunResult run(Agent agent, String input, RunOptions options) {
+    checkArguments(agent, input, options);
+    RunCancellation cancellation = linkedCancellation(options);
+    return new RunExecution(this, agent, input, options, newRunId(), cancellation, null).execute();
+  }
+
+  @Override
+  public CompletableFuture<RunResult> runAsync(Agent agent, String input, RunOptions options) {
+    checkArguments(agent, input, options);
+    RunCancellation cancellation = linkedCancellation(options);
+    String runId = newRunId();
+    RunFuture future = new RunFuture(cancellation);
+    submit(
+        () -> {
+          try {
+            future.complete(
+                new RunExecution(this, agent, input, options, runId, cancellation, null).execute());
+          } catch (Throwable t) {
+            future.completeExceptionally(t);
+          }
+        },
+        future);
+    return future;
+  }
+
+  @Override
+  public RunStream runStreamed(Agent agent, String input, RunOptions options) {
+    checkArguments(agent, input, options);
+    RunCancellation cancellation = linkedCancellation(options);
+    String runId = newRunId();
+    EventLog events = new EventLog();
+    RunFuture future = new RunFuture(cancellation);
+    submit(
+        () -> {
+          try {
+            future.complete(
+                new RunExecution(this, agent, input, options, runId, cancellation, events).execute());
+          } catch (Throwable t) {
+            future.completeExceptionally(t);
+          }
+        },
+        future);
+    return new RunStream() {
+      @Override
+      public void subscribe(Flow.Subscriber<? super RunEvent> subscriber) {
+        events.subscribe(requireNonNull(subscriber, "subscriber"));
+      }
+
+      @Override
+      public String runId() {
+        return runId;
+      }
+
+      @Override
+      public CompletableFuture<RunResult> result() {
+        return future;
+      }
+
+      @Override
+      public void cancel() {
+        cancellation.cancel();
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<Mono<Void>> closes = new ArrayList<>();
+    for (SessionPool pool : pools.values()) {
+      closes.add(pool.closeAll());
+    }
+    pools.clear();
+    Mono.when(closes).block(CLOSE_WAIT);
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+  }
+
+  private void submit(Runnable task, RunFuture future) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      future.completeExceptionally(
+          new io.github.mcprunner.McpRunnerException("The runner's executor refused the run", e));
+    }
+  }
+
+  private void checkArguments(Agent agent, String input, RunOptions options) {
+    requireNonNull(agent, "agent");
+    requireNonNull(input, "input");
+    requireNonNull(options, "options");
+    checkOpen();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this Runner is closed");
+    }
+  }
+
+  private static RunCancellation linkedCancellation(RunOptions options) {
+    RunCancellation cancellation = new RunCancellation();
+    options.cancellation().ifPresent(outer -> outer.onCancel(cancellation::cancel));
+    return cancellation;
+  }
+
+  private static String newRunId() {
+    return "run_" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  /** A run's future: cancelling it cancels the run. */
+  private static final class RunFuture extends CompletableFuture<RunResult> {
+    private final RunCancellation cancellation;
+
+    RunFuture(RunCancellation cancellation) {
+      this.cancellation = Objects.requireNonNull(cancellation);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      cancellation.cancel();
+      return super.cancel(mayInterruptIfRunning);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.github.mcprunner.core.internal;
+
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.core.spi.McpTransportFactory;
+import io.github.mcprunner.core.spi.TransportSettings;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * One MCP client session with one server for one identity (or shared, or one run). Initialised
+ * explicitly with the session's own scope, so that the SDK's lazy initialise never borrows a
+ * caller's context; counts its users so that an evicted session closes (HTTP DELETE) only when
+ * its last run lets go. Not public API.
+ */
+final class McpSession {
+  private static final Logger log = LoggerFactory.getLogger(McpSession.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final String key;
+  private final McpServerSpec server;
+  private final McpAsyncClient client;
+  private final SessionHeaderSource headers;
+  private volatile @Nullable List<McpSchema.Tool> tools;
+
+  private int users;
+  private boolean retired;
+  private boolean closed;
+  private @Nullable Mono<Void> closing;
+
+  private McpSession(
+      String key, McpServerSpec server, McpAsyncClient client, SessionHeaderSource headers) {
+    this.key = key;
+    this.server = server;
+    this.client = client;
+    this.headers = headers;
+  }
+
+  /** Creates the session and starts its initialize handshake. */
+  static CompletableFuture<McpSession> open(
+      String key,
+      McpServerSpec server,
+      McpTransportFactory factory,
+      HeaderChain chain,
+      RunScope sessionScope,
+      McpJsonMapper jsonMapper) {
+    SessionHeaderSource headers = new SessionHeaderSource(chain, server, sessionScope);
+    McpClientTransport transport =
+        factory.create(
+            new TransportSettings(
+                server.ref(),
+                server.transportKind(),
+                server.connectTimeout(),
+                server.requestTimeout(),
+                headers,
+                jsonMapper));
+    McpSession[] self = new McpSession[1];
+    McpAsyncClient client =
+        McpClient.async(transport)
+            .requestTimeout(server.requestTimeout())
+            .initializationTimeout(server.initializeTimeout())
+            .clientInfo(new McpSchema.Implementation("mcp-runner", Version.VERSION))
+            .toolsChangeConsumer(
+                changed -> {
+                  McpSession session = self[0];
+                  if (session != null) {
+                    session.tools = filter(server, changed);
+                  }
+                  return Mono.empty();
+                })
+            .build();
+    McpSession session = new McpSession(key, server, client, headers);
+    self[0] = session;
+    return client
+        .initialize()
+        // An empty context: the session's own scope resolves the initialize headers.
+        .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, McpTransportContext.EMPTY))
+        .toFuture()
+        .handle(
+            (result, error) -> {
+              if (error != null) {
+                client.close();
+                throw error instanceof RuntimeException
+                    ? (RuntimeException) error
+                    : new java.util.concurrent.CompletionException(error);
+              }
+              return session;
+            });
+  }
+
+  String key() {
+    return key;
+  }
+
+  McpServerSpec server() {
+    return server;
+  }
+
+  McpAsyncClient client() {
+    return client;
+  }
+
+  SessionHeaderSource headers() {
+    return headers;
+  }
+
+  /** Returns the cached tool list, or null when it must be (re)listed. */
+  @Nullable List<McpSchema.Tool> cachedTools() {
+    return tools;
+  }
+
+  /** Lists the server's tools (every page) under {@code context}, and caches them. */
+  Mono<List<McpSchema.Tool>> listTools(McpTransportContext context) {
+    List<McpSchema.Tool> cached = tools;
+    if (cached != null) {
+      return Mono.just(cached);
+    }
+    List<McpSchema.Tool> all = new ArrayList<>();
+    return client
+        .listTools()
+        .expand(
+            page ->
+                page.nextCursor() == null || page.nextCursor().isEmpty()
+                    ? Mono.empty()
+                    : client.listTools(page.nextCursor()))
+        .doOnNext(page -> all.addAll(page.tools()))
+        .then(Mono.fromSupplier(() -> filter(server, all)))
+        .doOnNext(list -> tools = list)
+        .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context));
+  }
+
+  private static List<McpSchema.Tool> filter(McpServerSpec server, List<McpSchema.Tool> tools) {
+    List<McpSchema.Tool> kept = new ArrayList<>();
+    for (McpSchema.Tool tool : tools) {
+      if (server.allowsTool(tool.name())) {
+        kept.add(tool);
+      }
+    }
+    return List.copyOf(kept);
+  }
+
+  /** Takes the session for one run; false when it was retired or closed meanwhile. */
+  synchronized boolean tryAcquire() {
+    if (retired || closed) {
+      return false;
+    }
+    users++;
+    return true;
+  }
+
+  /** Lets go of the session; closes it when it was retired and this was its last user. */
+  void release() {
+    boolean closeNow;
+    synchronized (this) {
+      users--;
+      closeNow = retired && users == 0 && !closed;
+    }
+    if (closeNow) {
+      close().subscribe();
+    }
+  }
+
+  /** Marks the session as no longer for new runs; closes it at once when nobody uses it. */
+  void retire() {
+    boolean closeNow;
+    synchronized (this) {
+      retired = true;
+      closeNow = users == 0 && !closed;
+    }
+    if (closeNow) {
+      close().subscribe();
+    }
+  }
+
+  /** Closes the session gracefully (HTTP DELETE of the session), once; errors are logged. */
+  synchronized Mono<Void> close() {
+    if (closing == null) {
+      closed = true;
+      closing =
+          client
+              .closeGracefully()
+              .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, McpTransportContext.EMPTY))
+              .timeout(CLOSE_TIMEOUT)
+              .onErrorResume(
+                  e -> {
+                    log.debug(
+                        "Closing the MCP session with server '{}' failed ({})",
+                        server.name(),
+                        e.getClass().getSimpleName());
+                    client.close();
+                    return Mono.empty();
+                  })
+              .cache();
+    }
+    return closing;
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+}

@@ -1,0 +1,102 @@
+package io.github.mcprunner.core.internal;
+
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.SessionStrategy;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One run's hold on one server's session: which pool key it uses, the session it holds, and how
+ * to let go of it. Not thread-safe: used by its run only. Not public API.
+ */
+final class ServerBinding {
+  private static final Duration PER_RUN_CLOSE_WAIT = Duration.ofSeconds(5);
+
+  private final McpServerSpec server;
+  private final SessionPool pool;
+  private final String key;
+  private final RunScope sessionScope;
+  private final RunScope runScope;
+  private @Nullable McpSession session;
+
+  ServerBinding(McpServerSpec server, SessionPool pool, RunScope runScope) {
+    this.server = server;
+    this.pool = pool;
+    this.runScope = runScope;
+    this.key = Identities.key(server.sessionStrategy(), runScope, server.name());
+    this.sessionScope =
+        server.sessionStrategy() == SessionStrategy.SHARED
+            ? RunScope.neutral(runScope.agentName())
+            : runScope;
+  }
+
+  McpServerSpec server() {
+    return server;
+  }
+
+  /** The scope whose headers open the session (initialize, GET stream, DELETE). */
+  RunScope sessionScope() {
+    return sessionScope;
+  }
+
+  /** Returns the session, acquiring it on first use with {@code await} to wait for opening. */
+  McpSession session(Function<CompletableFuture<McpSession>, McpSession> await) {
+    McpSession held = session;
+    if (held != null) {
+      return held;
+    }
+    boolean perRun = server.sessionStrategy() == SessionStrategy.PER_RUN;
+    for (int attempt = 0; ; attempt++) {
+      McpSession candidate =
+          await.apply(
+              perRun ? pool.openUnpooled(key, sessionScope) : pool.session(key, sessionScope));
+      if (perRun || candidate.tryAcquire()) {
+        if (perRun) {
+          candidate.tryAcquire();
+        } else if (server.sessionStrategy() == SessionStrategy.PER_IDENTITY) {
+          // The latest run of this identity supplies the headers of the session's own requests.
+          candidate.headers().updateSessionScope(runScope);
+        }
+        session = candidate;
+        return candidate;
+      }
+      if (attempt >= 3) {
+        throw new IllegalStateException(
+            "MCP session with server '" + server.name() + "' was retired repeatedly while opening");
+      }
+    }
+  }
+
+  /** Drops the held session (it expired at the server or broke); the next use opens a new one. */
+  void replace() {
+    McpSession held = session;
+    session = null;
+    if (held == null) {
+      return;
+    }
+    if (server.sessionStrategy() == SessionStrategy.PER_RUN) {
+      held.release();
+      held.close().subscribe();
+    } else {
+      pool.invalidate(held);
+      held.release();
+    }
+  }
+
+  /** Lets go of the session at the end of the run; a {@code PER_RUN} session is closed. */
+  void release() {
+    McpSession held = session;
+    session = null;
+    if (held == null) {
+      return;
+    }
+    held.release();
+    if (server.sessionStrategy() == SessionStrategy.PER_RUN) {
+      held.close().block(PER_RUN_CLOSE_WAIT);
+    } else {
+      pool.touch(held);
+    }
+  }
+}

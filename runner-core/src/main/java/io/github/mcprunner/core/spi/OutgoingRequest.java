@@ -1,0 +1,23 @@
+package io.github.mcprunner.core.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An HTTP request a transport is about to send, as far as header resolution cares.
+ *
+ * @param httpMethod {@code POST}, {@code GET} or {@code DELETE}
+ * @param uri the request URI
+ * @param mcpMethod the JSON-RPC method of a POSTed request or notification, if known
+ * @param toolName the tool of a {@code tools/call}, if known
+ */
+public record OutgoingRequest(
+    String httpMethod, URI uri, @Nullable String mcpMethod, @Nullable String toolName) {
+  /** Checks the required parts. */
+  public OutgoingRequest {
+    requireNonNull(httpMethod, "httpMethod");
+    requireNonNull(uri, "uri");
+  }
+}

@@ -1,0 +1,28 @@
+package io.github.mcprunner.core.spi;
+
+import io.github.mcprunner.headers.McpHeaders;
+import io.modelcontextprotocol.common.McpTransportContext;
+
+/**
+ * Where a transport gets the headers of each HTTP request: the runner's precedence chain, applied
+ * to the run that the request's {@link McpTransportContext} belongs to (or to the session's own
+ * identity when the context is empty, as for the SDK's DELETE on close).
+ *
+ * <p>A transport reports a refused request by failing the operation with {@link
+ * TransportHttpException} (401, 403, 404 on a session, other statuses): the runner then asks the
+ * providers whether a retry may help, and retries once with freshly resolved headers.
+ *
+ * <p>Thread-safe; called concurrently.
+ */
+public interface RequestHeaderSource {
+
+  /**
+   * Returns the headers to add to {@code request}: already validated, free of protected names.
+   * Must be called for every HTTP request.
+   *
+   * @throws io.github.mcprunner.HeaderProviderException when a provider failed: the transport must
+   *     not send the request and must fail the operation with this exception
+   */
+  McpHeaders headersFor(OutgoingRequest request, McpTransportContext context);
+
+}

@@ -1,0 +1,53 @@
+package io.github.mcprunner.core.spi;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Raised by a transport when an MCP server answered an HTTP request with an error status, so the
+ * runner can tell 401/403 (retry once with fresh headers), 404 on a session (re-open it) and other
+ * failures apart, whatever the HTTP client. The message holds the status and method, never a
+ * header value or body.
+ */
+public class TransportHttpException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int statusCode;
+  private final String httpMethod;
+  private final @Nullable String wwwAuthenticate;
+
+  /**
+   * Creates the exception.
+   *
+   * @param statusCode the HTTP status
+   * @param httpMethod the request's HTTP method
+   * @param wwwAuthenticate the response's {@code WWW-Authenticate} header, if any (not printed)
+   * @param cause the HTTP client's exception, if any
+   */
+  public TransportHttpException(
+      int statusCode, String httpMethod, @Nullable String wwwAuthenticate, @Nullable Throwable cause) {
+    super("HTTP " + statusCode + " in answer to " + httpMethod, cause);
+    this.statusCode = statusCode;
+    this.httpMethod = httpMethod;
+    this.wwwAuthenticate = wwwAuthenticate;
+  }
+
+  /** Returns the HTTP status. */
+  public int statusCode() {
+    return statusCode;
+  }
+
+  /** Returns the request's HTTP method. */
+  public String httpMethod() {
+    return httpMethod;
+  }
+
+  /** Returns the response's {@code WWW-Authenticate} header, if any. */
+  public @Nullable String wwwAuthenticate() {
+    return wwwAuthenticate;
+  }
+
+  /** Returns whether the server refused the request's credentials (401 or 403). */
+  public boolean isUnauthorized() {
+    return statusCode == 401 || statusCode == 403;
+  }
+}
