@@ -65,8 +65,8 @@ import org.slf4j.LoggerFactory;
  *       (then a tool error), and answers {@code "released"} or {@code "server stopped"}.
  * </ul>
  *
- * <p>Thread-safe. Jetty logs through SLF4J under {@code org.eclipse.jetty}: set that logger to
- * WARN in the test logging configuration to keep the output quiet.
+ * <p>Thread-safe. Jetty logs through SLF4J under {@code org.eclipse.jetty}: set that logger to WARN
+ * in the test logging configuration to keep the output quiet.
  */
 public final class EmbeddedMcpServer implements AutoCloseable {
 
@@ -109,8 +109,8 @@ public final class EmbeddedMcpServer implements AutoCloseable {
 
   /**
    * Returns the text the {@code big_text} tool answers: exactly {@code bytes} UTF-8 bytes; with
-   * {@code unicode}, the characters {@code "aé€😀"} (1, 2, 3 and 4 bytes) repeated, ending with ASCII
-   * letters where the next character would not fit.
+   * {@code unicode}, the characters {@code "aé€😀"} (1, 2, 3 and 4 bytes) repeated, ending with
+   * ASCII letters where the next character would not fit.
    */
   public static String bigText(int bytes, boolean unicode) {
     if (bytes < 0 || bytes > DefaultTools.MAX_BIG_TEXT_BYTES) {
@@ -144,8 +144,8 @@ public final class EmbeddedMcpServer implements AutoCloseable {
   }
 
   /**
-   * Returns every HTTP request received so far, in arrival order, as an immutable snapshot:
-   * refused ones (401, injected failures, expired sessions), GET streams and DELETEs included.
+   * Returns every HTTP request received so far, in arrival order, as an immutable snapshot: refused
+   * ones (401, injected failures, expired sessions), GET streams and DELETEs included.
    */
   public List<RecordedRequest> requests() {
     return state.requests();
@@ -173,8 +173,8 @@ public final class EmbeddedMcpServer implements AutoCloseable {
   /**
    * Forgets every session that exists now: their open event streams are closed and every later
    * request carrying one of their ids is answered 404. Sessions created later are not affected. In
-   * SSE mode a session becomes known to the server with its first POST, and every open event
-   * stream is closed. No effect in STATELESS mode.
+   * SSE mode a session becomes known to the server with its first POST, and every open event stream
+   * is closed. No effect in STATELESS mode.
    */
   public void expireSessions() {
     state.expireSessions(mode == Mode.SSE);
@@ -294,7 +294,8 @@ public final class EmbeddedMcpServer implements AutoCloseable {
      * @param handler the tool's code
      * @throws IllegalArgumentException if a tool of that name was already added
      */
-    public Builder tool(String name, String description, String inputSchemaJson, ToolHandler handler) {
+    public Builder tool(
+        String name, String description, String inputSchemaJson, ToolHandler handler) {
       requireNonNull(name, "name");
       for (ToolSpec tool : tools) {
         if (tool.name().equals(name)) {
@@ -313,9 +314,10 @@ public final class EmbeddedMcpServer implements AutoCloseable {
     /**
      * Requires {@code Authorization: Bearer <token>} on every MCP request, accepted when {@code
      * acceptsToken} returns true for the token. Any other request is answered 401 with {@code
-     * WWW-Authenticate: Bearer error="invalid_token", resource_metadata="<base>/.well-known/oauth-protected-resource"}
-     * ({@code error} left out when no bearer token was sent at all, per RFC 6750), and recorded.
-     * The metadata document is served at that address without authentication.
+     * WWW-Authenticate: Bearer error="invalid_token",
+     * resource_metadata="<base>/.well-known/oauth-protected-resource"} ({@code error} left out when
+     * no bearer token was sent at all, per RFC 6750), and recorded. The metadata document is served
+     * at that address without authentication.
      */
     public Builder requireBearerToken(Predicate<String> acceptsToken) {
       this.acceptsToken = requireNonNull(acceptsToken, "acceptsToken");

@@ -8,8 +8,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One HTTP request an {@link EmbeddedMcpServer} received, as it arrived: every request is
- * recorded, refused ones (401, injected failures, expired sessions) and GET/DELETE included.
+ * One HTTP request an {@link EmbeddedMcpServer} received, as it arrived: every request is recorded,
+ * refused ones (401, injected failures, expired sessions) and GET/DELETE included.
  *
  * <p>The JSON-RPC fields are read from the body of a POST. For a JSON-RPC batch (a JSON array,
  * which the SDK server refuses) they describe the batch's first message.
@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param headers every header, names spelled as received, in the order received
  * @param sessionId the {@code Mcp-Session-Id} request header; in SSE mode, the {@code sessionId}
  *     query parameter of the message endpoint; null when absent
- * @param status the HTTP status answered, known once the response is committed; {@code 0} before
- *     (a delayed request, a tool call in progress). For an event stream, the status it was opened
+ * @param status the HTTP status answered, known once the response is committed; {@code 0} before (a
+ *     delayed request, a tool call in progress). For an event stream, the status it was opened
  *     with. In SSE mode the SDK answers a POST only after the message's response went out on the
  *     event stream, so a client may see the result before the status is recorded: wait for it with
  *     {@link EmbeddedMcpServer#awaitRequest}

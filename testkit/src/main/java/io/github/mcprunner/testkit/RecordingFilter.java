@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sits in front of the SDK servlet: records every request (body cached so the SDK can read it
- * again), then applies the test controls in this order: request delay and injected failures
- * (POST only), bearer-token check, expired sessions; and finally hands the request to the SDK.
+ * again), then applies the test controls in this order: request delay and injected failures (POST
+ * only), bearer-token check, expired sessions; and finally hands the request to the SDK.
  */
 final class RecordingFilter implements Filter {
 

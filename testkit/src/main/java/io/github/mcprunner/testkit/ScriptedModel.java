@@ -19,8 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A scripted {@link Model} for tests: plays a fixed list of turns (tool calls, then a final
- * answer) without calling any language model.
+ * A scripted {@link Model} for tests: plays a fixed list of turns (tool calls, then a final answer)
+ * without calling any language model.
  *
  * <pre>{@code
  * ScriptedModel model = ScriptedModel.builder()
@@ -41,8 +41,8 @@ import java.util.regex.Pattern;
  * <p>When the script has no turn left (it ends with tool calls, or is empty), the model answers
  * with the output of the last tool result in the input, or an empty text when there is none.
  *
- * <p>Every response reports the same {@link Usage} ({@link Builder#usagePerTurn(Usage)}, default
- * 10 input and 5 output tokens), so a run's total is easy to predict.
+ * <p>Every response reports the same {@link Usage} ({@link Builder#usagePerTurn(Usage)}, default 10
+ * input and 5 output tokens), so a run's total is easy to predict.
  *
  * <p>Thread-safe. For assertions it counts the requests served ({@link #requestCount()}) and keeps
  * them ({@link #requests()}).

@@ -108,7 +108,8 @@ final class SdkServers {
     }
   }
 
-  private static void addServlet(ServletContextHandler context, HttpServlet servlet, String... paths) {
+  private static void addServlet(
+      ServletContextHandler context, HttpServlet servlet, String... paths) {
     ServletHolder holder = new ServletHolder(servlet);
     holder.setAsyncSupported(true);
     for (String path : paths) {
@@ -152,8 +153,7 @@ final class SdkServers {
                   (exchange, call) -> {
                     HttpCall http = callOf(exchange.transportContext());
                     ToolRequest request =
-                        new ToolRequest(
-                            http.headers(), http.sessionId(), notifier(exchange, call));
+                        new ToolRequest(http.headers(), http.sessionId(), notifier(exchange, call));
                     return invoke(tool, call, request);
                   })
               .build());

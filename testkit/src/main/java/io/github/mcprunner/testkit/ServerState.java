@@ -62,7 +62,6 @@ final class ServerState {
       this.body = body;
     }
 
-
     private int currentStatus() {
       int answered = status;
       HttpServletResponse response = live;
@@ -97,7 +96,8 @@ final class ServerState {
   private final Set<String> liveSessions = ConcurrentHashMap.newKeySet();
   private final Set<String> expiredSessions = ConcurrentHashMap.newKeySet();
   private final Map<AsyncContext, String> openStreams = new ConcurrentHashMap<>();
-  private final AtomicReference<FailurePlan> failures = new AtomicReference<>(new FailurePlan(0, 0));
+  private final AtomicReference<FailurePlan> failures =
+      new AtomicReference<>(new FailurePlan(0, 0));
   private final Object delayLock = new Object();
   private Duration requestDelay = Duration.ZERO; // guarded by delayLock
   private final CountDownLatch stopped = new CountDownLatch(1);

@@ -20,15 +20,16 @@ public final class ToolRequest {
   private final @Nullable String sessionId;
   private final CallNotifier notifier;
 
-  ToolRequest(Map<String, List<String>> headers, @Nullable String sessionId, CallNotifier notifier) {
+  ToolRequest(
+      Map<String, List<String>> headers, @Nullable String sessionId, CallNotifier notifier) {
     this.headers = HeaderMaps.copyOf(headers);
     this.sessionId = sessionId;
     this.notifier = notifier;
   }
 
   /**
-   * Returns a request with {@code headers} and {@code sessionId} whose notifications go nowhere; for
-   * unit tests of a {@link ToolHandler}.
+   * Returns a request with {@code headers} and {@code sessionId} whose notifications go nowhere;
+   * for unit tests of a {@link ToolHandler}.
    */
   public static ToolRequest of(Map<String, List<String>> headers, @Nullable String sessionId) {
     return new ToolRequest(requireNonNull(headers, "headers"), sessionId, CallNotifier.NONE);
@@ -60,9 +61,9 @@ public final class ToolRequest {
   }
 
   /**
-   * Sends a {@code notifications/message} (level info) to the client during the call: on the
-   * call's SSE response stream in STATEFUL mode, on the session's stream in SSE mode; dropped in
-   * STATELESS mode, whose responses are plain JSON.
+   * Sends a {@code notifications/message} (level info) to the client during the call: on the call's
+   * SSE response stream in STATEFUL mode, on the session's stream in SSE mode; dropped in STATELESS
+   * mode, whose responses are plain JSON.
    */
   public void log(String message) {
     notifier.log(requireNonNull(message, "message"));

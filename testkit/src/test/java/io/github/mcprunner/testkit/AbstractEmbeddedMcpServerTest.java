@@ -83,7 +83,8 @@ abstract class AbstractEmbeddedMcpServerTest {
   void urlPointsAtTheModesEndpointOnLoopback() {
     assertThat(server.baseUri().toString()).isEqualTo("http://127.0.0.1:" + server.port());
     assertThat(server.port()).isPositive();
-    assertThat(server.url().getPath()).isEqualTo(mode() == EmbeddedMcpServer.Mode.SSE ? "/sse" : "/mcp");
+    assertThat(server.url().getPath())
+        .isEqualTo(mode() == EmbeddedMcpServer.Mode.SSE ? "/sse" : "/mcp");
   }
 
   @Test
@@ -377,8 +378,9 @@ abstract class AbstractEmbeddedMcpServerTest {
         .satisfies(r -> assertThat(r.status()).isZero());
 
     server.setRequestDelay(Duration.ZERO);
-    assertThat(server.awaitRequest(r -> r.header("X-Probe").isPresent() && r.status() != 0,
-            Duration.ofSeconds(20)))
+    assertThat(
+            server.awaitRequest(
+                r -> r.header("X-Probe").isPresent() && r.status() != 0, Duration.ofSeconds(20)))
         .isPresent();
     assertThat(McpClients.post(postUri(), McpClients.initializeBody(), Map.of()).statusCode())
         .isLessThan(500);

@@ -128,7 +128,9 @@ class BearerTokenTest {
       assertThat(metadata)
           .containsEntry("resource", server.url().toString())
           .containsEntry("authorization_servers", java.util.List.of("https://issuer.example.com"));
-      assertThat(server.requests()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(200));
+      assertThat(server.requests())
+          .singleElement()
+          .satisfies(r -> assertThat(r.status()).isEqualTo(200));
     }
   }
 }

@@ -75,7 +75,8 @@ final class McpClients {
     return McpTransportContext.create(values);
   }
 
-  static McpSchema.CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
+  static McpSchema.CallToolResult call(
+      McpSyncClient client, String tool, Map<String, Object> args) {
     return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
   }
 

@@ -20,7 +20,8 @@ class RecordedValuesTest {
   @Test
   void headerLookupsIgnoreCaseAndKeepTheReceivedSpelling() {
     RecordedRequest request =
-        new RecordedRequest("POST", "/mcp", null, "tools/list", null, "1", headers(), null, 200, "{}");
+        new RecordedRequest(
+            "POST", "/mcp", null, "tools/list", null, "1", headers(), null, 200, "{}");
 
     assertThat(request.header("AUTHORIZATION")).contains("Bearer secret-token");
     assertThat(request.headerValues("X-Tenant-Id")).containsExactly("acme", "globex");
@@ -63,7 +64,9 @@ class RecordedValuesTest {
   @Test
   void bigTextHasExactlyTheBytesAsked() {
     for (int bytes : new int[] {0, 1, 2, 3, 9, 10, 11, 1000, 65_537}) {
-      assertThat(EmbeddedMcpServer.bigText(bytes, true).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+      assertThat(
+              EmbeddedMcpServer.bigText(bytes, true)
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8))
           .hasSize(bytes);
       assertThat(EmbeddedMcpServer.bigText(bytes, false)).hasSize(bytes);
     }

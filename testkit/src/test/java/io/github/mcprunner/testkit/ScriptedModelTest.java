@@ -26,7 +26,8 @@ class ScriptedModelTest {
     List<InputItem> next = new ArrayList<>(input);
     next.addAll(response.toolCalls());
     for (InputItem.ToolCall call : response.toolCalls()) {
-      next.add(new InputItem.ToolResult(call.callId(), call.name(), output + ":" + call.name(), false));
+      next.add(
+          new InputItem.ToolResult(call.callId(), call.name(), output + ":" + call.name(), false));
     }
     return next;
   }
@@ -164,7 +165,11 @@ class ScriptedModelTest {
   @Test
   void usagePerTurnIsReportedOnEveryResponse() {
     ScriptedModel model =
-        ScriptedModel.builder().callTool("a", "{}").answer("x").usagePerTurn(new Usage(3, 4)).build();
+        ScriptedModel.builder()
+            .callTool("a", "{}")
+            .answer("x")
+            .usagePerTurn(new Usage(3, 4))
+            .build();
     assertThat(model.respond(request(List.of())).usage()).isEqualTo(new Usage(3, 4));
   }
 

@@ -47,7 +47,10 @@ class SseEmbeddedMcpServerTest extends AbstractEmbeddedMcpServerTest {
       client.initialize();
       call(client, "add", Map.of("a", 1, "b", 1));
       oldSession =
-          server.requests().stream().filter(r -> r.isToolCall("add")).findFirst().orElseThrow()
+          server.requests().stream()
+              .filter(r -> r.isToolCall("add"))
+              .findFirst()
+              .orElseThrow()
               .sessionId();
 
       server.expireSessions();

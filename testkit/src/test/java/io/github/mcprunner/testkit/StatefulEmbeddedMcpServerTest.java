@@ -62,7 +62,8 @@ class StatefulEmbeddedMcpServerTest extends AbstractEmbeddedMcpServerTest {
 
   @Test
   void progressAnswersWithAnEventStreamOfSeveralEvents() throws Exception {
-    HttpResponse<String> init = McpClients.post(server.url(), McpClients.initializeBody(), Map.of());
+    HttpResponse<String> init =
+        McpClients.post(server.url(), McpClients.initializeBody(), Map.of());
     String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
     Map<String, String> inSession =
         Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-06-18");
@@ -79,8 +80,7 @@ class StatefulEmbeddedMcpServerTest extends AbstractEmbeddedMcpServerTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type").orElseThrow())
         .startsWith("text/event-stream");
-    List<String> events =
-        response.body().lines().filter(line -> line.startsWith("data:")).toList();
+    List<String> events = response.body().lines().filter(line -> line.startsWith("data:")).toList();
     assertThat(events).hasSize(7);
     assertThat(events.subList(0, 6))
         .allMatch(e -> e.contains("notifications/message") || e.contains("notifications/progress"));
@@ -94,7 +94,10 @@ class StatefulEmbeddedMcpServerTest extends AbstractEmbeddedMcpServerTest {
       client.initialize();
       call(client, "add", Map.of("a", 1, "b", 1));
       session =
-          server.requests().stream().filter(r -> r.isToolCall("add")).findFirst().orElseThrow()
+          server.requests().stream()
+              .filter(r -> r.isToolCall("add"))
+              .findFirst()
+              .orElseThrow()
               .sessionId();
     }
 

@@ -44,7 +44,8 @@ class StatelessEmbeddedMcpServerTest extends AbstractEmbeddedMcpServerTest {
 
   @Test
   void answersAreJsonWithoutSessionsSoExpiringSessionsChangesNothing() throws Exception {
-    HttpResponse<String> init = McpClients.post(server.url(), McpClients.initializeBody(), Map.of());
+    HttpResponse<String> init =
+        McpClients.post(server.url(), McpClients.initializeBody(), Map.of());
     assertThat(init.headers().firstValue("Mcp-Session-Id")).isEmpty();
     assertThat(init.headers().firstValue("Content-Type").orElseThrow())
         .startsWith("application/json");
