@@ -165,6 +165,14 @@ public final class EmbeddedMcpServer implements AutoCloseable {
         requireNonNull(matching, "matching"), requireNonNull(timeout, "timeout"));
   }
 
+  /**
+   * Turns request recording on (the default) or off. Off, the server keeps no record of new
+   * requests, so that long benchmarks do not fill memory; everything else behaves the same.
+   */
+  public void setRecording(boolean recording) {
+    state.setRecording(recording);
+  }
+
   /** Forgets the recorded requests. */
   public void clearRequests() {
     state.clearRequests();

@@ -77,6 +77,9 @@ public final class ScriptedModel implements Model {
   private final List<Step> steps;
   private final Usage usage;
   private final AtomicInteger requestCount = new AtomicInteger();
+  /** How many of the latest requests {@link #requests()} keeps, so long runs do not fill memory. */
+  public static final int MAX_KEPT_REQUESTS = 10_000;
+
   private final ConcurrentLinkedQueue<ModelRequest> requests = new ConcurrentLinkedQueue<>();
 
   private ScriptedModel(Builder builder) {
@@ -152,6 +155,9 @@ public final class ScriptedModel implements Model {
     requireNonNull(request, "request");
     requestCount.incrementAndGet();
     requests.add(request);
+    if (requestCount.get() > MAX_KEPT_REQUESTS) {
+      requests.poll();
+    }
     int turn = turnOf(request);
     Step step = turn < steps.size() ? steps.get(turn) : null;
     if (step instanceof ToolCallsStep toolCalls) {
@@ -184,7 +190,10 @@ public final class ScriptedModel implements Model {
     return requestCount.get();
   }
 
-  /** Returns the requests served so far, in the order they arrived. */
+  /**
+   * Returns the requests served so far, in the order they arrived; at most the latest {@value
+   * #MAX_KEPT_REQUESTS}.
+   */
   public List<ModelRequest> requests() {
     return List.copyOf(requests);
   }

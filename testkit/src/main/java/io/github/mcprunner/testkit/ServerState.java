@@ -108,8 +108,17 @@ final class ServerState {
 
   // ---- request log
 
+  private volatile boolean recording = true;
+
+  void setRecording(boolean recording) {
+    this.recording = recording;
+  }
+
   Entry record(Entry entry, HttpServletResponse response) {
     entry.live = response;
+    if (!recording) {
+      return entry;
+    }
     synchronized (entries) {
       entries.add(entry);
       entries.notifyAll();

@@ -51,6 +51,10 @@ final class Failure {
     this.ours = ours;
   }
 
+  static Failure sessionExpired(Throwable error) {
+    return new Failure(Kind.SESSION_EXPIRED, error, 404, null, null);
+  }
+
   static Failure classify(Throwable error) {
     Throwable t = error;
     Kind fallback = Kind.OTHER;

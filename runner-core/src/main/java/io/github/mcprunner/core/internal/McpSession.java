@@ -7,7 +7,6 @@ import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ final class McpSession {
   private final McpServerSpec server;
   private final McpAsyncClient client;
   private final SessionHeaderSource headers;
+  private final SessionTrackingTransport transport;
   private volatile @Nullable List<McpSchema.Tool> tools;
 
   private int users;
@@ -40,8 +40,13 @@ final class McpSession {
   private @Nullable Mono<Void> closing;
 
   private McpSession(
-      String key, McpServerSpec server, McpAsyncClient client, SessionHeaderSource headers) {
+      String key,
+      McpServerSpec server,
+      McpAsyncClient client,
+      SessionHeaderSource headers,
+      SessionTrackingTransport transport) {
     this.key = key;
+    this.transport = transport;
     this.server = server;
     this.client = client;
     this.headers = headers;
@@ -56,15 +61,16 @@ final class McpSession {
       RunScope sessionScope,
       McpJsonMapper jsonMapper) {
     SessionHeaderSource headers = new SessionHeaderSource(chain, server, sessionScope);
-    McpClientTransport transport =
-        factory.create(
+    SessionTrackingTransport transport =
+        new SessionTrackingTransport(
+            factory.create(
             new TransportSettings(
                 server.ref(),
                 server.transportKind(),
                 server.connectTimeout(),
                 server.requestTimeout(),
                 headers,
-                jsonMapper));
+                jsonMapper)));
     McpSession[] self = new McpSession[1];
     McpAsyncClient client =
         McpClient.async(transport)
@@ -80,7 +86,7 @@ final class McpSession {
                   return Mono.empty();
                 })
             .build();
-    McpSession session = new McpSession(key, server, client, headers);
+    McpSession session = new McpSession(key, server, client, headers, transport);
     self[0] = session;
     return client
         .initialize()
@@ -97,6 +103,11 @@ final class McpSession {
               }
               return session;
             });
+  }
+
+  /** Returns whether the server reported this session as gone (HTTP 404). */
+  boolean sessionLost() {
+    return transport.sessionLost();
   }
 
   String key() {

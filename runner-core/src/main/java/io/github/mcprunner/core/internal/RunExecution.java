@@ -364,6 +364,9 @@ final class RunExecution {
           throw new RunCancelledException(runId);
         }
         Failure failure = Failure.classify(e);
+        if (session != null && session.sessionLost() && failure.kind != Failure.Kind.OURS) {
+          failure = Failure.sessionExpired(e);
+        }
         switch (failure.kind) {
           case SESSION_EXPIRED:
             if (session != null && !sessionRetried) {

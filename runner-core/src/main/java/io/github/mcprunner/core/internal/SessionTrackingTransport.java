@@ -1,0 +1,80 @@
+package io.github.mcprunner.core.internal;
+
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * Wraps a transport to notice that the server forgot the session (HTTP 404): the SDK then fails
+ * the pending calls with a bare "session terminated" error that says nothing of why, so the
+ * runner asks this wrapper instead, and re-opens the session. Not public API.
+ */
+final class SessionTrackingTransport implements McpClientTransport {
+  private final McpClientTransport delegate;
+  private volatile boolean sessionLost;
+
+  SessionTrackingTransport(McpClientTransport delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Returns whether the server reported this session as gone. */
+  boolean sessionLost() {
+    return sessionLost;
+  }
+
+  @Override
+  public Mono<Void> connect(
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    return delegate.connect(handler).doOnError(this::notice);
+  }
+
+  @Override
+  public void setExceptionHandler(Consumer<Throwable> handler) {
+    delegate.setExceptionHandler(
+        error -> {
+          notice(error);
+          handler.accept(error);
+        });
+  }
+
+  @Override
+  public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+    return delegate.sendMessage(message).doOnError(this::notice);
+  }
+
+  @Override
+  public Mono<Void> closeGracefully() {
+    return delegate.closeGracefully();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public List<String> protocolVersions() {
+    return delegate.protocolVersions();
+  }
+
+  @Override
+  public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+    return delegate.unmarshalFrom(data, typeRef);
+  }
+
+  private void notice(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof McpTransportSessionNotFoundException
+          || t instanceof io.github.mcprunner.core.spi.TransportHttpException
+              && ((io.github.mcprunner.core.spi.TransportHttpException) t).statusCode() == 404) {
+        sessionLost = true;
+        return;
+      }
+    }
+  }
+}
