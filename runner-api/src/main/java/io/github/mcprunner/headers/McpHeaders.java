@@ -72,6 +72,8 @@ public final class McpHeaders {
           "mcp-name",
           "cache-control");
 
+  private static final String[] PROTECTED_NAMES = PROTECTED.toArray(new String[0]);
+
   private static final String PROTECTED_PREFIX = "mcp-param-";
 
   private static final Set<String> SENSITIVE_NAMES =
@@ -309,8 +311,14 @@ public final class McpHeaders {
    */
   public static boolean isProtected(String name) {
     requireNonNull(name, "name");
-    String lower = name.toLowerCase(Locale.ROOT);
-    return PROTECTED.contains(lower) || lower.startsWith(PROTECTED_PREFIX);
+    // Runs for every header of every request: compare in place rather than lower-casing a copy.
+    int length = name.length();
+    for (String protectedName : PROTECTED_NAMES) {
+      if (protectedName.length() == length && protectedName.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return name.regionMatches(true, 0, PROTECTED_PREFIX, 0, PROTECTED_PREFIX.length());
   }
 
   /**

@@ -1,0 +1,314 @@
+package io.github.mcprunner.core.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mcprunner.HeaderProviderException;
+import io.github.mcprunner.headers.ContextKey;
+import io.github.mcprunner.headers.HeaderContext;
+import io.github.mcprunner.headers.InvalidMcpHeaderException;
+import io.github.mcprunner.headers.McpHeaderProvider;
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.McpServerRef;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves the headers of one HTTP request to an MCP server from the five layers of the precedence
+ * chain, lowest first, the later winning per header name (ignoring case, keeping the winner's
+ * spelling):
+ *
+ * <ol>
+ *   <li>runner defaults, given to {@link #create(McpHeaders, List)};
+ *   <li>the server's static headers, {@link HeaderRequest#serverHeaders()};
+ *   <li>the providers, in ascending {@link McpHeaderProvider#order()} then {@link
+ *       McpHeaderProvider#name()}, each seeing the layers below it in {@link
+ *       HeaderContext#resolvedSoFar()};
+ *   <li>the run's headers for every server, {@link RunScope#perRunHeaders()};
+ *   <li>the run's headers for this server, {@link RunScope#perServerHeaders(String)}.
+ * </ol>
+ *
+ * <p>A removal ({@link McpHeaders.Builder#remove(String)}) in a layer deletes the header from the
+ * layers below it. The result holds no removal marker and no protected header.
+ *
+ * <p>Immutable and thread-safe; {@link #resolve(HeaderRequest)} runs for every HTTP request, keeps
+ * no state between calls, and allocates only the merged headers and one context per provider.
+ */
+public final class HeaderChain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HeaderChain.class);
+
+  private static final String PROTECTED_PROBLEM =
+      "is a protocol header that only the transport may set";
+
+  private final McpHeaders runnerDefaults;
+  private final McpHeaderProvider[] providers;
+  private final String[] providerNames;
+  private final String[] providerLayers;
+  private final List<McpHeaderProvider> providerList;
+
+  private HeaderChain(McpHeaders runnerDefaults, McpHeaderProvider[] providers, String[] names) {
+    this.runnerDefaults = runnerDefaults;
+    this.providers = providers;
+    this.providerNames = names;
+    this.providerLayers = new String[names.length];
+    for (int i = 0; i < names.length; i++) {
+      providerLayers[i] = "provider '" + names[i] + "'";
+    }
+    this.providerList = List.of(providers);
+  }
+
+  /**
+   * Returns a chain of {@code runnerDefaults} (layer 1) and {@code providers} (layer 3), the latter
+   * sorted by {@code order()} then {@code name()} whatever order they are given in.
+   *
+   * @throws InvalidMcpHeaderException if {@code runnerDefaults} sets or removes a protected header
+   * @throws IllegalArgumentException if two providers have the same name
+   * @throws NullPointerException if an argument, a provider or a provider's name is null
+   */
+  public static HeaderChain create(McpHeaders runnerDefaults, List<McpHeaderProvider> providers) {
+    requireNonNull(runnerDefaults, "runnerDefaults").requireUnprotected("runner default headers");
+    requireNonNull(providers, "providers");
+    List<Sortable> sortable = new ArrayList<>(providers.size());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < providers.size(); i++) {
+      McpHeaderProvider provider = requireNonNull(providers.get(i), "providers[" + i + "]");
+      String name =
+          requireNonNull(provider.name(), "name() of provider " + provider.getClass().getName());
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException(
+            "Two header providers are named '"
+                + name
+                + "' ("
+                + provider.getClass().getName()
+                + " and another); provider names must be unique");
+      }
+      sortable.add(new Sortable(provider, name, provider.order()));
+    }
+    sortable.sort(Comparator.comparingInt(Sortable::order).thenComparing(Sortable::name));
+    McpHeaderProvider[] sorted = new McpHeaderProvider[sortable.size()];
+    String[] names = new String[sortable.size()];
+    for (int i = 0; i < sorted.length; i++) {
+      sorted[i] = sortable.get(i).provider();
+      names[i] = sortable.get(i).name();
+    }
+    return new HeaderChain(runnerDefaults, sorted, names);
+  }
+
+  /** Returns the providers in chain order (unmodifiable). */
+  public List<McpHeaderProvider> providers() {
+    return providerList;
+  }
+
+  /** Returns the runner defaults (layer 1). */
+  public McpHeaders runnerDefaults() {
+    return runnerDefaults;
+  }
+
+  /**
+   * Resolves the headers of {@code request}.
+   *
+   * @return the headers to send and the providers that contributed to them
+   * @throws HeaderProviderException if a provider that is not {@linkplain
+   *     McpHeaderProvider#optional() optional} throws, returns {@code null}, or returns a protected
+   *     header; the message names the provider, the server and the header, never a value, and never
+   *     repeats the provider exception's message
+   * @throws InvalidMcpHeaderException if a static or per-run layer sets a protected header
+   */
+  public ResolvedHeaders resolve(HeaderRequest request) {
+    requireNonNull(request, "request");
+    McpServerRef server = request.server();
+    McpHeaders merged = runnerDefaults.overriddenBy(request.serverHeaders());
+    McpHeaderProvider @Nullable [] contributed = null;
+    int contributors = 0;
+    for (int i = 0; i < providers.length; i++) {
+      McpHeaderProvider provider = providers[i];
+      McpHeaders out;
+      try {
+        if (!provider.appliesTo(server)) {
+          continue;
+        }
+        out = provider.headers(new ChainContext(request, merged));
+      } catch (InvalidMcpHeaderException e) {
+        fail(i, server, "built the invalid header '" + e.headerName() + "'", e);
+        continue;
+      } catch (Exception e) {
+        // The provider's own message may hold a secret: name its class only; keep it as the cause.
+        fail(i, server, "threw " + simpleName(e), e);
+        continue;
+      }
+      if (out == null) {
+        fail(i, server, "returned null instead of McpHeaders", null);
+        continue;
+      }
+      if (out.isEmpty()) {
+        continue;
+      }
+      try {
+        out.requireUnprotected(providerLayers[i]);
+      } catch (InvalidMcpHeaderException e) {
+        fail(i, server, "returned the protected header '" + e.headerName() + "'", e);
+        continue;
+      }
+      merged = merged.overriddenBy(out);
+      if (contributed == null) {
+        contributed = new McpHeaderProvider[providers.length];
+      }
+      contributed[contributors++] = provider;
+    }
+    RunScope run = request.run();
+    McpHeaders headers =
+        merged
+            .overriddenBy(run.perRunHeaders())
+            .overriddenBy(run.perServerHeaders(server.name()))
+            .withoutRemovals();
+    requireNothingProtected(headers, request);
+    return new ResolvedHeaders(headers, contributorList(contributed, contributors));
+  }
+
+  private List<McpHeaderProvider> contributorList(
+      McpHeaderProvider @Nullable [] contributed, int count) {
+    if (contributed == null) {
+      return List.of();
+    }
+    if (count == providers.length) {
+      return providerList;
+    }
+    switch (count) {
+      case 1:
+        return List.of(contributed[0]);
+      case 2:
+        return List.of(contributed[0], contributed[1]);
+      default:
+        return List.of(Arrays.copyOf(contributed, count));
+    }
+  }
+
+  /**
+   * Throws for a failed provider, or logs one warning when the provider is optional (no value, no
+   * exception message, no stack trace: any of them could carry a secret).
+   */
+  private void fail(int index, McpServerRef server, String problem, @Nullable Throwable cause) {
+    McpHeaderProvider provider = providers[index];
+    boolean optional;
+    try {
+      optional = provider.optional();
+    } catch (RuntimeException e) {
+      optional = false;
+    }
+    if (!optional) {
+      throw new HeaderProviderException(providerNames[index], server.name(), problem, cause);
+    }
+    LOG.warn(
+        "Optional header provider '{}' was skipped for server '{}': it {}",
+        providerNames[index],
+        server.name(),
+        problem);
+  }
+
+  private static void requireNothingProtected(McpHeaders headers, HeaderRequest request) {
+    try {
+      headers.requireUnprotected("resolved headers");
+    } catch (InvalidMcpHeaderException e) {
+      // Layers 1 and 3 are checked already: name the highest of layers 2, 4, 5 that sets it.
+      String name = e.headerName();
+      String server = request.server().name();
+      String layer;
+      if (request.run().perServerHeaders(server).contains(name)) {
+        layer = "per-run headers for server '" + server + "'";
+      } else if (request.run().perRunHeaders().contains(name)) {
+        layer = "per-run headers";
+      } else {
+        layer = "static headers of server '" + server + "'";
+      }
+      throw new InvalidMcpHeaderException(name, layer, PROTECTED_PROBLEM);
+    }
+  }
+
+  private static String simpleName(Throwable e) {
+    String name = e.getClass().getSimpleName();
+    return name.isEmpty() ? e.getClass().getName() : name;
+  }
+
+  /** Returns {@code HeaderChain{defaults=[names], providers=[names]}}, without any value. */
+  @Override
+  public String toString() {
+    return "HeaderChain{defaults="
+        + runnerDefaults.names()
+        + ", providers="
+        + Arrays.toString(providerNames)
+        + "}";
+  }
+
+  private record Sortable(McpHeaderProvider provider, String name, int order) {}
+
+  /** The context one provider sees for one request; reads the request and run lazily. */
+  private static final class ChainContext implements HeaderContext {
+    private final HeaderRequest request;
+    private final McpHeaders soFar;
+
+    ChainContext(HeaderRequest request, McpHeaders soFar) {
+      this.request = request;
+      this.soFar = soFar;
+    }
+
+    @Override
+    public McpServerRef server() {
+      return request.server();
+    }
+
+    @Override
+    public String agentName() {
+      return request.run().agentName();
+    }
+
+    @Override
+    public String runId() {
+      return request.run().runId();
+    }
+
+    @Override
+    public Optional<String> identity() {
+      return request.run().identity();
+    }
+
+    @Override
+    public Optional<String> mcpMethod() {
+      return Optional.ofNullable(request.mcpMethod());
+    }
+
+    @Override
+    public Optional<String> toolName() {
+      return Optional.ofNullable(request.toolName());
+    }
+
+    @Override
+    public <T> Optional<T> get(ContextKey<T> key) {
+      return request.run().context(requireNonNull(key, "key"));
+    }
+
+    @Override
+    public McpHeaders resolvedSoFar() {
+      // Removal markers only matter while merging; a provider sees the headers as they stand.
+      return soFar.withoutRemovals();
+    }
+
+    @Override
+    public String toString() {
+      return "HeaderContext{server="
+          + request.server().name()
+          + ", agent="
+          + request.run().agentName()
+          + ", run="
+          + request.run().runId()
+          + "}";
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package io.github.mcprunner.core.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mcprunner.headers.ContextKey;
+import io.github.mcprunner.headers.McpHeaders;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one run contributes to the headers of its MCP requests: the agent and run, the session
+ * identity, the per-run headers (layer 4), the per-run per-server headers (layer 5) and the run's
+ * context values, read by header providers.
+ *
+ * <p>Immutable and thread-safe; one instance per run, never shared between runs. {@link
+ * #toString()} prints header names and context key names only, never a header value or a context
+ * value.
+ */
+public final class RunScope {
+
+  private final String agentName;
+  private final String runId;
+  private final @Nullable String identity;
+  private final McpHeaders perRunHeaders;
+  private final Map<String, McpHeaders> perServerHeaders;
+  private final Map<ContextKey<?>, Object> context;
+  private final Map<ContextKey<?>, Object> contextView;
+
+  private RunScope(Builder builder) {
+    this.agentName = builder.agentName;
+    this.runId = builder.runId;
+    this.identity = builder.identity;
+    this.perRunHeaders = builder.perRunHeaders;
+    this.perServerHeaders =
+        builder.perServerHeaders.isEmpty()
+            ? Collections.emptyMap()
+            : Collections.unmodifiableMap(new HashMap<>(builder.perServerHeaders));
+    this.context = new IdentityHashMap<>(builder.context);
+    this.contextView = Collections.unmodifiableMap(context);
+  }
+
+  /**
+   * Returns a builder of the scope of run {@code runId} of agent {@code agentName}.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public static Builder builder(String agentName, String runId) {
+    return new Builder(requireNonNull(agentName, "agentName"), requireNonNull(runId, "runId"));
+  }
+
+  /**
+   * Returns the scope of requests that serve no single run (a shared session's own initialize,
+   * notifications and close): run id {@code ""}, no identity, no headers, no context.
+   */
+  public static RunScope neutral(String agentName) {
+    return builder(agentName, "").build();
+  }
+
+  /** Returns the name of the agent being run. */
+  public String agentName() {
+    return agentName;
+  }
+
+  /** Returns the run's id, or {@code ""} for a {@linkplain #neutral(String) neutral} scope. */
+  public String runId() {
+    return runId;
+  }
+
+  /** Returns the identity the run's MCP sessions belong to, if one was given. */
+  public Optional<String> identity() {
+    return Optional.ofNullable(identity);
+  }
+
+  /** Returns the per-run headers, applied to every server (layer 4). */
+  public McpHeaders perRunHeaders() {
+    return perRunHeaders;
+  }
+
+  /** Returns the per-run headers for server {@code serverName} (layer 5), empty if none. */
+  public McpHeaders perServerHeaders(String serverName) {
+    McpHeaders headers = perServerHeaders.get(serverName);
+    return headers == null ? McpHeaders.empty() : headers;
+  }
+
+  /** Returns the context value stored under {@code key}, if any. */
+  public <T> Optional<T> context(ContextKey<T> key) {
+    Object value = context.get(key);
+    return value == null ? Optional.empty() : Optional.of(key.type().cast(value));
+  }
+
+  /** Returns every context value, unmodifiable, keyed by identity of the keys. */
+  public Map<ContextKey<?>, Object> contextValues() {
+    return contextView;
+  }
+
+  /**
+   * Returns {@code RunScope{agent=..., run=..., identity=set, perRunHeaders=[names],
+   * perServerHeaders={server=[names]}, context=[key names]}}: header and context values are left
+   * out, and so is the identity itself.
+   */
+  @Override
+  public String toString() {
+    StringBuilder out =
+        new StringBuilder("RunScope{agent=").append(agentName).append(", run=").append(runId);
+    out.append(", identity=").append(identity == null ? "none" : "set");
+    out.append(", perRunHeaders=").append(namesOf(perRunHeaders));
+    out.append(", perServerHeaders={");
+    boolean first = true;
+    for (Map.Entry<String, McpHeaders> entry : perServerHeaders.entrySet()) {
+      if (!first) {
+        out.append(", ");
+      }
+      first = false;
+      out.append(entry.getKey()).append('=').append(namesOf(entry.getValue()));
+    }
+    out.append("}, context=[");
+    first = true;
+    for (ContextKey<?> key : context.keySet()) {
+      if (!first) {
+        out.append(", ");
+      }
+      first = false;
+      out.append(key.name());
+    }
+    return out.append("]}").toString();
+  }
+
+  private static String namesOf(McpHeaders headers) {
+    StringBuilder out = new StringBuilder("[");
+    for (String name : headers.names()) {
+      if (out.length() > 1) {
+        out.append(", ");
+      }
+      out.append(name);
+    }
+    for (String name : headers.removedNames()) {
+      if (out.length() > 1) {
+        out.append(", ");
+      }
+      out.append('-').append(name);
+    }
+    return out.append(']').toString();
+  }
+
+  /** Builds a {@link RunScope}. Not thread-safe. */
+  public static final class Builder {
+    private final String agentName;
+    private final String runId;
+    private @Nullable String identity;
+    private McpHeaders perRunHeaders = McpHeaders.empty();
+    private final Map<String, McpHeaders> perServerHeaders = new HashMap<>();
+    private final Map<ContextKey<?>, Object> context = new IdentityHashMap<>();
+
+    private Builder(String agentName, String runId) {
+      this.agentName = agentName;
+      this.runId = runId;
+    }
+
+    /** Sets the identity the run's MCP sessions belong to; {@code null} for none. */
+    public Builder identity(@Nullable String identity) {
+      this.identity = identity;
+      return this;
+    }
+
+    /**
+     * Sets the headers for every server of the run (layer 4).
+     *
+     * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if they set or remove a
+     *     protected header
+     */
+    public Builder perRunHeaders(McpHeaders headers) {
+      this.perRunHeaders = requireNonNull(headers, "headers").requireUnprotected("per-run headers");
+      return this;
+    }
+
+    /**
+     * Sets the headers of the run for server {@code serverName} only (layer 5), replacing earlier
+     * ones for that server.
+     *
+     * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if they set or remove a
+     *     protected header
+     */
+    public Builder perServerHeaders(String serverName, McpHeaders headers) {
+      requireNonNull(serverName, "serverName");
+      requireNonNull(headers, "headers")
+          .requireUnprotected("per-run headers for server '" + serverName + "'");
+      perServerHeaders.put(serverName, headers);
+      return this;
+    }
+
+    /**
+     * Puts a context value, replacing an earlier one under the same key.
+     *
+     * @throws ClassCastException if {@code value} is not an instance of the key's type
+     */
+    public <T> Builder context(ContextKey<T> key, T value) {
+      requireNonNull(key, "key");
+      context.put(key, key.type().cast(requireNonNull(value, "value")));
+      return this;
+    }
+
+    /** Returns the scope; the builder stays usable. */
+    public RunScope build() {
+      return new RunScope(this);
+    }
+  }
+}
