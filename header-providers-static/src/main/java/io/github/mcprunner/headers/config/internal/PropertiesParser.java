@@ -2,6 +2,7 @@ package io.github.mcprunner.headers.config.internal;
 
 import io.github.mcprunner.headers.config.HeaderConfigException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -28,13 +29,24 @@ public final class PropertiesParser {
   }
 
   private final String text;
+  // Positions of text whose '\n' was a CR LF pair: Properties looks past the CR for the end.
+  private final BitSet crlf = new BitSet();
   private final String source;
   private int pos;
   private int line = 1;
 
   private PropertiesParser(String text, String source) {
     // Properties treats CR LF, CR and LF alike as line ends.
-    this.text = text.replace("\r\n", "\n").replace('\r', '\n');
+    StringBuilder normalized = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+        crlf.set(normalized.length());
+        i++;
+      }
+      normalized.append(c == '\r' ? '\n' : c);
+    }
+    this.text = normalized.toString();
     this.source = source;
   }
 
@@ -111,7 +123,7 @@ public final class PropertiesParser {
         skipWhiteSpace = true;
         continue;
       }
-      if (pos >= text.length()) {
+      if (pos >= text.length() && !crlf.get(pos - 1)) {
         dropContinuationBackslash(out, precedingBackslash);
         return startLine;
       }

@@ -4,13 +4,13 @@ import java.util.Locale;
 
 /** Makes names from configuration safe to print in messages. Not public API. */
 public final class SafeText {
-  private static final int MAX_CHARS = 80;
+  private static final int MAX_CHARS = 200;
 
   private SafeText() {}
 
   /**
    * Returns {@code text} in single quotes, with characters outside printable ASCII (and the quote
-   * itself) escaped as {@code \\uXXXX} and the text cut after 80 characters. Only for names (keys,
+   * itself) escaped as {@code \\uXXXX} and the text cut after 200 characters. Only for names (keys,
    * tenant ids, variable names, paths), never for values.
    */
   public static String quote(String text) {
