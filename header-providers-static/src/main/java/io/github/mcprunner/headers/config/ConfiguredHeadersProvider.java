@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * system properties, or a builder in code.
  *
  * <p><b>Sections.</b> Global headers apply to every server; URI-prefix headers to the servers whose
- * endpoint lies under the prefix; server headers to the server of that name. For one server, a
- * more specific section wins per header name: global &lt; URI prefix (a longer prefix wins) &lt;
- * server name. Within one section level, sources apply in this order, later winning: the builder,
- * the file, environment variables, system properties.
+ * endpoint lies under the prefix; server headers to the server of that name. For one server, a more
+ * specific section wins per header name: global &lt; URI prefix (a longer prefix wins) &lt; server
+ * name. Within one section level, sources apply in this order, later winning: the builder, the
+ * file, environment variables, system properties.
  *
  * <p><b>File</b> ({@code .properties}, UTF-8):
  *
@@ -47,16 +47,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Values may reference secrets instead of holding them: {@code ${env:NAME}}, {@code ${sys:name}}
  * and {@code ${file:path}} (the file's trimmed content; relative to the configuration file's
- * directory). {@code $${} is a literal {@code ${}. Every reference is resolved and every header
- * validated when the provider is built: a missing secret, an invalid or protected header or an
- * unknown key is a {@link HeaderConfigException} at start-up naming file, line and key, never the
- * value.
+ * directory). <code>$${</code> is a literal <code>${</code>. Every reference is resolved and every
+ * header validated when the provider is built: a missing secret, an invalid or protected header or
+ * an unknown key is a {@link HeaderConfigException} at start-up naming file, line and key, never
+ * the value.
  *
  * <p><b>Reloading.</b> The file and the secret files it references are checked for changes every
  * reload interval (default 10 s) on a daemon thread; a changed, valid configuration replaces the
  * old one atomically (a request sees the old or the new set, never a mix); a broken one keeps the
- * old set and logs one error. Replace files atomically (write, then rename), as Kubernetes does
- * for mounted secrets.
+ * old set and logs one error. Replace files atomically (write, then rename), as Kubernetes does for
+ * mounted secrets.
  *
  * <p><b>Discovery.</b> Registered for {@link java.util.ServiceLoader}; the instance the runner
  * discovers reads its configuration from the settings ({@link Builder#autoConfigure()}) and stays
@@ -119,7 +119,8 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
                 environment, systemProperties, Settings.DEFAULT_RELOAD_INTERVAL);
       }
     }
-    boolean onlySettings = builder.autoConfigure && !builder.hasCodeSections() && builder.file == null;
+    boolean onlySettings =
+        builder.autoConfigure && !builder.hasCodeSections() && builder.file == null;
     if (onlySettings && file == null && !settingSections) {
       this.reloader = null; // discovered, not configured: inert
       return;
@@ -241,8 +242,8 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
   }
 
   /**
-   * What the background check does every reload interval: reloads when the files changed since
-   * the last load and read the same as at the previous check (so a file being written is not read
+   * What the background check does every reload interval: reloads when the files changed since the
+   * last load and read the same as at the previous check (so a file being written is not read
    * half-way). Call it from your own scheduler after {@link Builder#reloadInterval(Duration)
    * reloadInterval(Duration.ZERO)}.
    *
@@ -273,8 +274,8 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
   }
 
   /**
-   * Builds a {@link ConfiguredHeadersProvider}. Headers given in code are literal (no {@code ${}
-   * references) and lowest in precedence within their section level. Not thread-safe.
+   * Builds a {@link ConfiguredHeadersProvider}. Headers given in code are literal (no <code>${
+   * </code> references) and lowest in precedence within their section level. Not thread-safe.
    */
   public static final class Builder {
     private String name = NAME;

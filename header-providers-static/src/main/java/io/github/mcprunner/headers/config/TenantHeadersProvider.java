@@ -227,7 +227,8 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
             + "'; add it, or enable a fallback (unknown-tenant=fallback)");
   }
 
-  private static @Nullable McpHeaders merge(@Nullable McpHeaders lower, @Nullable McpHeaders higher) {
+  private static @Nullable McpHeaders merge(
+      @Nullable McpHeaders lower, @Nullable McpHeaders higher) {
     if (lower == null) {
       return higher;
     }
@@ -256,8 +257,8 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
   }
 
   /**
-   * What the background check does every reload interval: reloads when the files changed since
-   * the last load and read the same as at the previous check.
+   * What the background check does every reload interval: reloads when the files changed since the
+   * last load and read the same as at the previous check.
    *
    * @return whether a new table was installed
    */

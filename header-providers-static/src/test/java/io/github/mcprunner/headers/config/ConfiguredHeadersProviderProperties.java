@@ -48,7 +48,7 @@ class ConfiguredHeadersProviderProperties {
         .build();
   }
 
-  @Property(tries = 300)
+  @Property(tries = 150)
   void everyValidConfiguredHeaderIsServedExactlyAsWritten(
       @ForAll("headerMaps") Map<String, String> global,
       @ForAll("headerMaps") Map<String, String> server) {
@@ -58,13 +58,14 @@ class ConfiguredHeadersProviderProperties {
 
     try (ConfiguredHeadersProvider provider = load(lines, Map.of())) {
       McpHeaders expected = McpHeaders.of(global).overriddenBy(McpHeaders.of(server));
-      assertThat(provider.headers(context("crm eu", "https://crm.example.com/"))).isEqualTo(expected);
+      assertThat(provider.headers(context("crm eu", "https://crm.example.com/")))
+          .isEqualTo(expected);
       assertThat(provider.headers(context("crm", "https://crm.example.com/")))
           .isEqualTo(McpHeaders.of(global));
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 150)
   void valuesReferencedFromTheEnvironmentAreServedButNeverPrinted(
       @ForAll("headerMaps") Map<String, String> secrets) {
     Map<String, String> env = new TreeMap<>();
@@ -131,8 +132,8 @@ class ConfiguredHeadersProviderProperties {
   Arbitrary<Map<String, String>> headerMaps() {
     Arbitrary<String> values =
         Arbitraries.oneOf(
-            Arbitraries.strings().withCharRange(' ', '~').withChars('\t').ofMaxLength(40),
-            Arbitraries.strings().withCharRange(' ', '~').ofMinLength(2000).ofMaxLength(8000))
+                Arbitraries.strings().withCharRange(' ', '~').withChars('\t').ofMaxLength(40),
+                Arbitraries.strings().withCharRange(' ', '~').ofMinLength(2000).ofMaxLength(8000))
             .map(v -> v.replace("${", "$ {").replace("$", "$ "));
     return Arbitraries.maps(headerNames(), values)
         .ofMaxSize(8)
@@ -166,6 +167,7 @@ class ConfiguredHeadersProviderProperties {
         junk.map(j -> "server." + j + ".headers.X\n" + j),
         junk.map(j -> "uri." + j + ".header.X"),
         junk.map(j -> "\u0000" + j),
-        junk.filter(j -> !j.startsWith("headers.") && !j.startsWith("server.") && !j.startsWith("uri.")));
+        junk.filter(
+            j -> !j.startsWith("headers.") && !j.startsWith("server.") && !j.startsWith("uri.")));
   }
 }

@@ -134,15 +134,13 @@ class ConfiguredHeadersProviderTest {
             "MCPRUNNER_HEADERS_CONFIG_FILE", "",
             "UNRELATED", "x");
 
-    try (ConfiguredHeadersProvider provider =
-        isolated().environment(env).autoConfigure().build()) {
+    try (ConfiguredHeadersProvider provider = isolated().environment(env).autoConfigure().build()) {
       assertThat(provider.headers(context("crm-eu", "https://crm.example.com/")).asMap())
           .containsExactly(Map.entry("X-Region", "eu"), Map.entry("X-Route", "a,b"));
       assertThat(provider.headers(context("crm.eu", "https://crm.example.com/")).get("X-Region"))
           .contains("eu");
       assertThat(provider.headers(context("crmeu", "https://crm.example.com/")).isEmpty()).isTrue();
-      assertThat(
-              provider.headers(context("any", "https://mcp.internal.example.com/a/mcp")).asMap())
+      assertThat(provider.headers(context("any", "https://mcp.internal.example.com/a/mcp")).asMap())
           .containsExactly(Map.entry("X-Zone", "internal"));
     }
   }
@@ -193,7 +191,10 @@ class ConfiguredHeadersProviderTest {
   @Test
   void missingReferenceFailsAtStartUpNamingFileLineAndKey() {
     Path file =
-        write(dir.resolve("h.properties"), "# secrets", "server.crm.headers.X-Api-Key=${env:CRM_KEY}");
+        write(
+            dir.resolve("h.properties"),
+            "# secrets",
+            "server.crm.headers.X-Api-Key=${env:CRM_KEY}");
 
     assertThatThrownBy(() -> isolated().file(file).build())
         .isInstanceOf(HeaderConfigException.class)
@@ -261,11 +262,10 @@ class ConfiguredHeadersProviderTest {
     assertStartUpError(
         List.of("headers.X-A=1", "headers.x-a=2"),
         "line 2, key 'headers.x-a': header 'x-a' is already set by Header configuration file");
+    assertStartUpError(List.of("uri.a.headers.X-A=1"), "URI section 'a' has headers but no prefix");
     assertStartUpError(
-        List.of("uri.a.headers.X-A=1"), "URI section 'a' has headers but no prefix");
-    assertStartUpError(
-        List.of("uri.a.prefix=https://a.test/"), "line 1, key 'uri.a.prefix': URI section has a"
-            + " prefix but no headers");
+        List.of("uri.a.prefix=https://a.test/"),
+        "line 1, key 'uri.a.prefix': URI section has a" + " prefix but no headers");
     assertStartUpError(
         List.of(
             "uri.a.prefix=https://a.test/",
@@ -300,8 +300,10 @@ class ConfiguredHeadersProviderTest {
         ConfiguredHeadersProvider.builder()
             .environment(
                 Map.of(
-                    "MCPRUNNER_HEADERS_CONFIG_FILE", file.toString(),
-                    "MCPRUNNER_HEADERS_RELOAD_INTERVAL", "0"))
+                    "MCPRUNNER_HEADERS_CONFIG_FILE",
+                    file.toString(),
+                    "MCPRUNNER_HEADERS_RELOAD_INTERVAL",
+                    "0"))
             .systemProperties(Map.of())
             .autoConfigure()
             .build()) {
@@ -335,7 +337,8 @@ class ConfiguredHeadersProviderTest {
     assertThat(provider.headers(context("crm", "https://crm.example.com/")).isEmpty()).isTrue();
     assertThat(provider.reload()).isFalse();
     assertThat(provider.checkForChanges()).isFalse();
-    assertThat(provider).hasToString("ConfiguredHeadersProvider{name=configured-headers, order=-100, inert}");
+    assertThat(provider)
+        .hasToString("ConfiguredHeadersProvider{name=configured-headers, order=-100, inert}");
     provider.close();
   }
 
@@ -459,8 +462,7 @@ class ConfiguredHeadersProviderTest {
 
   @Test
   void builderRefusesPrefixesThatCannotSelectServersSafely() {
-    assertThatThrownBy(
-            () -> isolated().uriPrefix("crm.example.com", McpHeaders.of("X-A", "1")))
+    assertThatThrownBy(() -> isolated().uriPrefix("crm.example.com", McpHeaders.of("X-A", "1")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("uriPrefix: the URI prefix must start with http:// or https://");
     assertThatThrownBy(() -> isolated().reloadInterval(Duration.ofSeconds(-1)))

@@ -86,7 +86,10 @@ class ConfiguredHeadersReloadTest {
       write(file, "headers.X-Version=3");
       assertThat(provider.reload()).isTrue();
       assertThat(version(provider)).isEqualTo("3");
-      assertThat(RecordingLogs.events(Level.INFO).get(RecordingLogs.events(Level.INFO).size() - 1).text())
+      assertThat(
+              RecordingLogs.events(Level.INFO)
+                  .get(RecordingLogs.events(Level.INFO).size() - 1)
+                  .text())
           .isEqualTo(
               "Header provider 'configured-headers' reloaded 1 headers (global 1, servers [], URI"
                   + " prefixes 0) from [builder, Header configuration file '"

@@ -36,7 +36,7 @@ class TenantHeadersProviderProperties {
     TestFiles.deleteRecursively(dir);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 100)
   void everyTenantInTheFileGetsExactlyItsOwnHeaders(
       @ForAll("tables") Map<String, Map<String, String>> table) {
     List<String> lines = new ArrayList<>();
@@ -62,8 +62,7 @@ class TenantHeadersProviderProperties {
   }
 
   @Property(tries = 500)
-  void unknownTenantFailsClosedNamingTheTenantOnOneSafeLine(
-      @ForAll("tenantIds") String tenant) {
+  void unknownTenantFailsClosedNamingTheTenantOnOneSafeLine(@ForAll("tenantIds") String tenant) {
     TenantHeadersProvider provider =
         TenantHeadersProvider.of(Map.of("known", McpHeaders.of("X-A", "1")));
     if (tenant.equals("known")) {
@@ -90,10 +89,15 @@ class TenantHeadersProviderProperties {
   @Provide
   Arbitrary<Map<String, Map<String, String>>> tables() {
     Arbitrary<String> names =
-        Arbitraries.strings().withCharRange('A', 'Z').withChars("-_").ofMinLength(1).ofMaxLength(10);
+        Arbitraries.strings()
+            .withCharRange('A', 'Z')
+            .withChars("-_")
+            .ofMinLength(1)
+            .ofMaxLength(10);
     Arbitrary<String> values =
         Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(30).map(v -> v.replace("$", ""));
-    Arbitrary<Map<String, String>> headers = Arbitraries.maps(names, values).ofMinSize(1).ofMaxSize(4);
+    Arbitrary<Map<String, String>> headers =
+        Arbitraries.maps(names, values).ofMinSize(1).ofMaxSize(4);
     return Arbitraries.maps(tenantIds().filter(t -> !t.isEmpty()), headers).ofMaxSize(6);
   }
 }

@@ -91,7 +91,10 @@ class TenantHeadersProviderTest {
   @Test
   void fallbackFromCodeServesUnknownTenantsUnlessTheFileSaysFail() {
     try (TenantHeadersProvider provider =
-        isolated().tenant("acme", McpHeaders.of("X-A", "1")).fallback(McpHeaders.of("X-A", "0")).build()) {
+        isolated()
+            .tenant("acme", McpHeaders.of("X-A", "1"))
+            .fallback(McpHeaders.of("X-A", "0"))
+            .build()) {
       assertThat(provider.headers(tenantContext("initech")).get("X-A")).contains("0");
     }
     Path file = write(dir.resolve("t.properties"), "unknown-tenant=fail");
@@ -108,8 +111,9 @@ class TenantHeadersProviderTest {
     Path file = write(dir.resolve("t.properties"), "tenant.a.X-A=1", "tenant-default.X-A=0");
     assertThatThrownBy(() -> isolated().file(file).build())
         .isInstanceOf(HeaderConfigException.class)
-        .hasMessageContaining("line 2, key 'tenant-default.X-A': a fallback set is given but"
-            + " unknown-tenant is not 'fallback'");
+        .hasMessageContaining(
+            "line 2, key 'tenant-default.X-A': a fallback set is given but"
+                + " unknown-tenant is not 'fallback'");
   }
 
   @Test
@@ -141,7 +145,8 @@ class TenantHeadersProviderTest {
             .lookup(
                 id ->
                     id.equals("acme") || id.equals("initech")
-                        ? Optional.of(McpHeaders.of("X-A", "lookup", "X-B", "lookup", "X-C", "lookup"))
+                        ? Optional.of(
+                            McpHeaders.of("X-A", "lookup", "X-B", "lookup", "X-C", "lookup"))
                         : Optional.empty())
             .tenant("acme", McpHeaders.of("X-B", "code", "X-C", "code"))
             .file(file)
@@ -189,7 +194,8 @@ class TenantHeadersProviderTest {
     assertThat(provider.isActive()).isFalse();
     assertThat(provider.appliesTo(McpServerRef.of("crm", "https://crm.example.com/"))).isFalse();
     assertThat(provider.headers(tenantContext("acme")).isEmpty()).isTrue();
-    assertThat(provider).hasToString("TenantHeadersProvider{name=tenant-headers, order=-50, inert}");
+    assertThat(provider)
+        .hasToString("TenantHeadersProvider{name=tenant-headers, order=-50, inert}");
   }
 
   @Test
@@ -200,8 +206,10 @@ class TenantHeadersProviderTest {
             .environment(Map.of())
             .systemProperties(
                 Map.of(
-                    "mcprunner.headers.tenants.file", file.toString(),
-                    "mcprunner.headers.reload.interval", "0"))
+                    "mcprunner.headers.tenants.file",
+                    file.toString(),
+                    "mcprunner.headers.reload.interval",
+                    "0"))
             .autoConfigure()
             .build()) {
       assertThat(provider.isActive()).isTrue();

@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 final class TestFiles {
   private TestFiles() {}
 
-  /** Replaces {@code file} atomically (write a sibling, then rename), readable by its owner only. */
+  /**
+   * Replaces {@code file} atomically (write a sibling, then rename), readable by its owner only.
+   */
   static Path writeAtomically(Path file, String content) {
     try {
       Path temp = Files.createTempFile(file.getParent(), ".tmp-", ".properties");

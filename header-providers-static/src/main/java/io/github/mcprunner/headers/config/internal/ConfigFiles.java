@@ -39,8 +39,7 @@ public final class ConfigFiles {
     } catch (AccessDeniedException e) {
       throw new HeaderConfigException(description + " may not be read by this process");
     } catch (InputFiles.TooLargeException e) {
-      throw new HeaderConfigException(
-          description + " is larger than " + MAX_FILE_BYTES + " bytes");
+      throw new HeaderConfigException(description + " is larger than " + MAX_FILE_BYTES + " bytes");
     } catch (IOException e) {
       throw new HeaderConfigException(
           description + " cannot be read (" + e.getClass().getSimpleName() + ")");

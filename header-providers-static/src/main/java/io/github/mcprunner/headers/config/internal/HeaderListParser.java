@@ -51,7 +51,8 @@ public final class HeaderListParser {
             where + ", item " + index + ": expected Name=value, separated by commas");
       }
       String name = part.substring(0, equals).strip();
-      items.add(new Item(name, percentDecode(part.substring(equals + 1).strip(), where, index), index));
+      items.add(
+          new Item(name, percentDecode(part.substring(equals + 1).strip(), where, index), index));
     }
     return items;
   }

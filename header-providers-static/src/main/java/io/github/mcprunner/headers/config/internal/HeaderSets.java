@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Collects configured headers into named sets (a server, a URI prefix, a tenant), validating each
- * like every header of the precedence chain and refusing a header set twice in one set. Errors
- * name where the header was configured, never its value. Not thread-safe. Not public API.
+ * like every header of the precedence chain and refusing a header set twice in one set. Errors name
+ * where the header was configured, never its value. Not thread-safe. Not public API.
  *
  * @param <K> the type of the set names
  */
@@ -36,16 +36,12 @@ public final class HeaderSets<K> {
       throw new HeaderConfigException(e.getMessage(), e);
     }
     Map<String, Added> headers = sets.computeIfAbsent(set, k -> new LinkedHashMap<>());
-    Added earlier = headers.putIfAbsent(name.toLowerCase(Locale.ROOT), new Added(name, value, where));
+    Added earlier =
+        headers.putIfAbsent(name.toLowerCase(Locale.ROOT), new Added(name, value, where));
     if (earlier != null) {
       throw new HeaderConfigException(
           where + ": header " + SafeText.quote(name) + " is already set by " + earlier.where());
     }
-  }
-
-  /** Returns whether set {@code set} has at least one header. */
-  public boolean contains(K set) {
-    return sets.containsKey(set);
   }
 
   /** Returns every set, in the order first added. */

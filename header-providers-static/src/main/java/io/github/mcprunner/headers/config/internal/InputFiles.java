@@ -153,7 +153,8 @@ public final class InputFiles {
       digest.update(content);
     } else {
       digest.update((byte) 2);
-      String kind = failure instanceof NoSuchFileException ? "missing" : failure.getClass().getName();
+      String kind =
+          failure instanceof NoSuchFileException ? "missing" : failure.getClass().getName();
       digest.update(kind.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
     }

@@ -7,10 +7,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Parses the text of a Java properties file the way {@link java.util.Properties#load(java.io.Reader)}
- * does (comments, continuation lines, {@code =}/{@code :}/blank separators, escapes), but keeps
- * every entry with the number of the line it starts on, so that errors can name the line. Not
- * public API.
+ * Parses the text of a Java properties file the way {@link
+ * java.util.Properties#load(java.io.Reader)} does (comments, continuation lines, {@code =}/{@code
+ * :}/blank separators, escapes), but keeps every entry with the number of the line it starts on, so
+ * that errors can name the line. Not public API.
  */
 public final class PropertiesParser {
 
@@ -180,8 +180,7 @@ public final class PropertiesParser {
     return new Entry(key, value, startLine);
   }
 
-  private String unescape(
-      CharSequence in, int from, int to, int startLine, @Nullable String key) {
+  private String unescape(CharSequence in, int from, int to, int startLine, @Nullable String key) {
     StringBuilder out = new StringBuilder(to - from);
     int i = from;
     while (i < to) {
@@ -243,8 +242,7 @@ public final class PropertiesParser {
   }
 
   private HeaderConfigException malformedEscape(int startLine, @Nullable String key) {
-    String where =
-        key == null ? "in its key" : "in the value of key " + SafeText.quote(key);
+    String where = key == null ? "in its key" : "in the value of key " + SafeText.quote(key);
     return new HeaderConfigException(
         source + " line " + startLine + ": malformed \\uXXXX escape " + where);
   }

@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 
 /**
  * Holds the current version of a configuration loaded from files, and replaces it when the files
- * change. Readers get the current version with one volatile read, so a request sees the old or
- * the new version, never a mix. A load that fails keeps the previous version and logs its error
- * once (until the files change again). Not public API.
+ * change. Readers get the current version with one volatile read, so a request sees the old or the
+ * new version, never a mix. A load that fails keeps the previous version and logs its error once
+ * (until the files change again). Not public API.
  *
  * <p>Change detection compares a fingerprint of the content of every file the last load read (the
  * configuration file and the secret files its references named). A change is applied by {@link
@@ -76,11 +76,6 @@ public final class Reloader<T> implements AutoCloseable {
   /** Returns the current version. */
   public T current() {
     return current;
-  }
-
-  /** Returns whether the configuration was read from at least one file, so it can change. */
-  public synchronized boolean readsFiles() {
-    return !inputs.isEmpty();
   }
 
   /**

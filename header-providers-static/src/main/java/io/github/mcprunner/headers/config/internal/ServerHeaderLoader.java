@@ -45,7 +45,9 @@ public final class ServerHeaderLoader {
       String where = description + " line " + entry.line() + ", key " + SafeText.quote(key);
       if (key.startsWith("headers.") && key.length() > "headers.".length()) {
         sections.global(
-            key.substring("headers.".length()), resolver.resolve(entry.value(), baseDir, where), where);
+            key.substring("headers.".length()),
+            resolver.resolve(entry.value(), baseDir, where),
+            where);
       } else if (key.startsWith("server.") && key.indexOf(SERVER_MARK, "server.".length()) > 0) {
         int mark = key.indexOf(SERVER_MARK, "server.".length());
         String server = key.substring("server.".length(), mark);
@@ -99,7 +101,8 @@ public final class ServerHeaderLoader {
               rest.substring(0, rest.length() - "_PREFIX".length()), variable.getValue(), where);
         } else if (rest.endsWith("_HEADERS") && rest.length() > "_HEADERS".length()) {
           String id = rest.substring(0, rest.length() - "_HEADERS".length());
-          addList(variable.getValue(), where, resolver, (h, v, w) -> sections.uriHeader(id, h, v, w));
+          addList(
+              variable.getValue(), where, resolver, (h, v, w) -> sections.uriHeader(id, h, v, w));
         } else {
           throw new HeaderConfigException(
               where + ": expected " + Settings.URI_ENV_PREFIX + "<ID>_PREFIX or _HEADERS");
@@ -127,7 +130,8 @@ public final class ServerHeaderLoader {
         if (server.isEmpty()) {
           throw new HeaderConfigException(where + ": expected a server name after the prefix");
         }
-        addList(property.getValue(), where, resolver, (h, v, w) -> sections.server(server, h, v, w));
+        addList(
+            property.getValue(), where, resolver, (h, v, w) -> sections.server(server, h, v, w));
       } else if (name.startsWith(Settings.URI_PROPERTY_PREFIX)) {
         String rest = name.substring(Settings.URI_PROPERTY_PREFIX.length());
         int dot = rest.lastIndexOf('.');
@@ -136,7 +140,8 @@ public final class ServerHeaderLoader {
         if (!id.isEmpty() && kind.equals("prefix")) {
           sections.uriPrefix(id, property.getValue(), where);
         } else if (!id.isEmpty() && kind.equals("headers")) {
-          addList(property.getValue(), where, resolver, (h, v, w) -> sections.uriHeader(id, h, v, w));
+          addList(
+              property.getValue(), where, resolver, (h, v, w) -> sections.uriHeader(id, h, v, w));
         } else {
           throw new HeaderConfigException(
               where + ": expected " + Settings.URI_PROPERTY_PREFIX + "<id>.prefix or .headers");
@@ -164,8 +169,9 @@ public final class ServerHeaderLoader {
   private static HeaderConfigException unknownKey(String where) {
     return new HeaderConfigException(
         where
-            + ": unknown key; expected headers.<Header-Name>, server.<server>.headers.<Header-Name>,"
-            + " uri.<id>.prefix or uri.<id>.headers.<Header-Name>");
+            + ": unknown key; expected headers.<Header-Name>,"
+            + " server.<server>.headers.<Header-Name>, uri.<id>.prefix or"
+            + " uri.<id>.headers.<Header-Name>");
   }
 
   /** Collects the sections of one source. */

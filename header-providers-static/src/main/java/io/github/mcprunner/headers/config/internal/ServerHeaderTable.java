@@ -52,11 +52,6 @@ public final class ServerHeaderTable {
       this.uris = List.copyOf(uris);
     }
 
-    /** Returns the description. */
-    public String description() {
-      return description;
-    }
-
     int headerCount() {
       int count = global.size();
       for (McpHeaders headers : servers.values()) {

@@ -48,7 +48,9 @@ public final class Settings {
   /** Followed by {@code <id>.prefix} or {@code <id>.headers}: a URI prefix section. */
   public static final String URI_PROPERTY_PREFIX = "mcprunner.headers.uri.";
 
-  /** Environment form of {@link #URI_PROPERTY_PREFIX}: {@code <ID>_PREFIX}, {@code <ID>_HEADERS}. */
+  /**
+   * Environment form of {@link #URI_PROPERTY_PREFIX}: {@code <ID>_PREFIX}, {@code <ID>_HEADERS}.
+   */
   public static final String URI_ENV_PREFIX = "MCPRUNNER_HEADERS_URI_";
 
   /** The default interval between two checks of the files for changes. */
@@ -121,8 +123,7 @@ public final class Settings {
     }
     String unit = lower.substring(digits).strip();
     if (digits == 0 || digits > 12) {
-      throw new HeaderConfigException(
-          origin + ": expected a duration such as 10s, 500ms or 1m");
+      throw new HeaderConfigException(origin + ": expected a duration such as 10s, 500ms or 1m");
     }
     long amount = Long.parseLong(lower.substring(0, digits));
     switch (unit) {
@@ -136,8 +137,7 @@ public final class Settings {
       case "h":
         return Duration.ofHours(amount);
       default:
-        throw new HeaderConfigException(
-            origin + ": expected a duration such as 10s, 500ms or 1m");
+        throw new HeaderConfigException(origin + ": expected a duration such as 10s, 500ms or 1m");
     }
   }
 

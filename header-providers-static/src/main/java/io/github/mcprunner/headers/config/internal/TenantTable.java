@@ -48,11 +48,6 @@ public final class TenantTable {
     return fallbackEnabled;
   }
 
-  /** Returns the number of tenants. */
-  public int size() {
-    return tenants.size();
-  }
-
   /** Returns a summary without values or tenant ids. */
   public String summary() {
     return tenants.size()
@@ -100,7 +95,10 @@ public final class TenantTable {
         }
       } else if (key.startsWith(DEFAULT) && key.length() > DEFAULT.length()) {
         fallback.add(
-            "", key.substring(DEFAULT.length()), resolver.resolve(entry.value(), baseDir, where), where);
+            "",
+            key.substring(DEFAULT.length()),
+            resolver.resolve(entry.value(), baseDir, where),
+            where);
         fallbackWhere = fallbackWhere == null ? where : fallbackWhere;
       } else if (key.startsWith(TENANT)
           && key.lastIndexOf('.') > TENANT.length()

@@ -44,7 +44,8 @@ public final class UriPrefix {
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new HeaderConfigException(where + ": the URI prefix must start with http:// or https://");
+      throw new HeaderConfigException(
+          where + ": the URI prefix must start with http:// or https://");
     }
     if (uri.getHost() == null) {
       throw new HeaderConfigException(where + ": the URI prefix has no host");

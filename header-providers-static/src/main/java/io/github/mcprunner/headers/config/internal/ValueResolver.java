@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Replaces the references in a configured value by what they name: {@code ${env:NAME}} (an
  * environment variable), {@code ${sys:name}} (a system property), {@code ${file:path}} (the trimmed
- * content of a file, e.g. a mounted secret). {@code $${} stands for a literal {@code ${}. Resolved
- * text is never resolved again, and references do not nest. Errors name the reference, never the
- * value. Not public API.
+ * content of a file, e.g. a mounted secret). <code>$${</code> stands for a literal <code>${</code>.
+ * Resolved text is never resolved again, and references do not nest. Errors name the reference,
+ * never the value. Not public API.
  */
 public final class ValueResolver {
 
@@ -86,11 +86,6 @@ public final class ValueResolver {
       }
     }
     return out.toString();
-  }
-
-  /** Returns whether {@code raw} holds a reference (or a {@code $${} escape). */
-  public static boolean hasReference(String raw) {
-    return raw.contains("${");
   }
 
   private String lookUp(String reference, int index, @Nullable Path baseDir, String where) {

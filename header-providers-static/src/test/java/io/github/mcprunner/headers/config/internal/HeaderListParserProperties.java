@@ -24,7 +24,10 @@ class HeaderListParserProperties {
     headers.forEach(
         (name, value) ->
             items.add(
-                " " + name + " = " + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")));
+                " "
+                    + name
+                    + " = "
+                    + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")));
     String list = String.join(",", items) + ",";
 
     List<HeaderListParser.Item> parsed = HeaderListParser.parse(list, "here");
@@ -60,7 +63,11 @@ class HeaderListParserProperties {
   @Provide
   Arbitrary<Map<String, String>> lists() {
     Arbitrary<String> names =
-        Arbitraries.strings().withCharRange('a', 'z').withChars("-_").ofMinLength(1).ofMaxLength(12);
+        Arbitraries.strings()
+            .withCharRange('a', 'z')
+            .withChars("-_")
+            .ofMinLength(1)
+            .ofMaxLength(12);
     Arbitrary<String> values =
         Arbitraries.strings().withChars("abc ,=%+${}\u00e9\t").ofMaxLength(20).map(String::strip);
     return Arbitraries.maps(names, values).ofMaxSize(6);

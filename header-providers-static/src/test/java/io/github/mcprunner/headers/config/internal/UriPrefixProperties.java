@@ -63,8 +63,13 @@ class UriPrefixProperties {
   void prefixesThatCannotSelectServersSafelyAreRefused() {
     for (String bad :
         new String[] {
-          "crm.example.com/api", "ftp://crm.example.com/", "https:///path", "https://u:p@h.test/",
-          "https://h.test/?q=1", "https://h.test/#f", "https://h.test/ bad"
+          "crm.example.com/api",
+          "ftp://crm.example.com/",
+          "https:///path",
+          "https://u:p@h.test/",
+          "https://h.test/?q=1",
+          "https://h.test/#f",
+          "https://h.test/ bad"
         }) {
       assertThatThrownBy(() -> UriPrefix.parse(bad, "here"))
           .isInstanceOf(HeaderConfigException.class)

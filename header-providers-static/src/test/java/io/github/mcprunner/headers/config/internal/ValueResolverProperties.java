@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mcprunner.headers.config.HeaderConfigException;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -21,7 +21,8 @@ class ValueResolverProperties {
         env,
         sys,
         new InputFiles(
-            new InputFiles.PermissionWarnings(LoggerFactory.getLogger(ValueResolverProperties.class))));
+            new InputFiles.PermissionWarnings(
+                LoggerFactory.getLogger(ValueResolverProperties.class))));
   }
 
   private static String escape(String literal) {
@@ -98,8 +99,7 @@ class ValueResolverProperties {
   }
 
   @Property(tries = 1000)
-  void unknownReferenceTypesAreRefusedWithoutEchoingTheValue(
-      @ForAll("hostileText") String secret) {
+  void unknownReferenceTypesAreRefusedWithoutEchoingTheValue(@ForAll("hostileText") String secret) {
     String inside = secret.replace("}", "").replace("$", "");
     String raw = "SECRET" + escape(secret) + "${SECRET" + inside + "}";
     assertThatThrownBy(() -> resolver(Map.of(), Map.of()).resolve(raw, null, "here"))
@@ -110,7 +110,8 @@ class ValueResolverProperties {
 
   @Property(tries = 20)
   void veryLongValuesResolve(
-      @ForAll @StringLength(min = 50_000, max = 200_000) String text, @ForAll("names") String name) {
+      @ForAll @StringLength(min = 50_000, max = 200_000) String text,
+      @ForAll("names") String name) {
     String raw = escape(text) + "${env:" + name + "}" + escape(text);
     assertThat(resolver(Map.of(name, text), Map.of()).resolve(raw, null, "here"))
         .isEqualTo(text + text + text);

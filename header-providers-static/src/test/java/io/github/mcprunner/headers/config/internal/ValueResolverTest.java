@@ -33,7 +33,9 @@ class ValueResolverTest {
     String resolved = resolver().resolve("Bearer ${file:secrets/token}", dir, "here");
 
     assertThat(resolved).isEqualTo("Bearer s3cr3t-token");
-    assertThat(files.inputs()).extracting(InputFiles.Input::path).containsExactly(dir.resolve("secrets/token"));
+    assertThat(files.inputs())
+        .extracting(InputFiles.Input::path)
+        .containsExactly(dir.resolve("secrets/token"));
   }
 
   @Test

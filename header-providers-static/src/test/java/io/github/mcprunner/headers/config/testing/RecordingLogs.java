@@ -19,8 +19,8 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * A small SLF4J binding for the tests: keeps every log event in memory (formatted, with the
- * stack trace text of its throwable), so tests can assert what was logged and that no secret was.
+ * A small SLF4J binding for the tests: keeps every log event in memory (formatted, with the stack
+ * trace text of its throwable), so tests can assert what was logged and that no secret was.
  */
 public final class RecordingLogs implements SLF4JServiceProvider {
 
