@@ -113,11 +113,6 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
                     Settings.CONFIG_FILE_ENV));
       }
       settingSections = Settings.hasHeaderSections(environment, systemProperties);
-      if (interval == null) {
-        interval =
-            Settings.reloadInterval(
-                environment, systemProperties, Settings.DEFAULT_RELOAD_INTERVAL);
-      }
     }
     boolean onlySettings =
         builder.autoConfigure && !builder.hasCodeSections() && builder.file == null;
@@ -125,6 +120,11 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
       this.reloader = null; // discovered, not configured: inert
       return;
     }
+    if (builder.autoConfigure && interval == null) {
+      interval =
+          Settings.reloadInterval(environment, systemProperties, Settings.DEFAULT_RELOAD_INTERVAL);
+    }
+    boolean withCode = builder.hasCodeSections();
     ServerHeaderTable.Source code =
         new ServerHeaderTable.Source(
             "builder",
@@ -140,7 +140,9 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
         files -> {
           ValueResolver resolver = new ValueResolver(environment, systemProperties, files);
           List<ServerHeaderTable.Source> sources = new ArrayList<>();
-          sources.add(code);
+          if (withCode) {
+            sources.add(code);
+          }
           if (configFile != null) {
             String description = ConfigFiles.describe("Header configuration", configFile);
             sources.add(

@@ -327,7 +327,11 @@ class ConfiguredHeadersProviderTest {
   void providerConfiguredByNoSettingIsInert() {
     ConfiguredHeadersProvider provider =
         ConfiguredHeadersProvider.builder()
-            .environment(Map.of("PATH", "/bin", "MCPRUNNER_HEADERS_TENANTS_FILE", "t.properties"))
+            .environment(
+                Map.of(
+                    "PATH", "/bin",
+                    "MCPRUNNER_HEADERS_TENANTS_FILE", "t.properties",
+                    "MCPRUNNER_HEADERS_RELOAD_INTERVAL", "soon"))
             .systemProperties(Map.of("user.name", "x"))
             .autoConfigure()
             .build();

@@ -92,7 +92,7 @@ class ConfiguredHeadersReloadTest {
                   .text())
           .isEqualTo(
               "Header provider 'configured-headers' reloaded 1 headers (global 1, servers [], URI"
-                  + " prefixes 0) from [builder, Header configuration file '"
+                  + " prefixes 0) from [Header configuration file '"
                   + file
                   + "']");
     }

@@ -187,7 +187,8 @@ class TenantHeadersProviderTest {
   void providerConfiguredByNoSettingIsInert() {
     TenantHeadersProvider provider =
         TenantHeadersProvider.builder()
-            .environment(Map.of("MCPRUNNER_HEADERS", "X-A=1"))
+            .environment(
+                Map.of("MCPRUNNER_HEADERS", "X-A=1", "MCPRUNNER_HEADERS_RELOAD_INTERVAL", "soon"))
             .systemProperties(Map.of())
             .autoConfigure()
             .build();
