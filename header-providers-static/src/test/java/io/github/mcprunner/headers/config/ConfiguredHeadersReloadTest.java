@@ -1,0 +1,306 @@
+package io.github.mcprunner.headers.config;
+
+import static io.github.mcprunner.headers.config.TestFiles.context;
+import static io.github.mcprunner.headers.config.TestFiles.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mcprunner.headers.HeaderContext;
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.config.testing.RecordingLogs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.event.Level;
+
+class ConfiguredHeadersReloadTest {
+
+  @TempDir Path dir;
+
+  private Path file;
+
+  @BeforeEach
+  void setUp() {
+    RecordingLogs.clear();
+    file = write(dir.resolve("headers.properties"), "headers.X-Version=1");
+  }
+
+  private ConfiguredHeadersProvider provider() {
+    return ConfiguredHeadersProvider.builder()
+        .file(file)
+        .environment(Map.of())
+        .systemProperties(Map.of())
+        .reloadInterval(Duration.ZERO)
+        .build();
+  }
+
+  private static String version(ConfiguredHeadersProvider provider) {
+    return provider.headers(context("crm", "https://crm.example.com/")).get("X-Version").orElse("");
+  }
+
+  @Test
+  void reloadInstallsTheNewFile() {
+    try (ConfiguredHeadersProvider provider = provider()) {
+      write(file, "headers.X-Version=2");
+      assertThat(version(provider)).isEqualTo("1");
+      assertThat(provider.reload()).isTrue();
+      assertThat(version(provider)).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void brokenFileKeepsTheOldSetAndLogsOneError() {
+    try (ConfiguredHeadersProvider provider = provider()) {
+      write(file, "headers.X-Version=2", "headers.X-Key=${env:MISSING}");
+
+      assertThat(provider.reload()).isFalse();
+      assertThat(provider.reload()).isFalse();
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isFalse();
+
+      assertThat(version(provider)).isEqualTo("1");
+      List<RecordingLogs.Event> errors = RecordingLogs.events(Level.ERROR);
+      assertThat(errors).hasSize(1);
+      assertThat(errors.get(0).text())
+          .isEqualTo(
+              "Header provider 'configured-headers' keeps its previous headers: Header"
+                  + " configuration file '"
+                  + file
+                  + "' line 2, key 'headers.X-Key': ${env:MISSING} names an environment variable"
+                  + " that is not set");
+
+      write(file, "headers.X-Version=3");
+      assertThat(provider.reload()).isTrue();
+      assertThat(version(provider)).isEqualTo("3");
+      assertThat(
+              RecordingLogs.events(Level.INFO)
+                  .get(RecordingLogs.events(Level.INFO).size() - 1)
+                  .text())
+          .isEqualTo(
+              "Header provider 'configured-headers' reloaded 1 headers (global 1, servers [], URI"
+                  + " prefixes 0) from [Header configuration file '"
+                  + file
+                  + "']");
+    }
+  }
+
+  @Test
+  void checkForChangesAppliesAChangeOnceItReadsTheSameTwice() {
+    try (ConfiguredHeadersProvider provider = provider()) {
+      assertThat(provider.checkForChanges()).isFalse();
+
+      write(file, "headers.X-Version=2");
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(version(provider)).isEqualTo("1");
+
+      write(file, "headers.X-Version=3"); // still being written: wait again
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(version(provider)).isEqualTo("1");
+
+      assertThat(provider.checkForChanges()).isTrue();
+      assertThat(version(provider)).isEqualTo("3");
+      assertThat(provider.checkForChanges()).isFalse();
+    }
+  }
+
+  @Test
+  void rotatedSecretFileIsPickedUp() {
+    write(dir.resolve("token"), "old-token");
+    write(file, "headers.Authorization=Bearer ${file:token}");
+    try (ConfiguredHeadersProvider provider = provider()) {
+      write(dir.resolve("token"), "new-token");
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isTrue();
+      assertThat(provider.headers(context("a", "https://a.test/")).get("Authorization"))
+          .contains("Bearer new-token");
+    }
+  }
+
+  @Test
+  void deletedFileKeepsTheOldSetAndLogsOneErrorUntilItComesBack() throws IOException {
+    try (ConfiguredHeadersProvider provider = provider()) {
+      Files.delete(file);
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.reload()).isFalse();
+      assertThat(version(provider)).isEqualTo("1");
+      assertThat(RecordingLogs.events(Level.ERROR))
+          .extracting(RecordingLogs.Event::text)
+          .containsExactly(
+              "Header provider 'configured-headers' keeps its previous headers: Header"
+                  + " configuration file '"
+                  + file
+                  + "' does not exist");
+
+      write(file, "headers.X-Version=2");
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isTrue();
+      assertThat(version(provider)).isEqualTo("2");
+    }
+  }
+
+  @Test
+  void backgroundCheckReloadsAChangedFile() throws InterruptedException {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    CountDownLatch reloaded = new CountDownLatch(1);
+    try (ConfiguredHeadersProvider provider =
+        ConfiguredHeadersProvider.builder()
+            .file(file)
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .reloadInterval(Duration.ofMillis(5))
+            .reloadScheduler(scheduler)
+            .reloadListener(reloaded::countDown)
+            .build()) {
+      write(file, "headers.X-Version=2");
+
+      assertThat(reloaded.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(version(provider)).isEqualTo("2");
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void closeStopsTheBackgroundCheck() throws InterruptedException {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      ConfiguredHeadersProvider provider =
+          ConfiguredHeadersProvider.builder()
+              .file(file)
+              .environment(Map.of())
+              .systemProperties(Map.of())
+              .reloadInterval(Duration.ofMillis(5))
+              .reloadScheduler(scheduler)
+              .build();
+      provider.close();
+      scheduler.shutdown();
+      assertThat(scheduler.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(version(provider)).isEqualTo("1");
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  /**
+   * Readers resolve headers while the file is rewritten many times: every resolution must hold
+   * exactly one complete version (all its headers, all of the same version), and no reader ever
+   * goes back to an older version.
+   */
+  @Test
+  void concurrentResolutionAlwaysSeesExactlyOneCompleteVersion() throws InterruptedException {
+    int versions = 200;
+    int readers = 3;
+    write(file, versionFile(0));
+    Queue<String> failures = new ConcurrentLinkedQueue<>();
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicLong resolutions = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    HeaderContext crm = context("crm", "https://crm.example.com/api/mcp");
+
+    try (ConfiguredHeadersProvider provider = provider()) {
+      List<Thread> threads = new ArrayList<>();
+      for (int r = 0; r < readers; r++) {
+        Thread reader =
+            new Thread(
+                () -> {
+                  awaitQuietly(start);
+                  int last = 0;
+                  while (writing.get() || resolutions.get() < 1000) {
+                    McpHeaders headers = provider.headers(crm);
+                    resolutions.incrementAndGet();
+                    String problem = checkOneVersion(headers, last);
+                    if (problem != null) {
+                      failures.add(problem);
+                      return;
+                    }
+                    last = Integer.parseInt(headers.get("X-Version").orElseThrow());
+                  }
+                });
+        threads.add(reader);
+        reader.start();
+      }
+      Thread checker =
+          new Thread(
+              () -> {
+                awaitQuietly(start);
+                while (writing.get()) {
+                  provider.checkForChanges();
+                  Thread.yield();
+                }
+              });
+      threads.add(checker);
+      checker.start();
+
+      start.countDown();
+      for (int v = 1; v <= versions; v++) {
+        if (v % 25 == 0) {
+          write(file, "headers.X-Version=" + v, "headers.X-Broken=${env:MISSING}");
+          provider.reload();
+        }
+        write(file, versionFile(v));
+        provider.reload();
+      }
+      writing.set(false);
+      for (Thread thread : threads) {
+        thread.join(TimeUnit.SECONDS.toMillis(60));
+        assertThat(thread.isAlive()).isFalse();
+      }
+
+      assertThat(failures).isEmpty();
+      assertThat(resolutions.get()).isGreaterThanOrEqualTo(1000);
+      assertThat(version(provider)).isEqualTo(Integer.toString(versions));
+      assertThat(RecordingLogs.events(Level.ERROR)).hasSize(versions / 25);
+    }
+  }
+
+  private static String versionFile(int v) {
+    StringBuilder text = new StringBuilder("headers.X-Version=" + v + "\n");
+    for (int i = 0; i < 10; i++) {
+      text.append("headers.X-Global-").append(i).append('=').append(v).append('\n');
+    }
+    text.append("uri.api.prefix=https://crm.example.com/api\n");
+    text.append("uri.api.headers.X-Uri=").append(v).append('\n');
+    text.append("server.crm.headers.X-Server=").append(v).append('\n');
+    return text.toString();
+  }
+
+  private static String checkOneVersion(McpHeaders headers, int last) {
+    if (headers.size() != 13) {
+      return "incomplete set: " + headers.names();
+    }
+    String version = headers.get("X-Version").orElse("?");
+    for (String name : headers.names()) {
+      if (!headers.get(name).orElse("").equals(version)) {
+        return "mixed versions: " + headers;
+      }
+    }
+    if (Integer.parseInt(version) < last) {
+      return "went back from version " + last + " to " + version;
+    }
+    return null;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
