@@ -52,7 +52,8 @@ public final class RunnerBuilder {
 
   /**
    * Adds a header provider (layer 3), besides those found with {@link java.util.ServiceLoader}. A
-   * discovered provider with the same {@code name()} is left out.
+   * discovered provider with the same {@code name()} is left out. The caller keeps ownership: the
+   * runner closes only the providers it discovered itself.
    */
   public RunnerBuilder headerProvider(McpHeaderProvider provider) {
     providers.add(requireNonNull(provider, "provider"));
@@ -115,23 +116,27 @@ public final class RunnerBuilder {
       loader = RunnerBuilder.class.getClassLoader();
     }
     List<McpHeaderProvider> all = new ArrayList<>(providers);
+    List<AutoCloseable> owned = new ArrayList<>();
     if (discoverProviders) {
       Set<String> names = new HashSet<>();
       providers.forEach(p -> names.add(p.name()));
       for (McpHeaderProvider found : HeaderProviders.discover(loader)) {
         if (names.add(found.name())) {
           all.add(found);
+          if (found instanceof AutoCloseable) {
+            owned.add((AutoCloseable) found);
+          }
         }
       }
     }
     HeaderChain chain = HeaderChain.create(defaultMcpHeaders, all);
     TransportRegistry registry =
         TransportRegistry.create(transports, discoverTransports ? loader : null);
-    ExecutorService owned = null;
+    ExecutorService ownedExecutor = null;
     Executor runExecutor = executor;
     if (runExecutor == null) {
-      owned = Executors.newCachedThreadPool(new DaemonThreads());
-      runExecutor = owned;
+      ownedExecutor = Executors.newCachedThreadPool(new DaemonThreads());
+      runExecutor = ownedExecutor;
     }
     Clock time = clock;
     Ticker ticker =
@@ -141,7 +146,8 @@ public final class RunnerBuilder {
               java.time.Instant now = time.instant();
               return now.getEpochSecond() * 1_000_000_000L + now.getNano();
             };
-    return new DefaultRunner(chain, registry, runExecutor, owned, ticker, time == null);
+    return new DefaultRunner(
+        chain, registry, runExecutor, ownedExecutor, owned, ticker, time == null);
   }
 
   private static final class DaemonThreads implements ThreadFactory {

@@ -36,6 +36,7 @@ import reactor.core.publisher.Mono;
  * runStreamed}). Not public API: use {@code Runners}.
  */
 public final class DefaultRunner implements Runner {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DefaultRunner.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   /** Identifies a server across agents: specs equal in these share one session pool. */
@@ -45,6 +46,7 @@ public final class DefaultRunner implements Runner {
   private final TransportRegistry transports;
   private final Executor executor;
   private final @Nullable ExecutorService ownedExecutor;
+  private final List<AutoCloseable> ownedProviders;
   private final Ticker ticker;
   private final boolean systemScheduler;
   private final McpJsonMapper jsonMapper;
@@ -56,12 +58,14 @@ public final class DefaultRunner implements Runner {
       TransportRegistry transports,
       Executor executor,
       @Nullable ExecutorService ownedExecutor,
+      List<AutoCloseable> ownedProviders,
       Ticker ticker,
       boolean systemScheduler) {
     this.chain = chain;
     this.transports = transports;
     this.executor = executor;
     this.ownedExecutor = ownedExecutor;
+    this.ownedProviders = List.copyOf(ownedProviders);
     this.ticker = ticker;
     this.systemScheduler = systemScheduler;
     this.jsonMapper = McpJsonDefaults.getMapper();
@@ -183,6 +187,13 @@ public final class DefaultRunner implements Runner {
     Mono.when(closes).block(CLOSE_WAIT);
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
+    }
+    for (AutoCloseable provider : ownedProviders) {
+      try {
+        provider.close();
+      } catch (Exception e) {
+        log.warn("Closing a discovered header provider failed ({})", e.getClass().getSimpleName());
+      }
     }
   }
 

@@ -413,6 +413,60 @@ class RunnerEndToEndTest {
         .hasMessageContaining("2");
   }
 
+  @Test
+  void idleSessionIsClosedWithDeleteCarryingItsIdentitysLatestHeaders() throws Exception {
+    MutableClock clock = new MutableClock();
+    Runner runner = track(Runners.builder().discoverHeaderProviders(false).clock(clock).build());
+    McpServerSpec tickets = spec(server).sessionIdleTimeout(java.time.Duration.ofMinutes(5)).build();
+    Agent agent = agent(whoamiThenAnswer(), tickets);
+
+    runner.run(agent, "hi", McpHeaders.of("Authorization", "Bearer u1-old", "X-User-Id", "u1"));
+    runner.run(agent, "hi", McpHeaders.of("Authorization", "Bearer u1-new", "X-User-Id", "u1"));
+    assertThat(server.requests().stream().filter(r -> "initialize".equals(r.mcpMethod())).count())
+        .as("a refreshed token keeps the identity's session")
+        .isEqualTo(1);
+    assertThat(server.requests()).noneMatch(r -> r.httpMethod().equals("DELETE"));
+
+    clock.advance(java.time.Duration.ofMinutes(6));
+    ((io.github.mcprunner.core.internal.DefaultRunner) runner).evictIdleSessions();
+
+    RecordedRequest delete =
+        server
+            .awaitRequest(r -> r.httpMethod().equals("DELETE"), java.time.Duration.ofSeconds(10))
+            .orElseThrow();
+    assertThat(delete.headerValues("Authorization")).containsExactly("Bearer u1-new");
+    assertThat(delete.headerValues("X-User-Id")).containsExactly("u1");
+    assertThat(((io.github.mcprunner.core.internal.DefaultRunner) runner).pooledSessions()).isZero();
+
+    runner.run(agent, "hi", McpHeaders.of("Authorization", "Bearer u1-new", "X-User-Id", "u1"));
+    assertThat(server.requests().stream().filter(r -> "initialize".equals(r.mcpMethod())).count())
+        .isEqualTo(2);
+  }
+
+  /** A clock tests move by hand. */
+  static final class MutableClock extends java.time.Clock {
+    private volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(java.time.Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
   private void assertOneValuePerSession(String header) {
     java.util.Map<String, Set<String>> valuesBySession = new java.util.HashMap<>();
     for (RecordedRequest request : server.requests()) {
