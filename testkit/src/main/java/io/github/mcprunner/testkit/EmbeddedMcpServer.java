@@ -90,15 +90,17 @@ public final class EmbeddedMcpServer implements AutoCloseable {
   private final Server jetty;
   private final ServerState state;
   private final Runnable sdkServerCloser;
+  private final java.util.function.Consumer<ToolSpec> toolAdder;
   private final URI baseUri;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private EmbeddedMcpServer(
-      Mode mode, Server jetty, ServerState state, Runnable sdkServerCloser, URI baseUri) {
+      Mode mode, Server jetty, ServerState state, SdkServers.Mounted sdk, URI baseUri) {
     this.mode = mode;
+    this.toolAdder = sdk.toolAdder();
     this.jetty = jetty;
     this.state = state;
-    this.sdkServerCloser = sdkServerCloser;
+    this.sdkServerCloser = sdk.closer();
     this.baseUri = baseUri;
   }
 
@@ -163,6 +165,21 @@ public final class EmbeddedMcpServer implements AutoCloseable {
       Predicate<RecordedRequest> matching, Duration timeout) throws InterruptedException {
     return state.awaitRequest(
         requireNonNull(matching, "matching"), requireNonNull(timeout, "timeout"));
+  }
+
+  /**
+   * Adds a tool while the server runs. In {@link Mode#STATEFUL} and {@link Mode#SSE} every
+   * connected client is sent {@code notifications/tools/list_changed}; a stateless server has no
+   * channel to tell clients, who see the tool on their next {@code tools/list}.
+   */
+  public void addTool(
+      String name, String description, String inputSchemaJson, ToolHandler handler) {
+    toolAdder.accept(
+        new ToolSpec(
+            requireNonNull(name, "name"),
+            requireNonNull(description, "description"),
+            requireNonNull(inputSchemaJson, "inputSchemaJson"),
+            requireNonNull(handler, "handler")));
   }
 
   /**
@@ -388,7 +405,7 @@ public final class EmbeddedMcpServer implements AutoCloseable {
                   () -> base[0] + ProtectedResourceMetadataServlet.PATH));
       filter.setAsyncSupported(true);
       context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-      Runnable sdkServerCloser = SdkServers.mount(chosenMode, allTools, jsonMapper, context);
+      SdkServers.Mounted sdk = SdkServers.mount(chosenMode, allTools, jsonMapper, context);
       if (acceptsToken != null) {
         ServletHolder metadata =
             new ServletHolder(
@@ -405,7 +422,7 @@ public final class EmbeddedMcpServer implements AutoCloseable {
       try {
         jetty.start();
       } catch (Exception e) {
-        sdkServerCloser.run();
+        sdk.closer().run();
         try {
           jetty.stop();
         } catch (Exception suppressed) {
@@ -415,7 +432,7 @@ public final class EmbeddedMcpServer implements AutoCloseable {
       }
       base[0] = URI.create("http://" + HOST + ":" + connector.getLocalPort());
       EmbeddedMcpServer server =
-          new EmbeddedMcpServer(chosenMode, jetty, state, sdkServerCloser, base[0]);
+          new EmbeddedMcpServer(chosenMode, jetty, state, sdk, base[0]);
       LOG.info("Embedded MCP server ({}) listening on {}", chosenMode, server.url());
       return server;
     }

@@ -38,19 +38,22 @@ final class SdkServers {
 
   private SdkServers() {}
 
+  /** A mounted SDK server: what closes it and what adds a tool at run time. */
+  record Mounted(Runnable closer, java.util.function.Consumer<ToolSpec> toolAdder) {}
+
   /**
    * Builds the SDK server for {@code mode} with {@code tools}, mounts its servlet(s) on {@code
-   * context}, and returns what closes the SDK server.
+   * context}, and returns what closes it and adds tools to it.
    */
   // The SDK deprecates its legacy HTTP+SSE server transport; SSE mode exists to test that protocol.
   @SuppressWarnings("deprecation")
-  static Runnable mount(
+  static Mounted mount(
       EmbeddedMcpServer.Mode mode,
       List<ToolSpec> tools,
       McpJsonMapper jsonMapper,
       ServletContextHandler context) {
     McpSchema.ServerCapabilities capabilities =
-        McpSchema.ServerCapabilities.builder().tools(false).logging().build();
+        McpSchema.ServerCapabilities.builder().tools(true).logging().build();
     switch (mode) {
       case STATEFUL -> {
         HttpServletStreamableServerTransportProvider transport =
@@ -67,7 +70,7 @@ final class SdkServers {
                 .tools(sessionTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, MCP_PATH);
-        return server::closeGracefully;
+        return new Mounted(server::closeGracefully, tool -> addTool(server, tool, jsonMapper));
       }
       case STATELESS -> {
         HttpServletStatelessServerTransport transport =
@@ -84,7 +87,8 @@ final class SdkServers {
                 .tools(statelessTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, MCP_PATH);
-        return server::closeGracefully;
+        return new Mounted(
+            server::closeGracefully, tool -> server.addTool(statelessTools(List.of(tool), jsonMapper).get(0)));
       }
       case SSE -> {
         HttpServletSseServerTransportProvider transport =
@@ -102,10 +106,16 @@ final class SdkServers {
                 .tools(sessionTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, SSE_PATH, MESSAGE_PATH);
-        return server::closeGracefully;
+        return new Mounted(server::closeGracefully, tool -> addTool(server, tool, jsonMapper));
       }
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     }
+  }
+
+  /** Adds a tool and tells every connected client that the tool list changed. */
+  private static void addTool(McpSyncServer server, ToolSpec tool, McpJsonMapper jsonMapper) {
+    server.addTool(sessionTools(List.of(tool), jsonMapper).get(0));
+    server.notifyToolsListChanged();
   }
 
   private static void addServlet(

@@ -443,6 +443,40 @@ class RunnerEndToEndTest {
         .isEqualTo(2);
   }
 
+  @Test
+  void toolListIsCachedPerSessionAndRefreshedWhenTheServerSaysItChanged() throws Exception {
+    Runner runner = runner();
+    Agent agent = agent(whoamiThenAnswer(), spec(server).build());
+    McpHeaders u1 = McpHeaders.of("X-User-Id", "u1");
+    runner.run(agent, "hi", u1);
+    runner.run(agent, "hi", u1);
+    assertThat(server.requests().stream().filter(r -> "tools/list".equals(r.mcpMethod())).count())
+        .as("the second run of the identity uses the session's cached tool list")
+        .isEqualTo(1);
+
+    server.addTool("escalate", "Escalate a ticket", "{\"type\":\"object\"}", (args, request) -> "escalated");
+    assertThat(
+            server.awaitRequest(
+                r -> "tools/list".equals(r.mcpMethod()) && r.status() == 200
+                    && server.requests().stream().filter(x -> "tools/list".equals(x.mcpMethod())).count() == 2,
+                java.time.Duration.ofSeconds(10)))
+        .as("the client re-lists the tools after notifications/tools/list_changed")
+        .isPresent();
+    Agent escalating =
+        agent(
+            ScriptedModel.builder().callTool("escalate", "{}").answer(ScriptedModel::lastToolOutput).build(),
+            spec(server).build());
+    RunResult result = null;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      result = runner.run(escalating, "escalate", u1);
+      if (!result.toolResults().get(0).error()) {
+        break;
+      }
+      Thread.onSpinWait();
+    }
+    assertThat(result.finalOutput()).isEqualTo("escalated");
+  }
+
   /** A clock tests move by hand. */
   static final class MutableClock extends java.time.Clock {
     private volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
