@@ -72,7 +72,8 @@ public final class McpHeaders {
           "mcp-name",
           "cache-control");
 
-  private static final String[] PROTECTED_NAMES = PROTECTED.toArray(new String[0]);
+  /** {@code PROTECTED_BY_LENGTH[n]} holds the protected names of length {@code n}. */
+  private static final String[][] PROTECTED_BY_LENGTH = byLength(PROTECTED);
 
   private static final String PROTECTED_PREFIX = "mcp-param-";
 
@@ -311,11 +312,14 @@ public final class McpHeaders {
    */
   public static boolean isProtected(String name) {
     requireNonNull(name, "name");
-    // Runs for every header of every request: compare in place rather than lower-casing a copy.
+    // Runs for every header of every request: compare in place, only with names of equal length,
+    // rather than lower-casing a copy.
     int length = name.length();
-    for (String protectedName : PROTECTED_NAMES) {
-      if (protectedName.length() == length && protectedName.equalsIgnoreCase(name)) {
-        return true;
+    if (length < PROTECTED_BY_LENGTH.length) {
+      for (String protectedName : PROTECTED_BY_LENGTH[length]) {
+        if (protectedName.equalsIgnoreCase(name)) {
+          return true;
+        }
       }
     }
     return name.regionMatches(true, 0, PROTECTED_PREFIX, 0, PROTECTED_PREFIX.length());
@@ -436,6 +440,24 @@ public final class McpHeaders {
       default:
         return false;
     }
+  }
+
+  private static String[][] byLength(Set<String> names) {
+    int max = 0;
+    for (String name : names) {
+      max = Math.max(max, name.length());
+    }
+    String[][] result = new String[max + 1][];
+    for (int length = 0; length <= max; length++) {
+      List<String> ofLength = new ArrayList<>();
+      for (String name : names) {
+        if (name.length() == length) {
+          ofLength.add(name);
+        }
+      }
+      result[length] = ofLength.toArray(new String[0]);
+    }
+    return result;
   }
 
   /** Returns the name as printable text for an error, with characters outside tokens escaped. */
