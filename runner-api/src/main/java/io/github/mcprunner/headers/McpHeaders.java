@@ -72,9 +72,13 @@ public final class McpHeaders {
           "mcp-name",
           "cache-control");
 
-  private static final String[] PROTECTED_NAMES = PROTECTED.toArray(new String[0]);
+  /** {@code PROTECTED_BY_LENGTH[n]} holds the protected names of length {@code n}. */
+  private static final String[][] PROTECTED_BY_LENGTH = byLength(PROTECTED);
 
   private static final String PROTECTED_PREFIX = "mcp-param-";
+
+  /** Bit {@code c - 'a'} is set when a protected name (or the prefix) starts with letter c. */
+  private static final int PROTECTED_FIRST_LETTERS = firstLetters(PROTECTED, PROTECTED_PREFIX);
 
   private static final Set<String> SENSITIVE_NAMES =
       Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
@@ -282,6 +286,59 @@ public final class McpHeaders {
     return new McpHeaders(mergedNames, mergedValues);
   }
 
+  /**
+   * Returns the merge of {@code layers}, lowest first: the same result as {@code
+   * layers.get(0).overriddenBy(layers.get(1)).overriddenBy(layers.get(2))...}, removals kept, but
+   * computed in one pass with one new instance at most, for the header chain that merges layers for
+   * every request. An empty list gives {@link #empty()}.
+   *
+   * @throws NullPointerException if {@code layers} or one of its elements is null
+   */
+  public static McpHeaders merge(List<McpHeaders> layers) {
+    requireNonNull(layers, "layers");
+    int count = layers.size();
+    int total = 0;
+    int nonEmpty = 0;
+    McpHeaders only = EMPTY;
+    for (int i = 0; i < count; i++) {
+      McpHeaders layer = requireNonNull(layers.get(i), "layers must not hold null");
+      if (layer.names.length > 0) {
+        total += layer.names.length;
+        nonEmpty++;
+        only = layer;
+      }
+    }
+    if (nonEmpty <= 1) {
+      return only;
+    }
+    String[] mergedNames = new String[total];
+    @Nullable String[] mergedValues = new String[total];
+    int size = 0;
+    for (int i = 0; i < count; i++) {
+      McpHeaders layer = layers.get(i);
+      if (size == 0) {
+        // The lowest non-empty layer goes in as is: its names are distinct already.
+        size = layer.names.length;
+        System.arraycopy(layer.names, 0, mergedNames, 0, size);
+        System.arraycopy(layer.values, 0, mergedValues, 0, size);
+        continue;
+      }
+      for (int j = 0; j < layer.names.length; j++) {
+        int at = indexOf(mergedNames, size, layer.names[j]);
+        if (at < 0) {
+          at = size++;
+        }
+        mergedNames[at] = layer.names[j];
+        mergedValues[at] = layer.values[j];
+      }
+    }
+    if (size < total) {
+      mergedNames = Arrays.copyOf(mergedNames, size);
+      mergedValues = Arrays.copyOf(mergedValues, size);
+    }
+    return new McpHeaders(mergedNames, mergedValues);
+  }
+
   /** Returns the headers this instance sets, with its removals dropped. */
   public McpHeaders withoutRemovals() {
     if (!hasRemovals()) {
@@ -307,18 +364,31 @@ public final class McpHeaders {
    * {@code Expect}, {@code TE}, {@code Trailer}, {@code Keep-Alive}, {@code Proxy-Connection},
    * {@code HTTP2-Settings}) and MCP protocol headers ({@code Content-Type}, {@code Accept}, {@code
    * Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Last-Event-ID}, {@code Mcp-Method}, {@code
-   * Mcp-Name}, {@code Mcp-Param-*}, {@code Cache-Control}), in any case spelling.
+   * Mcp-Name}, {@code Mcp-Param-*}, {@code Cache-Control}), in any case spelling (of the ASCII
+   * letters: header names are ASCII).
    */
   public static boolean isProtected(String name) {
     requireNonNull(name, "name");
-    // Runs for every header of every request: compare in place rather than lower-casing a copy.
+    // Runs for every header of every request: compare in place, only with names of equal length,
+    // rather than lower-casing a copy.
     int length = name.length();
-    for (String protectedName : PROTECTED_NAMES) {
-      if (protectedName.length() == length && protectedName.equalsIgnoreCase(name)) {
-        return true;
+    if (length == 0) {
+      return false;
+    }
+    // Most names (X-...) start with a letter no protected name starts with.
+    int first = name.charAt(0) | 0x20;
+    if (first < 'a' || first > 'z' || (PROTECTED_FIRST_LETTERS & (1 << (first - 'a'))) == 0) {
+      return false;
+    }
+    if (length < PROTECTED_BY_LENGTH.length) {
+      for (String protectedName : PROTECTED_BY_LENGTH[length]) {
+        if (asciiRegionEqualsIgnoreCase(name, protectedName, length)) {
+          return true;
+        }
       }
     }
-    return name.regionMatches(true, 0, PROTECTED_PREFIX, 0, PROTECTED_PREFIX.length());
+    return length >= PROTECTED_PREFIX.length()
+        && asciiRegionEqualsIgnoreCase(name, PROTECTED_PREFIX, PROTECTED_PREFIX.length());
   }
 
   /**
@@ -438,6 +508,32 @@ public final class McpHeaders {
     }
   }
 
+  private static int firstLetters(Set<String> names, String prefix) {
+    int mask = 1 << (prefix.charAt(0) - 'a');
+    for (String name : names) {
+      mask |= 1 << (name.charAt(0) - 'a');
+    }
+    return mask;
+  }
+
+  private static String[][] byLength(Set<String> names) {
+    int max = 0;
+    for (String name : names) {
+      max = Math.max(max, name.length());
+    }
+    String[][] result = new String[max + 1][];
+    for (int length = 0; length <= max; length++) {
+      List<String> ofLength = new ArrayList<>();
+      for (String name : names) {
+        if (name.length() == length) {
+          ofLength.add(name);
+        }
+      }
+      result[length] = ofLength.toArray(new String[0]);
+    }
+    return result;
+  }
+
   /** Returns the name as printable text for an error, with characters outside tokens escaped. */
   static String safeName(String name) {
     StringBuilder out = new StringBuilder(Math.min(name.length(), 64) + 8);
@@ -457,12 +553,34 @@ public final class McpHeaders {
   }
 
   private static int indexOf(String[] names, int size, String name) {
+    int length = name.length();
     for (int i = 0; i < size; i++) {
-      if (names[i].equalsIgnoreCase(name)) {
+      String candidate = names[i];
+      if (candidate.length() == length && asciiRegionEqualsIgnoreCase(candidate, name, length)) {
         return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * Returns whether the first {@code length} characters of {@code a} and {@code b} are equal
+   * ignoring the case of ASCII letters (RFC 9110 field names are ASCII and case-insensitive). Both
+   * strings must be at least {@code length} long. Faster than {@link String#equalsIgnoreCase},
+   * which folds through the Unicode tables; this runs for every header of every request.
+   */
+  private static boolean asciiRegionEqualsIgnoreCase(String a, String b, int length) {
+    for (int i = 0; i < length; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        int lower = x | 0x20;
+        if (lower != (y | 0x20) || lower < 'a' || lower > 'z') {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   @Override

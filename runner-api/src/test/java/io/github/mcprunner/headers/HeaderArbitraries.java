@@ -190,9 +190,17 @@ final class HeaderArbitraries {
     return builder.build();
   }
 
-  /** The protected check as the design states it: lower-case the name and look it up. */
+  /**
+   * The protected check as the design states it: lower-case the name's ASCII letters (header names
+   * are ASCII; other characters stay as they are) and look it up.
+   */
   static boolean isProtectedReference(String name) {
-    String lower = name.toLowerCase(Locale.ROOT);
+    StringBuilder folded = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      folded.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+    }
+    String lower = folded.toString();
     for (String p : PROTECTED) {
       if (p.toLowerCase(Locale.ROOT).equals(lower)) {
         return true;

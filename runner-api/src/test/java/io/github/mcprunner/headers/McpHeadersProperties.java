@@ -167,6 +167,26 @@ class McpHeadersProperties {
   }
 
   @Property
+  void mergeOfManyLayersEqualsTheLeftFoldOfOverriddenByExactly(
+      @ForAll("layerLists") List<List<Op>> ops) {
+    List<McpHeaders> layers = new ArrayList<>();
+    McpHeaders folded = McpHeaders.empty();
+    for (List<Op> layer : ops) {
+      McpHeaders built = HeaderArbitraries.build(layer);
+      layers.add(built);
+      folded = folded.overriddenBy(built);
+    }
+
+    McpHeaders merged = McpHeaders.merge(layers);
+
+    assertThat(merged).isEqualTo(folded);
+    assertThat(HeaderArbitraries.exactEntries(merged))
+        .isEqualTo(HeaderArbitraries.exactEntries(folded));
+    assertThat(HeaderArbitraries.exactEntries(merged.withoutRemovals()))
+        .isEqualTo(ReferenceMerge.of(ops));
+  }
+
+  @Property
   void emptyLayerIsANeutralElementOfMerge(@ForAll("layers") McpHeaders layer) {
     assertThat(layer.overriddenBy(McpHeaders.empty())).isSameAs(layer);
     assertThat(McpHeaders.empty().overriddenBy(layer)).isSameAs(layer);
@@ -290,9 +310,20 @@ class McpHeadersProperties {
         HeaderArbitraries.protectedNames(),
         HeaderArbitraries.tokens(),
         HeaderArbitraries.pooledNames(),
-        // near misses: a protected name with a character added or dropped
+        // near misses: a protected name with a character added, dropped or replaced by one that
+        // differs in the case bit only (CR for '-', '@' for '`', ...) or folds to ASCII in Unicode
         HeaderArbitraries.protectedNames().map(n -> n + "x"),
         HeaderArbitraries.protectedNames().map(n -> n.substring(1)),
+        Combinators.combine(
+                HeaderArbitraries.protectedNames(),
+                Arbitraries.integers().between(0, 100),
+                Arbitraries.of('\r', '\u0000', '@', '`', '\u212a', '\u0130', '\u0131', '\u017f'))
+            .as(
+                (n, at, c) -> {
+                  StringBuilder out = new StringBuilder(n);
+                  out.setCharAt(at % n.length(), c);
+                  return out.toString();
+                }),
         Arbitraries.strings().ofMaxLength(20));
   }
 

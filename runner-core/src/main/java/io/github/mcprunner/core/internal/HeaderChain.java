@@ -9,12 +9,15 @@ import io.github.mcprunner.headers.InvalidMcpHeaderException;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * layers below it. The result holds no removal marker and no protected header.
  *
  * <p>Immutable and thread-safe; {@link #resolve(HeaderRequest)} runs for every HTTP request, keeps
- * no state between calls, and allocates only the merged headers and one context per provider.
+ * no state between calls, and merges the layers once, into the one new {@link McpHeaders} it
+ * returns (plus one small context per provider called).
  */
 public final class HeaderChain {
 
@@ -125,7 +129,11 @@ public final class HeaderChain {
   public ResolvedHeaders resolve(HeaderRequest request) {
     requireNonNull(request, "request");
     McpServerRef server = request.server();
-    McpHeaders merged = runnerDefaults.overriddenBy(request.serverHeaders());
+    // The layers are collected and merged once at the end; a provider that asks for the headers
+    // resolved so far gets them merged on demand (most providers never ask).
+    Layers layers = new Layers(providers.length + 4);
+    layers.push(runnerDefaults);
+    layers.push(request.serverHeaders());
     McpHeaderProvider @Nullable [] contributed = null;
     int contributors = 0;
     for (int i = 0; i < providers.length; i++) {
@@ -135,7 +143,7 @@ public final class HeaderChain {
         if (!provider.appliesTo(server)) {
           continue;
         }
-        out = provider.headers(new ChainContext(request, merged));
+        out = provider.headers(new ChainContext(request, layers, layers.size()));
       } catch (InvalidMcpHeaderException e) {
         fail(i, server, "built the invalid header '" + e.headerName() + "'", e);
         continue;
@@ -157,18 +165,16 @@ public final class HeaderChain {
         fail(i, server, "returned the protected header '" + e.headerName() + "'", e);
         continue;
       }
-      merged = merged.overriddenBy(out);
+      layers.push(out);
       if (contributed == null) {
         contributed = new McpHeaderProvider[providers.length];
       }
       contributed[contributors++] = provider;
     }
     RunScope run = request.run();
-    McpHeaders headers =
-        merged
-            .overriddenBy(run.perRunHeaders())
-            .overriddenBy(run.perServerHeaders(server.name()))
-            .withoutRemovals();
+    layers.push(run.perRunHeaders());
+    layers.push(run.perServerHeaders(server.name()));
+    McpHeaders headers = McpHeaders.merge(layers).withoutRemovals();
     requireNothingProtected(headers, request);
     return new ResolvedHeaders(headers, contributorList(contributed, contributors));
   }
@@ -249,14 +255,46 @@ public final class HeaderChain {
 
   private record Sortable(McpHeaderProvider provider, String name, int order) {}
 
+  /**
+   * The non-empty layers of one resolution, lowest first; grows while the providers run. Entries
+   * below a context's {@code count} never change once the provider sees them.
+   */
+  private static final class Layers extends AbstractList<McpHeaders> implements RandomAccess {
+    private final McpHeaders[] layers;
+    private int size;
+
+    Layers(int capacity) {
+      this.layers = new McpHeaders[capacity];
+    }
+
+    void push(McpHeaders layer) {
+      if (!layer.isEmpty()) {
+        layers[size++] = layer;
+      }
+    }
+
+    @Override
+    public McpHeaders get(int index) {
+      Objects.checkIndex(index, size);
+      return layers[index];
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+  }
+
   /** The context one provider sees for one request; reads the request and run lazily. */
   private static final class ChainContext implements HeaderContext {
     private final HeaderRequest request;
-    private final McpHeaders soFar;
+    private final Layers layers;
+    private final int below;
 
-    ChainContext(HeaderRequest request, McpHeaders soFar) {
+    ChainContext(HeaderRequest request, Layers layers, int below) {
       this.request = request;
-      this.soFar = soFar;
+      this.layers = layers;
+      this.below = below;
     }
 
     @Override
@@ -297,7 +335,7 @@ public final class HeaderChain {
     @Override
     public McpHeaders resolvedSoFar() {
       // Removal markers only matter while merging; a provider sees the headers as they stand.
-      return soFar.withoutRemovals();
+      return McpHeaders.merge(layers.subList(0, below)).withoutRemovals();
     }
 
     @Override

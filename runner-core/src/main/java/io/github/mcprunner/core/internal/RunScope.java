@@ -82,13 +82,13 @@ public final class RunScope {
 
   /** Returns the per-run headers for server {@code serverName} (layer 5), empty if none. */
   public McpHeaders perServerHeaders(String serverName) {
-    McpHeaders headers = perServerHeaders.get(serverName);
+    McpHeaders headers = perServerHeaders.get(requireNonNull(serverName, "serverName"));
     return headers == null ? McpHeaders.empty() : headers;
   }
 
   /** Returns the context value stored under {@code key}, if any. */
   public <T> Optional<T> context(ContextKey<T> key) {
-    Object value = context.get(key);
+    Object value = context.get(requireNonNull(key, "key"));
     return value == null ? Optional.empty() : Optional.of(key.type().cast(value));
   }
 
