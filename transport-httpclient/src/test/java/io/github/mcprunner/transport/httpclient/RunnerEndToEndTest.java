@@ -461,6 +461,12 @@ class RunnerEndToEndTest {
         .as("the second run of the identity uses the session's cached tool list")
         .isEqualTo(1);
 
+    // The notification travels on the session's GET stream, which the client opens after
+    // initialising: wait until the server has it open.
+    assertThat(
+            server.awaitRequest(
+                r -> r.httpMethod().equals("GET") && r.status() == 200, java.time.Duration.ofSeconds(10)))
+        .isPresent();
     server.addTool("escalate", "Escalate a ticket", "{\"type\":\"object\"}", (args, request) -> "escalated");
     assertThat(
             server.awaitRequest(
