@@ -36,10 +36,13 @@ public record Endpoint(String api, String endpoint, String model, int maxRetries
     return "OpenAI " + api + " at " + endpoint + " (model '" + model + "', agent '" + agentName + "')";
   }
 
-  /** Returns {@code " after N retries"}, or the SDK's retries when unknown. */
+  /** Returns {@code " after N retries"}, nothing for none, the client's retries when unknown. */
   String afterRetries() {
     if (maxRetries < 0) {
       return " after the client's retries";
+    }
+    if (maxRetries == 0) {
+      return "";
     }
     return maxRetries == 1 ? " after 1 retry" : " after " + maxRetries + " retries";
   }
