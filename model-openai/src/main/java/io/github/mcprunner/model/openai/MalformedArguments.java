@@ -7,8 +7,8 @@ package io.github.mcprunner.model.openai;
 public enum MalformedArguments {
   /**
    * The default: the call is handed to the runner unchanged. The runner does not call the tool; it
-   * answers the call with a tool error saying the arguments are not a valid JSON object, so the model
-   * can correct itself on its next turn (bounded by the run's maximum number of turns).
+   * answers the call with a tool error saying the arguments are not a valid JSON object, so the
+   * model can correct itself on its next turn (bounded by the run's maximum number of turns).
    */
   PASS_THROUGH,
 

@@ -28,10 +28,12 @@ import java.util.Optional;
  * <p>Thread-safe: one instance serves any number of concurrent runs. Failures are thrown as {@link
  * OpenAiModelException} after the SDK's retries.
  */
-public final class OpenAiChatCompletionsModel implements Model {
+public final class OpenAiChatCompletionsModel implements Model, AutoCloseable {
   private final ChatCompletionsAdapter adapter;
+  private final boolean ownsClient;
 
   private OpenAiChatCompletionsModel(Builder builder) {
+    this.ownsClient = !builder.hasClient();
     this.adapter =
         new ChatCompletionsAdapter(
             builder.clientValue(),
@@ -80,6 +82,16 @@ public final class OpenAiChatCompletionsModel implements Model {
   @Override
   public ModelResponse respondStreaming(ModelRequest request, ModelStreamListener listener) {
     return adapter.respond(request, requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Refuses later calls and releases the SDK client's connections and threads if this model built
+   * the client; a client handed to {@link OpenAiModelBuilder#client} is left open. Idle resources
+   * are released anyway, so closing is optional. Idempotent.
+   */
+  @Override
+  public void close() {
+    adapter.close(ownsClient);
   }
 
   /** Returns the model name sent with every request. */

@@ -179,6 +179,10 @@ public abstract sealed class OpenAiModelBuilder<B extends OpenAiModelBuilder<B, 
     return (B) this;
   }
 
+  boolean hasClient() {
+    return client != null;
+  }
+
   String model() {
     return model;
   }
@@ -245,7 +249,13 @@ public abstract sealed class OpenAiModelBuilder<B extends OpenAiModelBuilder<B, 
   /** Settings shown by {@code toString()}: never the key. */
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "{model=" + model + ", endpoint=" + endpoint("").endpoint()
-        + ", apiKey=" + (apiKey == null ? "unset" : "██") + "}";
+    return getClass().getSimpleName()
+        + "{model="
+        + model
+        + ", endpoint="
+        + endpoint("").endpoint()
+        + ", apiKey="
+        + (apiKey == null ? "unset" : "██")
+        + "}";
   }
 }

@@ -27,10 +27,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: one instance serves any number of concurrent runs. Failures are thrown as {@link
  * OpenAiModelException} after the SDK's retries.
  */
-public final class OpenAiResponsesModel implements Model {
+public final class OpenAiResponsesModel implements Model, AutoCloseable {
   private final ResponsesAdapter adapter;
+  private final boolean ownsClient;
 
   private OpenAiResponsesModel(Builder builder) {
+    this.ownsClient = !builder.hasClient();
     this.adapter =
         new ResponsesAdapter(
             builder.clientValue(),
@@ -81,6 +83,16 @@ public final class OpenAiResponsesModel implements Model {
     return adapter.respond(request, requireNonNull(listener, "listener"));
   }
 
+  /**
+   * Refuses later calls and releases the SDK client's connections and threads if this model built
+   * the client; a client handed to {@link OpenAiModelBuilder#client} is left open. Idle resources
+   * are released anyway, so closing is optional. Idempotent.
+   */
+  @Override
+  public void close() {
+    adapter.close(ownsClient);
+  }
+
   /** Returns the model name sent with every request. */
   public String modelName() {
     return adapter.endpoint().model();
@@ -96,7 +108,9 @@ public final class OpenAiResponsesModel implements Model {
         + "}";
   }
 
-  /** Builds an {@link OpenAiResponsesModel}; see {@link OpenAiModelBuilder} for the shared settings. */
+  /**
+   * Builds an {@link OpenAiResponsesModel}; see {@link OpenAiModelBuilder} for the shared settings.
+   */
   public static final class Builder extends OpenAiModelBuilder<Builder, OpenAiResponsesModel> {
     private @Nullable Boolean store = Boolean.FALSE;
 

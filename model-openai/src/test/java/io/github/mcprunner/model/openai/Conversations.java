@@ -28,7 +28,10 @@ final class Conversations {
   /** A question, no tools. */
   static ModelRequest question(String text) {
     return new ModelRequest(
-        "support", "You help support agents.", List.of(InputItem.Message.user(text)), List.of(),
+        "support",
+        "You help support agents.",
+        List.of(InputItem.Message.user(text)),
+        List.of(),
         ModelSettings.defaults());
   }
 
@@ -43,8 +46,8 @@ final class Conversations {
   }
 
   /**
-   * A conversation with every kind of item: a question, the model's text and two calls of one
-   * turn, their results (one an error), then a follow-up question.
+   * A conversation with every kind of item: a question, the model's text and two calls of one turn,
+   * their results (one an error), then a follow-up question.
    */
   static ModelRequest everyItem(ModelSettings settings) {
     return new ModelRequest(

@@ -11,9 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -84,7 +82,9 @@ final class FakeOpenAiServer implements AutoCloseable {
         body = in.readAllBytes();
       }
       Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+      exchange
+          .getRequestHeaders()
+          .forEach((name, values) -> headers.put(name, List.copyOf(values)));
       calls.add(
           new Call(
               exchange.getRequestMethod(),
@@ -93,7 +93,9 @@ final class FakeOpenAiServer implements AutoCloseable {
               new String(body, StandardCharsets.UTF_8)));
       Answer answer = script.poll();
       if (answer == null) {
-        answer = Answer.status(500, "{\"error\":{\"message\":\"no scripted answer\",\"type\":\"test\"}}");
+        answer =
+            Answer.status(
+                500, "{\"error\":{\"message\":\"no scripted answer\",\"type\":\"test\"}}");
       }
       if (answer.hang) {
         closing.await(30, TimeUnit.SECONDS);
@@ -193,10 +195,10 @@ final class FakeOpenAiServer implements AutoCloseable {
       }
     }
 
-    List<String> headerNamesLowerCase() {
-      List<String> names = new ArrayList<>();
-      headers.keySet().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
-      return names;
+    /** Header names only: a recorded request carries the test key. */
+    @Override
+    public String toString() {
+      return method + " " + path + " " + headers.keySet();
     }
   }
 }

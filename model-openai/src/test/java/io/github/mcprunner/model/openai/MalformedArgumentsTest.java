@@ -72,7 +72,9 @@ class MalformedArgumentsTest {
         model(MalformedArguments.RETRY_ONCE)
             .respond(Conversations.withTools("add", ModelSettings.defaults()));
 
-    assertThat(response.toolCalls()).extracting(InputItem.ToolCall::name).containsExactly("whoami", "add");
+    assertThat(response.toolCalls())
+        .extracting(InputItem.ToolCall::name)
+        .containsExactly("whoami", "add");
     assertThat(response.usage()).isEqualTo(new Usage(120 + 291, 15 + 42));
     assertThat(openAi.calls()).hasSize(2);
     JsonNode input = openAi.call(1).json().path("input");
@@ -90,7 +92,8 @@ class MalformedArgumentsTest {
   void retryOnceAnswersAWellFormedSiblingCallAsNotRun() throws Exception {
     String twoCalls =
         FakeOpenAiServer.fixture("responses/function-calls.json")
-            .replace("\"arguments\": \"{\\\"a\\\":2,\\\"b\\\":3}\"", "\"arguments\": \"{\\\"a\\\":\"");
+            .replace(
+                "\"arguments\": \"{\\\"a\\\":2,\\\"b\\\":3}\"", "\"arguments\": \"{\\\"a\\\":\"");
     openAi.enqueue(json(twoCalls), jsonFixture("responses/text.json"));
 
     ModelResponse response =
@@ -137,6 +140,7 @@ class MalformedArgumentsTest {
         model(MalformedArguments.FAIL)
             .respond(Conversations.withTools("who", ModelSettings.defaults()));
 
-    assertThat(response.toolCalls()).containsExactly(new InputItem.ToolCall("call_whoami_1", "whoami", ""));
+    assertThat(response.toolCalls())
+        .containsExactly(new InputItem.ToolCall("call_whoami_1", "whoami", ""));
   }
 }

@@ -40,10 +40,14 @@ class OpenAiConfigurationTest {
         Environment.of(
             Map.of(),
             Map.of(
-                "OPENAI_API_KEY", TEST_KEY,
-                "OPENAI_BASE_URL", openAi.baseUrl(),
-                "OPENAI_ORG_ID", "org-acme",
-                "OPENAI_PROJECT_ID", "proj_support"));
+                "OPENAI_API_KEY",
+                TEST_KEY,
+                "OPENAI_BASE_URL",
+                openAi.baseUrl(),
+                "OPENAI_ORG_ID",
+                "org-acme",
+                "OPENAI_PROJECT_ID",
+                "proj_support"));
 
     Optional<Model> responses = OpenAiResponsesModel.fromEnvIfPresent("gpt-4.1-mini", env);
     Optional<Model> chat = OpenAiChatCompletionsModel.fromEnvIfPresent("gpt-4.1-nano", env);
@@ -69,7 +73,8 @@ class OpenAiConfigurationTest {
     Environment env =
         Environment.of(
             Map.of("openai.apiKey", "sk-from-property", "openai.baseUrl", "http://127.0.0.1:9/v1"),
-            Map.of("OPENAI_API_KEY", "sk-from-variable", "OPENAI_BASE_URL", "http://127.0.0.1:8/v1"));
+            Map.of(
+                "OPENAI_API_KEY", "sk-from-variable", "OPENAI_BASE_URL", "http://127.0.0.1:8/v1"));
 
     OpenAiResponsesModel model =
         OpenAiResponsesModel.builder("gpt-4.1-mini")
@@ -84,7 +89,8 @@ class OpenAiConfigurationTest {
 
   @Test
   void defaultEndpointIsOpenAi() {
-    OpenAiResponsesModel model = OpenAiResponsesModel.builder("gpt-4.1-mini").apiKey(TEST_KEY).build();
+    OpenAiResponsesModel model =
+        OpenAiResponsesModel.builder("gpt-4.1-mini").apiKey(TEST_KEY).build();
 
     assertThat(model.toString())
         .isEqualTo("OpenAiResponsesModel{model=gpt-4.1-mini, endpoint=https://api.openai.com/v1}");
@@ -105,8 +111,7 @@ class OpenAiConfigurationTest {
         .isEqualTo("OpenAiResponsesModel{model=gpt-4.1-mini, endpoint=https://example.test/v1}");
     assertThat(chat.toString()).doesNotContain(TEST_KEY);
     assertThat(chat.build().toString())
-        .isEqualTo(
-            "OpenAiChatCompletionsModel{model=llama3.2, endpoint=" + openAi.baseUrl() + "}");
+        .isEqualTo("OpenAiChatCompletionsModel{model=llama3.2, endpoint=" + openAi.baseUrl() + "}");
   }
 
   @Test
@@ -141,6 +146,39 @@ class OpenAiConfigurationTest {
                     .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("client(...) cannot be combined");
+  }
+
+  @Test
+  void closingAModelLeavesAHandedInClientOpen() {
+    openAi.enqueue(jsonFixture("chat/text.json"), jsonFixture("chat/text.json"));
+    OpenAIOkHttpClientHolder holder = new OpenAIOkHttpClientHolder(openAi.baseUrl());
+    OpenAiChatCompletionsModel first =
+        OpenAiChatCompletionsModel.builder("gpt-4.1-mini").client(holder.client).build();
+    first.respond(Conversations.question("hi"));
+    first.close();
+
+    OpenAiChatCompletionsModel second =
+        OpenAiChatCompletionsModel.builder("gpt-4.1-mini").client(holder.client).build();
+    assertThat(second.respond(Conversations.question("again")).text()).isNotEmpty();
+    assertThat(openAi.calls()).hasSize(2);
+  }
+
+  @Test
+  void aClosedModelRefusesCalls() {
+    OpenAiResponsesModel model =
+        OpenAiResponsesModel.builder("gpt-4.1-mini")
+            .apiKey(TEST_KEY)
+            .baseUrl(openAi.baseUrl())
+            .maxRetries(0)
+            .build();
+    model.close();
+
+    model.close();
+
+    assertThatThrownBy(() -> model.respond(Conversations.question("hi")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("The OpenAI model 'gpt-4.1-mini' was closed; build a new one");
+    assertThat(openAi.calls()).isEmpty();
   }
 
   @Test

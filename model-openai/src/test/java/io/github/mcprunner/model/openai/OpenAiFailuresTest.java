@@ -75,7 +75,8 @@ class OpenAiFailuresTest {
             "OpenAI Responses API at "
                 + openAi.baseUrl()
                 + " (model 'gpt-4.1-mini', agent 'support') refused the API key (HTTP 401,"
-                + " invalid_api_key); check OPENAI_API_KEY or the key given to the model's builder");
+                + " invalid_api_key); check OPENAI_API_KEY or the key given to the model's"
+                + " builder");
     assertThat(e.getCause()).isNull();
     assertThat(e.toString()).doesNotContain("sk-test").doesNotContain(TEST_KEY);
   }
@@ -238,8 +239,7 @@ class OpenAiFailuresTest {
     OpenAiModelException e = failure(model);
 
     assertThat(e.statusCode()).isEmpty();
-    assertThat(e.getMessage())
-        .contains("could not be reached or did not answer in time (");
+    assertThat(e.getMessage()).contains("could not be reached or did not answer in time (");
     assertThat(e.getCause()).isNotNull();
   }
 

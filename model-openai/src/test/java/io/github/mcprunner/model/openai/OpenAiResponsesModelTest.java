@@ -86,7 +86,8 @@ class OpenAiResponsesModelTest {
     assertThat(tools.get(0).path("name").asText()).isEqualTo("list_tickets");
     assertThat(tools.get(0).path("description").asText()).isEqualTo("Lists the tenant's tickets.");
     assertThat(tools.get(0).path("strict").asBoolean(true)).isFalse();
-    assertThat(tools.get(0).path("parameters")).isEqualTo(JSON.readTree(Conversations.TICKETS_SCHEMA));
+    assertThat(tools.get(0).path("parameters"))
+        .isEqualTo(JSON.readTree(Conversations.TICKETS_SCHEMA));
     assertThat(fieldNames(tools.get(0).path("parameters")))
         .containsExactly("type", "properties", "required", "additionalProperties", "$schema");
     assertThat(tools.get(1).path("parameters")).isEqualTo(JSON.readTree("{\"type\":\"object\"}"));
@@ -213,8 +214,7 @@ class OpenAiResponsesModelTest {
     assertThatThrownBy(
             () -> builder().build().respondStreaming(Conversations.question("hi"), d -> {}))
         .isInstanceOfSatisfying(
-            OpenAiModelException.class,
-            e -> assertThat(e.errorCode()).contains("server_error"))
+            OpenAiModelException.class, e -> assertThat(e.errorCode()).contains("server_error"))
         .hasMessageContaining("failed to produce a response (server_error)");
   }
 

@@ -36,10 +36,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Chat Completions API ({@code POST /chat/completions}): instructions as a system message,
- * the conversation as messages (an assistant message holding the turn's tool calls, one tool
- * message per result), function tools carrying the MCP schemas unchanged. Streamed, content deltas
- * go to the listener and the tool calls are put together from their fragments.
+ * The Chat Completions API ({@code POST /chat/completions}): instructions as a system message, the
+ * conversation as messages (an assistant message holding the turn's tool calls, one tool message
+ * per result), function tools carrying the MCP schemas unchanged. Streamed, content deltas go to
+ * the listener and the tool calls are put together from their fragments.
  */
 public final class ChatCompletionsAdapter extends ModelAdapter {
   private final String model;
@@ -111,6 +111,7 @@ public final class ChatCompletionsAdapter extends ModelAdapter {
   }
 
   /** Builds the request body. */
+  @SuppressWarnings("deprecation") // max_tokens, on request, for servers that lack the newer field
   ChatCompletionCreateParams params(ModelRequest request, boolean streaming) {
     ChatCompletionCreateParams.Builder params =
         ChatCompletionCreateParams.builder().model(model).messages(messages(request));

@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Puts a streamed chat completion together from its chunks: the first choice's content, its tool
- * calls from their fragments (the first fragment of a call carries its id and name, later ones
- * only pieces of the arguments, all under the call's index), and the usage of the last chunk.
- * Lenient where OpenAI-compatible servers differ: a call's id or name may come in any fragment.
+ * calls from their fragments (the first fragment of a call carries its id and name, later ones only
+ * pieces of the arguments, all under the call's index), and the usage of the last chunk. Lenient
+ * where OpenAI-compatible servers differ: a call's id or name may come in any fragment.
  */
 final class ChatStreamAccumulator {
   private final StringBuilder text = new StringBuilder();

@@ -31,9 +31,20 @@ public record Endpoint(String api, String endpoint, String model, int maxRetries
     }
   }
 
-  /** Returns the start of a failure message: {@code OpenAI Responses API at URL (model 'm', agent 'a')}. */
+  /**
+   * Returns the start of a failure message: {@code OpenAI Responses API at URL (model 'm', agent
+   * 'a')}.
+   */
   String describe(String agentName) {
-    return "OpenAI " + api + " at " + endpoint + " (model '" + model + "', agent '" + agentName + "')";
+    return "OpenAI "
+        + api
+        + " at "
+        + endpoint
+        + " (model '"
+        + model
+        + "', agent '"
+        + agentName
+        + "')";
   }
 
   /** Returns {@code " after N retries"}, nothing for none, the client's retries when unknown. */

@@ -124,9 +124,12 @@ public final class Failures {
   /** The endpoint's own explanation (e.g. which schema it rejected), shortened. */
   private static String serverText(OpenAIServiceException e) {
     // JsonValue's accessors reach Java as raw types (it is a JsonField<Nothing> in Kotlin).
-    Object body = e.body().asObject().orElse(null);
+    Optional<?> members = e.body().asObject();
+    Object body = members.orElse(null);
     Object value = body instanceof Map ? ((Map<?, ?>) body).get("message") : null;
-    Object text = value instanceof JsonValue ? ((JsonValue) value).asString().orElse(null) : null;
+    Optional<?> string =
+        value instanceof JsonValue ? ((JsonValue) value).asString() : Optional.empty();
+    Object text = string.orElse(null);
     String message = text instanceof String ? (String) text : "";
     if (message.isBlank()) {
       return "";

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.openai.core.JsonValue;
 import io.github.mcprunner.model.ToolDefinition;
 import io.github.mcprunner.model.openai.OpenAiModelException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,8 +40,7 @@ public final class Json {
           "The input schema of tool '" + tool.name() + "' is not a JSON object", 0, null, null);
     }
     Map<String, JsonValue> members = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> member = it.next();
+    for (Map.Entry<String, JsonNode> member : node.properties()) {
       members.put(member.getKey(), JsonValue.fromJsonNode(member.getValue()));
     }
     return members;

@@ -11,6 +11,7 @@ import io.github.mcprunner.model.openai.MalformedArguments;
 import io.github.mcprunner.model.openai.OpenAiModelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public abstract class ModelAdapter {
   protected final Endpoint endpoint;
 
   private final MalformedArguments malformedArguments;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Creates the adapter. */
   protected ModelAdapter(
@@ -43,6 +45,13 @@ public abstract class ModelAdapter {
     this.client = requireNonNull(client, "client");
     this.endpoint = requireNonNull(endpoint, "endpoint");
     this.malformedArguments = requireNonNull(malformedArguments, "malformedArguments");
+  }
+
+  /** Refuses later calls; closes the SDK client too when {@code closeClient}. */
+  public void close(boolean closeClient) {
+    if (!closed.getAndSet(true) && closeClient) {
+      client.close();
+    }
   }
 
   /** Returns the endpoint's description. */
@@ -55,9 +64,14 @@ public abstract class ModelAdapter {
    *
    * @throws OpenAiModelException when the endpoint fails (after the SDK's retries) or the model's
    *     tool-call arguments break the malformed-arguments policy
+   * @throws IllegalStateException once the model was closed
    */
   public final ModelResponse respond(ModelRequest request, @Nullable ModelStreamListener listener) {
     requireNonNull(request, "request");
+    if (closed.get()) {
+      throw new IllegalStateException(
+          "The OpenAI model '" + endpoint.model() + "' was closed; build a new one");
+    }
     ModelResponse first = call(request, listener);
     List<InputItem.ToolCall> malformed = malformed(first);
     if (malformed.isEmpty() || malformedArguments == MalformedArguments.PASS_THROUGH) {
@@ -72,7 +86,9 @@ public abstract class ModelAdapter {
       throw malformedFailure(request, again.get(0), true);
     }
     return new ModelResponse(
-        joinText(first.text(), second.text()), second.toolCalls(), first.usage().plus(second.usage()));
+        joinText(first.text(), second.text()),
+        second.toolCalls(),
+        first.usage().plus(second.usage()));
   }
 
   /** One call of the API, without streaming. */
@@ -120,7 +136,10 @@ public abstract class ModelAdapter {
       boolean bad = !Json.isArgumentsObject(call.argumentsJson());
       input.add(
           new InputItem.ToolResult(
-              call.callId(), call.name(), bad ? MALFORMED_CALL_OUTPUT : SIBLING_NOT_RUN_OUTPUT, true));
+              call.callId(),
+              call.name(),
+              bad ? MALFORMED_CALL_OUTPUT : SIBLING_NOT_RUN_OUTPUT,
+              true));
     }
     return new ModelRequest(
         request.agentName(), request.instructions(), input, request.tools(), request.settings());

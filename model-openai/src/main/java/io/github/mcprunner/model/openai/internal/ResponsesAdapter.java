@@ -31,8 +31,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Responses API ({@code POST /responses}): the conversation goes as input items, function
- * tools carry the MCP schemas unchanged, the answer's message text and function calls come back.
+ * The Responses API ({@code POST /responses}): the conversation goes as input items, function tools
+ * carry the MCP schemas unchanged, the answer's message text and function calls come back.
  * Streamed, the text deltas go to the listener and the final {@code response.completed} event gives
  * the answer.
  */
@@ -215,8 +215,9 @@ public final class ResponsesAdapter extends ModelAdapter {
       }
     }
     return new ModelResponse(
-        hasText ? text.toString() : null, calls, response.usage().map(ResponsesAdapter::usage)
-            .orElse(Usage.zero()));
+        hasText ? text.toString() : null,
+        calls,
+        response.usage().map(ResponsesAdapter::usage).orElse(Usage.zero()));
   }
 
   private static Usage usage(ResponseUsage usage) {
