@@ -176,23 +176,27 @@ public final class TokenCache {
   }
 
   private void runFetch(CacheKey key, String serverName, CompletableFuture<IssuedToken> mine) {
+    // Order matters: the token is cached, then the fetch is released, then its waiters wake. A
+    // newcomer so sees the fetch or the token, and a waiter that invalidates the token at once
+    // (HTTP 401) never finds this finished fetch still registered.
     try {
       IssuedToken token = fetcher.fetch(key, serverName);
-      // Cached before the fetch is released, so a newcomer sees either the fetch or the token.
       tokens.put(key, token);
+      inFlight.remove(key, mine);
       mine.complete(token);
     } catch (TokenFetchException e) {
+      inFlight.remove(key, mine);
       mine.completeExceptionally(e);
     } catch (RuntimeException e) {
       // Not expected from the fetcher; its message is not trusted to be free of secrets.
+      inFlight.remove(key, mine);
       mine.completeExceptionally(
           new TokenFetchException(
               "the token request failed with " + e.getClass().getSimpleName()));
     } catch (Error e) {
+      inFlight.remove(key, mine);
       mine.completeExceptionally(e);
       throw e;
-    } finally {
-      inFlight.remove(key, mine);
     }
   }
 

@@ -2,14 +2,14 @@ package io.github.mcprunner.headers.oauth.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.nimbusds.oauth2.sdk.GeneralException;
+import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,25 +98,13 @@ public final class TokenEndpointResolver {
   private URI discover(URI issuerUri) throws TokenFetchException {
     Issuer expected = new Issuer(issuerUri.toString());
     for (URI candidate : metadataUrls(issuerUri)) {
-      AuthorizationServerMetadata metadata;
-      try {
-        metadata =
-            AuthorizationServerMetadata.resolve(
-                expected,
-                toUrl(candidate),
-                request -> {
-                  request.setConnectTimeout(connectTimeoutMillis);
-                  request.setReadTimeout(readTimeoutMillis);
-                  request.setFollowRedirects(false);
-                });
-      } catch (ConnectException e) {
-        throw new TokenFetchException(
-            "could not connect to issuer " + issuerUri + " to discover its token endpoint",
-            null,
-            0,
-            e);
-      } catch (GeneralException | IOException e) {
-        log.debug("No authorization server metadata for issuer {} at {}", issuerUri, candidate);
+      AuthorizationServerMetadata metadata = fetch(candidate, issuerUri);
+      if (metadata == null) {
+        continue;
+      }
+      if (!expected.equals(metadata.getIssuer())) {
+        log.debug(
+            "Metadata at {} names another issuer than {}; ignored", candidate, issuerUri);
         continue;
       }
       URI tokenEndpoint = metadata.getTokenEndpointURI();
@@ -137,7 +125,47 @@ public final class TokenEndpointResolver {
     throw new TokenFetchException(
         "could not discover the token endpoint of issuer "
             + issuerUri
-            + ": no matching metadata at any well-known URL");
+            + ": no metadata naming it at any well-known URL");
+  }
+
+  /** Returns the metadata at {@code url}, or null when there is none (not 200, not metadata). */
+  private @Nullable AuthorizationServerMetadata fetch(URI url, URI issuerUri)
+      throws TokenFetchException {
+    HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, url);
+    request.setConnectTimeout(connectTimeoutMillis);
+    request.setReadTimeout(readTimeoutMillis);
+    request.setFollowRedirects(false);
+    request.setAccept("application/json");
+    HTTPResponse response;
+    try {
+      response = request.send();
+    } catch (ConnectException e) {
+      throw new TokenFetchException(
+          "could not connect to issuer " + issuerUri + " to discover its token endpoint",
+          null,
+          0,
+          e);
+    } catch (IOException e) {
+      throw new TokenFetchException(
+          "could not read the metadata of issuer "
+              + issuerUri
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")",
+          null,
+          0,
+          e);
+    }
+    if (response.getStatusCode() != HTTPResponse.SC_OK) {
+      log.debug("No authorization server metadata at {} (HTTP {})", url, response.getStatusCode());
+      return null;
+    }
+    try {
+      return AuthorizationServerMetadata.parse(response.getBodyAsJSONObject());
+    } catch (ParseException | RuntimeException e) {
+      log.debug("No valid authorization server metadata at {}", url);
+      return null;
+    }
   }
 
   /**
@@ -164,14 +192,6 @@ public final class TokenEndpointResolver {
       urls.add(URI.create(origin + path + oauth));
     }
     return urls;
-  }
-
-  private static URL toUrl(URI uri) throws TokenFetchException {
-    try {
-      return uri.toURL();
-    } catch (MalformedURLException | IllegalArgumentException e) {
-      throw new TokenFetchException("metadata URL " + uri + " is not a valid URL");
-    }
   }
 
   static void requireSafe(URI uri, String what, boolean allowInsecureHttp) {
