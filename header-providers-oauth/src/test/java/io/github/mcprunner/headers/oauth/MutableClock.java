@@ -20,6 +20,16 @@ public final class MutableClock extends Clock {
     return new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
   }
 
+  /**
+   * Returns a clock a day ahead of the wall clock. The mock IdP dates its tokens by this clock but
+   * computes {@code expires_in} against its own wall clock; ahead of it, {@code expires_in} always
+   * exceeds what the token's {@code exp} allows, so the {@code exp} the provider also reads governs
+   * and expiry falls exactly where the test puts it, however long the test takes.
+   */
+  public static MutableClock aheadOfWallClock() {
+    return new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()).plus(Duration.ofDays(1)));
+  }
+
   public void advance(Duration duration) {
     now.updateAndGet(t -> t.plus(duration));
   }

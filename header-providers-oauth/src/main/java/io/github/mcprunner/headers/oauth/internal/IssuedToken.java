@@ -7,19 +7,23 @@ import java.time.Instant;
 
 /**
  * A token issued by a token endpoint, with the instant it expires and the instant from which it is
- * refreshed ahead of expiry, and the {@code Authorization} header that carries it. {@link
- * #toString()} never shows the token. Not public API.
+ * refreshed ahead of expiry, and the {@code Authorization} header that carries it. The only
+ * mutable part is when the next refresh may be tried, pushed back after a failed refresh so that a
+ * token endpoint that is down is not asked again on every request. {@link #toString()} never shows
+ * the token. Not public API.
  */
 public final class IssuedToken {
   private final McpHeaders headers;
   private final String value;
   private final long expiresAtMillis;
   private final long refreshAtMillis;
+  private volatile long nextRefreshMillis;
 
   private IssuedToken(String value, long expiresAtMillis, long refreshAtMillis) {
     this.value = value;
     this.expiresAtMillis = expiresAtMillis;
     this.refreshAtMillis = refreshAtMillis;
+    this.nextRefreshMillis = refreshAtMillis;
     this.headers = McpHeaders.of("Authorization", "Bearer " + value);
   }
 
@@ -64,7 +68,12 @@ public final class IssuedToken {
 
   /** Returns whether a new token should be fetched at {@code nowMillis}. */
   public boolean needsRefreshAt(long nowMillis) {
-    return nowMillis >= refreshAtMillis;
+    return nowMillis >= nextRefreshMillis;
+  }
+
+  /** Defers the next refresh attempt to {@code nextRefreshMillis}, after a failed refresh. */
+  public void deferRefreshUntil(long nextRefreshMillis) {
+    this.nextRefreshMillis = Math.max(this.nextRefreshMillis, nextRefreshMillis);
   }
 
   @Override

@@ -39,6 +39,9 @@ public final class TokenCache {
   private static final Logger log = LoggerFactory.getLogger(TokenCache.class);
   private static final long MAX_ENTRY_LIFETIME_MILLIS = Duration.ofDays(36500).toMillis();
 
+  /** Longest pause between refresh attempts after a failed refresh of a still-valid token. */
+  static final long REFRESH_RETRY_MILLIS = 5_000;
+
   private final String providerName;
   private final TokenFetcher fetcher;
   private final Clock clock;
@@ -105,7 +108,7 @@ public final class TokenCache {
     IssuedToken cached = tokens.getIfPresent(key);
     if (cached != null && cached.isValidAt(now)) {
       if (cached.needsRefreshAt(now) && !inFlight.containsKey(key)) {
-        refreshInBackground(key, serverName);
+        refreshInBackground(key, serverName, cached);
       }
       return cached;
     }
@@ -127,7 +130,7 @@ public final class TokenCache {
     return tokens.estimatedSize();
   }
 
-  private void refreshInBackground(CacheKey key, String serverName) {
+  private void refreshInBackground(CacheKey key, String serverName, IssuedToken current) {
     log.debug(
         "Provider '{}' refreshes the token for server '{}' ahead of its expiry",
         providerName,
@@ -136,9 +139,16 @@ public final class TokenCache {
         .whenComplete(
             (token, failure) -> {
               if (failure != null) {
+                long now = clock.millis();
+                current.deferRefreshUntil(
+                    now
+                        + Math.min(
+                            REFRESH_RETRY_MILLIS,
+                            Math.max(0, (current.expiresAtMillis() - now) / 2)));
                 log.warn(
                     "Provider '{}' could not refresh the token for server '{}' ahead of its expiry:"
-                        + " {}; the current token stays in use until it expires",
+                        + " {}; the current token stays in use until it expires, and refresh is"
+                        + " tried again in a few seconds",
                     providerName,
                     serverName,
                     safeMessage(failure));

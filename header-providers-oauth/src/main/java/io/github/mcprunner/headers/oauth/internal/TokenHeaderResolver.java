@@ -159,7 +159,7 @@ public final class TokenHeaderResolver {
           requireNonNull(e.getMessage()),
           e.errorCode(),
           e.httpStatus(),
-          e);
+          e.getCause());
     }
   }
 
