@@ -14,16 +14,16 @@ import java.util.List;
 import java.util.Map;
 
 /** Each way of client authentication, and how to check a recorded request used it. */
-enum ClientAuthCase {
+public enum ClientAuthCase {
   CLIENT_SECRET_BASIC,
   CLIENT_SECRET_POST,
   PRIVATE_KEY_JWT_RSA,
   PRIVATE_KEY_JWT_EC;
 
-  static final String CLIENT_ID = "mcp-runner";
-  static final String SECRET = "s3cr3t-client-secret-value";
+  public static final String CLIENT_ID = "mcp-runner";
+  public static final String SECRET = "s3cr3t-client-secret-value";
 
-  ClientAuthentication authentication() {
+  public ClientAuthentication authentication() {
     switch (this) {
       case CLIENT_SECRET_BASIC:
         return ClientAuthentication.clientSecretBasic(CLIENT_ID, SECRET);

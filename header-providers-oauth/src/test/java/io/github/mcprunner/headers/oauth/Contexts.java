@@ -5,15 +5,15 @@ import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpServerRef;
 
 /** Request contexts as the runner would build them. */
-final class Contexts {
-  static final McpServerRef CRM = McpServerRef.of("crm", "https://CRM.Example.com:443/mcp/");
-  static final String CRM_CANONICAL = "https://crm.example.com/mcp";
-  static final McpServerRef TICKETS = McpServerRef.of("tickets", "https://tickets.example.com:8443/mcp");
-  static final String TICKETS_CANONICAL = "https://tickets.example.com:8443/mcp";
+public final class Contexts {
+  public static final McpServerRef CRM = McpServerRef.of("crm", "https://CRM.Example.com:443/mcp/");
+  public static final String CRM_CANONICAL = "https://crm.example.com/mcp";
+  public static final McpServerRef TICKETS = McpServerRef.of("tickets", "https://tickets.example.com:8443/mcp");
+  public static final String TICKETS_CANONICAL = "https://tickets.example.com:8443/mcp";
 
   private Contexts() {}
 
-  static HeaderContext forUser(McpServerRef server, String subjectToken) {
+  public static HeaderContext forUser(McpServerRef server, String subjectToken) {
     return HeaderContext.builder(server)
         .runId("run-1")
         .mcpMethod("tools/call")
@@ -21,11 +21,11 @@ final class Contexts {
         .build();
   }
 
-  static HeaderContext withoutUser(McpServerRef server) {
+  public static HeaderContext withoutUser(McpServerRef server) {
     return HeaderContext.builder(server).runId("run-2").mcpMethod("tools/list").build();
   }
 
-  static String bearer(io.github.mcprunner.headers.McpHeaders headers) {
+  public static String bearer(io.github.mcprunner.headers.McpHeaders headers) {
     String value = headers.get("Authorization").orElseThrow();
     if (!value.startsWith("Bearer ")) {
       throw new AssertionError("not a Bearer header");

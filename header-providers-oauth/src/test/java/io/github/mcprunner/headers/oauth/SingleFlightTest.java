@@ -161,7 +161,7 @@ class SingleFlightTest {
       threads.add(thread);
     }
     start.countDown();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
     while (!allWaitingForTheirToken(threads)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("resolvers did not all reach their wait");
@@ -173,7 +173,7 @@ class SingleFlightTest {
     try {
       fetches.release(pool);
       for (Thread thread : threads) {
-        thread.join(TimeUnit.SECONDS.toMillis(60));
+        thread.join(TimeUnit.SECONDS.toMillis(300));
       }
     } finally {
       pool.shutdownNow();

@@ -7,9 +7,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.InvalidAlgorithmParameterException;
 
 /** Key pairs generated per test run; nothing secret is checked in. */
-final class TestKeys {
-  static final KeyPair RSA = rsa();
-  static final KeyPair EC = ec();
+public final class TestKeys {
+  public static final KeyPair RSA = rsa();
+  public static final KeyPair EC = ec();
 
   private TestKeys() {}
 
