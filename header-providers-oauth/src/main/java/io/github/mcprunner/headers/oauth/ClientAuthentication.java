@@ -1,5 +1,7 @@
 package io.github.mcprunner.headers.oauth;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.mcprunner.headers.oauth.internal.ClientAuthenticator;
 import java.security.PrivateKey;
 import org.jspecify.annotations.Nullable;
@@ -13,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * ClientAuthentication.privateKeyJwt("mcp-runner", privateKey, "key-2025-01");
  * }</pre>
  *
- * <p>For {@code private_key_jwt} every token request carries a newly signed assertion ({@code
- * iss} and {@code sub} the client id, {@code aud} the token endpoint, a 60 second lifetime, a
- * random {@code jti}).
+ * <p>For {@code private_key_jwt} every token request carries a newly signed assertion ({@code iss}
+ * and {@code sub} the client id, {@code aud} the token endpoint, a 60 second lifetime, a random
+ * {@code jti}).
  *
  * <p>Instances are immutable and thread-safe. {@link #toString()} shows the method and client id,
  * never the secret or key.
@@ -74,7 +76,7 @@ public final class ClientAuthentication {
       String clientId, PrivateKey privateKey, @Nullable String keyId, String algorithm) {
     return new ClientAuthentication(
         ClientAuthenticator.privateKeyJwt(
-            clientId, privateKey, keyId, java.util.Objects.requireNonNull(algorithm, "algorithm")));
+            clientId, privateKey, keyId, requireNonNull(algorithm, "algorithm")));
   }
 
   /** Returns the client id. */

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sends each MCP server a service token obtained with the OAuth 2.0 client credentials grant, for
  * runs that act for no user (batch jobs, service agents). The token is requested per server: RFC
- * 8707 {@code resource} the server's canonical URI by default, optionally an {@code audience} and
- * a scope per server ({@link OAuthProviderBuilder#target}). It is sent as {@code Authorization:
+ * 8707 {@code resource} the server's canonical URI by default, optionally an {@code audience} and a
+ * scope per server ({@link OAuthProviderBuilder#target}). It is sent as {@code Authorization:
  * Bearer …}.
  *
  * <pre>{@code
@@ -76,8 +76,8 @@ public final class ClientCredentialsHeadersProvider implements McpHeaderProvider
   }
 
   /**
-   * Returns {@code Authorization: Bearer <token>} for the request's server; blocks while the
-   * token is requested, at most for the configured timeouts and retries.
+   * Returns {@code Authorization: Bearer <token>} for the request's server; blocks while the token
+   * is requested, at most for the configured timeouts and retries.
    *
    * @throws OAuthTokenException if no token could be obtained
    */

@@ -34,16 +34,22 @@ import org.jspecify.annotations.Nullable;
 public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
   /** Default connect timeout of a token request: 5 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /** Default read timeout of a token request: 10 seconds. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
   /** Default number of attempts of a token request: 3. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
   /** Default pause before the first retry, doubled before each further one: 100 ms. */
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(100);
+
   /** Default clock-skew margin: tokens are refreshed this long before they expire. 60 seconds. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
+
   /** Default lifetime of a token issued with neither {@code expires_in} nor JWT {@code exp}. */
   public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(5);
+
   /** Default maximum number of cached tokens: 10,000. */
   public static final long DEFAULT_MAXIMUM_CACHE_SIZE = 10_000;
 
@@ -89,8 +95,8 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
   }
 
   /**
-   * Sets the token endpoint. It must be {@code https}, or plain {@code http} to a loopback host
-   * (or with {@link #allowInsecureHttp(boolean)}).
+   * Sets the token endpoint. It must be {@code https}, or plain {@code http} to a loopback host (or
+   * with {@link #allowInsecureHttp(boolean)}).
    */
   public B tokenEndpoint(URI tokenEndpoint) {
     this.tokenEndpoint = requireNonNull(tokenEndpoint, "tokenEndpoint");
@@ -238,8 +244,8 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
   }
 
   /**
-   * Sets the executor token requests run on. Default: a pool of 8 daemon threads per provider,
-   * idle threads ending after 30 seconds.
+   * Sets the executor token requests run on. Default: a pool of 8 daemon threads per provider, idle
+   * threads ending after 30 seconds.
    */
   public B executor(Executor executor) {
     this.executor = requireNonNull(executor, "executor");
@@ -266,7 +272,12 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
     }
     TokenRequestPolicy policy =
         new TokenRequestPolicy(
-            connectTimeout, readTimeout, maxAttempts, retryBackoff, clockSkew, defaultTokenLifetime);
+            connectTimeout,
+            readTimeout,
+            maxAttempts,
+            retryBackoff,
+            clockSkew,
+            defaultTokenLifetime);
     TokenEndpointResolver endpoint =
         tokenEndpoint != null
             ? TokenEndpointResolver.fixed(tokenEndpoint, allowInsecureHttp)
@@ -277,17 +288,11 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
         new TokenEndpointClient(name, endpoint, client, exchange, policy, clock);
     Executor fetchExecutor = executor != null ? executor : TokenExecutors.newDefault(name);
     TokenCache cache =
-        new TokenCache(name, endpointClient, clock, fetchExecutor, maximumCacheSize, policy.maxWait());
+        new TokenCache(
+            name, endpointClient, clock, fetchExecutor, maximumCacheSize, policy.maxWait());
     return new TokenHeaderResolver(
         new TokenHeaderResolver.Settings(
-            name,
-            client.clientId(),
-            subject,
-            servers,
-            targets,
-            scope,
-            sendAudience,
-            sendResource),
+            name, client.clientId(), subject, servers, targets, scope, sendAudience, sendResource),
         cache);
   }
 

@@ -6,8 +6,8 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An OAuth header provider could not obtain a token for an MCP server: the token endpoint could
- * not be reached, did not answer in time, refused the request ({@code invalid_grant}, {@code
+ * An OAuth header provider could not obtain a token for an MCP server: the token endpoint could not
+ * be reached, did not answer in time, refused the request ({@code invalid_grant}, {@code
  * invalid_client}, ...) or answered something malformed. The request to the MCP server was not
  * sent.
  *

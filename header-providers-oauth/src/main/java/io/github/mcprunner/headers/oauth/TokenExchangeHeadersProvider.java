@@ -177,7 +177,9 @@ public final class TokenExchangeHeadersProvider implements McpHeaderProvider {
       return this;
     }
 
-    /** Sets the run-context key holding the subject token. Default {@link ContextKey#SUBJECT_TOKEN}. */
+    /**
+     * Sets the run-context key holding the subject token. Default {@link ContextKey#SUBJECT_TOKEN}.
+     */
     public Builder subjectTokenKey(ContextKey<String> subjectTokenKey) {
       this.subjectTokenKey = requireNonNull(subjectTokenKey, "subjectTokenKey");
       return this;

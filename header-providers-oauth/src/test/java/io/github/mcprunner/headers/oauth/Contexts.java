@@ -8,7 +8,8 @@ import io.github.mcprunner.headers.McpServerRef;
 public final class Contexts {
   public static final McpServerRef CRM = McpServerRef.of("crm", "https://CRM.Example.com:443/mcp/");
   public static final String CRM_CANONICAL = "https://crm.example.com/mcp";
-  public static final McpServerRef TICKETS = McpServerRef.of("tickets", "https://tickets.example.com:8443/mcp");
+  public static final McpServerRef TICKETS =
+      McpServerRef.of("tickets", "https://tickets.example.com:8443/mcp");
   public static final String TICKETS_CANONICAL = "https://tickets.example.com:8443/mcp";
 
   private Contexts() {}

@@ -27,7 +27,8 @@ public final class MutableClock extends Clock {
    * and expiry falls exactly where the test puts it, however long the test takes.
    */
   public static MutableClock aheadOfWallClock() {
-    return new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()).plus(Duration.ofDays(1)));
+    return new MutableClock(
+        Instant.ofEpochSecond(Instant.now().getEpochSecond()).plus(Duration.ofDays(1)));
   }
 
   public void advance(Duration duration) {

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * A token endpoint on loopback (the JDK's HTTP server) that answers what the test scripts, for
- * the failures a well-behaved IdP does not produce on demand: 5xx, malformed bodies, odd tokens.
+ * A token endpoint on loopback (the JDK's HTTP server) that answers what the test scripts, for the
+ * failures a well-behaved IdP does not produce on demand: 5xx, malformed bodies, odd tokens.
  */
 final class ScriptedTokenEndpoint implements AutoCloseable {
 
@@ -54,8 +54,7 @@ final class ScriptedTokenEndpoint implements AutoCloseable {
   }
 
   URI uri() {
-    return URI.create(
-        "http://127.0.0.1:" + server.getAddress().getPort() + "/token");
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/token");
   }
 
   int requests() {

@@ -67,14 +67,15 @@ class SecretsNeverLoggedTest {
   void captureEverything() {
     Logger root = rootLogger();
     rootLevel = root.getLevel();
-    root.setLevel(Level.ALL);
+    root.setLevel(Level.TRACE);
     ((LoggerContext) LoggerFactory.getILoggerFactory())
         .getLogger("no.nav.security")
-        .setLevel(Level.ALL);
+        .setLevel(Level.TRACE);
     events.start();
     root.addAppender(events);
     // Caffeine and the JDK's System.Logger users write to java.util.logging.
-    for (String name : List.of("com.github.benmanes.caffeine", "io.github.mcprunner", "com.nimbusds")) {
+    for (String name :
+        List.of("com.github.benmanes.caffeine", "io.github.mcprunner", "com.nimbusds")) {
       java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
       logger.setLevel(java.util.logging.Level.ALL);
       logger.addHandler(julHandler);
@@ -87,7 +88,9 @@ class SecretsNeverLoggedTest {
     Logger root = rootLogger();
     root.detachAppender(events);
     root.setLevel(rootLevel);
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("no.nav.security").setLevel(Level.ERROR);
+    ((LoggerContext) LoggerFactory.getILoggerFactory())
+        .getLogger("no.nav.security")
+        .setLevel(Level.ERROR);
     for (java.util.logging.Logger logger : julLoggers) {
       logger.removeHandler(julHandler);
       logger.setLevel(null);
@@ -103,8 +106,14 @@ class SecretsNeverLoggedTest {
     Set<String> secrets = new TreeSet<>();
     List<String> texts = new ArrayList<>();
     secrets.add(ClientAuthCase.SECRET);
-    secrets.add(Base64.getEncoder().encodeToString(TestKeys.RSA.getPrivate().getEncoded()).substring(40, 120));
-    secrets.add(Base64.getEncoder().encodeToString(TestKeys.EC.getPrivate().getEncoded()).substring(30, 60));
+    secrets.add(
+        Base64.getEncoder()
+            .encodeToString(TestKeys.RSA.getPrivate().getEncoded())
+            .substring(40, 120));
+    secrets.add(
+        Base64.getEncoder()
+            .encodeToString(TestKeys.EC.getPrivate().getEncoded())
+            .substring(30, 60));
 
     // The IdP checks client assertions against its wall clock: this part runs on it.
     MutableClock clock = MutableClock.startingNow();
@@ -179,7 +188,9 @@ class SecretsNeverLoggedTest {
               case 4:
                 return Answer.json(
                     400,
-                    "{\"error\":\"invalid_grant\",\"error_description\":\"bad subject " + userToken + "\"}");
+                    "{\"error\":\"invalid_grant\",\"error_description\":\"bad subject "
+                        + userToken
+                        + "\"}");
               default:
                 return Answer.json(200, "{\"access_token\":\"leaked-token-in-a-malformed-body\"");
             }
@@ -190,7 +201,8 @@ class SecretsNeverLoggedTest {
               .clientAuthentication(ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
               .retryBackoff(Duration.ofMillis(1))
               .build();
-      assertThat(bearer(provider.headers(forUser(CRM, userToken)))).isEqualTo("token-after-retries");
+      assertThat(bearer(provider.headers(forUser(CRM, userToken))))
+          .isEqualTo("token-after-retries");
       texts.add(failure(provider, forUser(TICKETS, userToken)));
       texts.add(failure(provider, forUser(McpServerRefs.OTHER, userToken)));
     }
@@ -201,13 +213,16 @@ class SecretsNeverLoggedTest {
         new io.github.mcprunner.headers.oauth.internal.ConfiguredProviderAccess()
             .tokenExchange(
                 java.util.Map.of(
-                    "MCPRUNNER_OAUTH_TOKEN_EXCHANGE_CLIENT_ID", "c",
-                    "MCPRUNNER_OAUTH_TOKEN_EXCHANGE_CLIENT_SECRET", ClientAuthCase.SECRET)));
+                    "MCPRUNNER_OAUTH_TOKEN_EXCHANGE_CLIENT_ID",
+                    "c",
+                    "MCPRUNNER_OAUTH_TOKEN_EXCHANGE_CLIENT_SECRET",
+                    ClientAuthCase.SECRET)));
     configured.add(
         new io.github.mcprunner.headers.oauth.internal.ConfiguredProviderAccess()
             .tokenExchange(
                 java.util.Map.of(
-                    "MCPRUNNER_OAUTH_TOKEN_EXCHANGE_TOKEN_ENDPOINT", "https://idp.example.com/token",
+                    "MCPRUNNER_OAUTH_TOKEN_EXCHANGE_TOKEN_ENDPOINT",
+                        "https://idp.example.com/token",
                     "MCPRUNNER_OAUTH_TOKEN_EXCHANGE_CLIENT_ID", "c",
                     "MCPRUNNER_OAUTH_TOKEN_EXCHANGE_CLIENT_SECRET", ClientAuthCase.SECRET)));
     ServiceLoader.load(McpHeaderProvider.class).forEach(configured::add);
@@ -225,7 +240,8 @@ class SecretsNeverLoggedTest {
       if (event.getLoggerName().startsWith("io.github.mcprunner")) {
         levels.add(event.getLevel().toString());
       }
-      logged.add(event.getLoggerName() + " " + event.getLevel() + " " + event.getFormattedMessage());
+      logged.add(
+          event.getLoggerName() + " " + event.getLevel() + " " + event.getFormattedMessage());
       event.getMDCPropertyMap().values().forEach(logged::add);
       for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
         logged.add(t.getClassName() + ": " + t.getMessage());

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many concurrent resolutions needing the same token make one token request, counted by the IdP.
- * Token requests are held back until every resolving thread is parked waiting for its token, so
- * all of them are provably concurrent with the one request; then the requests run for real.
+ * Token requests are held back until every resolving thread is parked waiting for its token, so all
+ * of them are provably concurrent with the one request; then the requests run for real.
  */
 class SingleFlightTest {
   private static final MutableClock clock = MutableClock.startingNow();
@@ -112,7 +112,9 @@ class SingleFlightTest {
             + requestsPerSubject.values().stream().mapToInt(Integer::intValue).max().orElse(0)
             + " per subject");
     assertThat(requests).hasSize(200);
-    assertThat(requestsPerSubject).hasSize(200).allSatisfy((subject, count) -> assertThat(count).isEqualTo(1));
+    assertThat(requestsPerSubject)
+        .hasSize(200)
+        .allSatisfy((subject, count) -> assertThat(count).isEqualTo(1));
     for (int i = 0; i < subjects.size(); i++) {
       assertThat(TestIdp.claims(tokens.get(i)).getSubject())
           .isEqualTo(userOfToken.get(subjects.get(i)));

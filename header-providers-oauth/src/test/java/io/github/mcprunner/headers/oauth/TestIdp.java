@@ -28,8 +28,8 @@ import okhttp3.mockwebserver.RecordedRequest;
 /**
  * The real mock-oauth2-server on loopback, issuing real signed JWTs for client credentials and
  * token exchange. Its tokens are dated by the test's clock, their lifetime is settable, and their
- * audience follows the request: the {@code audience} parameter, else the RFC 8707 {@code
- * resource}. Token requests are counted from the server's own request log.
+ * audience follows the request: the {@code audience} parameter, else the RFC 8707 {@code resource}.
+ * Token requests are counted from the server's own request log.
  */
 public final class TestIdp implements AutoCloseable {
   public static final String ISSUER_ID = "idp";
@@ -93,7 +93,7 @@ public final class TestIdp implements AutoCloseable {
         out.add(
             new TokenRequestRecord(
                 request.getHeader("Authorization"),
-                URLUtils.parseParameters(request.getUtf8Body())));
+                URLUtils.parseParameters(request.getBody().readUtf8())));
       }
     }
     return out;
@@ -103,7 +103,7 @@ public final class TestIdp implements AutoCloseable {
     List<Map<String, List<String>>> out = new ArrayList<>();
     for (RecordedRequest request : takeRecorded()) {
       if (!tokenOnly || isTokenRequest(request)) {
-        out.add(URLUtils.parseParameters(request.getUtf8Body()));
+        out.add(URLUtils.parseParameters(request.getBody().readUtf8()));
       }
     }
     return out;

@@ -1,10 +1,10 @@
 package io.github.mcprunner.headers.oauth;
 
+import java.security.InvalidAlgorithmParameterException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.spec.ECGenParameterSpec;
-import java.security.InvalidAlgorithmParameterException;
 
 /** Key pairs generated per test run; nothing secret is checked in. */
 public final class TestKeys {

@@ -26,9 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A token endpoint that is down, slow, refuses or answers nonsense: the provider throws, so the
- * MCP request is not sent, with an error naming provider, server and OAuth error code, never a
- * token; only connect failures and 5xx answers are retried.
+ * A token endpoint that is down, slow, refuses or answers nonsense: the provider throws, so the MCP
+ * request is not sent, with an error naming provider, server and OAuth error code, never a token;
+ * only connect failures and 5xx answers are retried.
  */
 class TokenEndpointFailureTest {
   private static final String USER_TOKEN = "user-token-that-must-never-be-echoed";
@@ -205,7 +205,8 @@ class TokenEndpointFailureTest {
     endpoint.script(
         n ->
             Answer.json(
-                200, "{\"access_token\":\"dpop-bound\",\"token_type\":\"DPoP\",\"expires_in\":60}"));
+                200,
+                "{\"access_token\":\"dpop-bound\",\"token_type\":\"DPoP\",\"expires_in\":60}"));
     TokenExchangeHeadersProvider provider = provider(endpoint.uri()).build();
 
     assertThatThrownBy(() -> provider.headers(context()))
@@ -278,7 +279,8 @@ class TokenEndpointFailureTest {
 
   @Test
   void aProviderWithoutClientOrEndpointIsNotBuilt() {
-    assertThatThrownBy(() -> TokenExchangeHeadersProvider.builder().tokenEndpoint(endpoint.uri()).build())
+    assertThatThrownBy(
+            () -> TokenExchangeHeadersProvider.builder().tokenEndpoint(endpoint.uri()).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("clientAuthentication must be set");
     assertThatThrownBy(

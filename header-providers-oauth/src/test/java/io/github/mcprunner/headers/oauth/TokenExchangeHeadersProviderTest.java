@@ -70,8 +70,7 @@ class TokenExchangeHeadersProviderTest {
     List<TestIdp.TokenRequestRecord> requests = idp.takeRecordedTokenRequests();
     assertThat(requests).hasSize(1);
     auth.assertUsedBy(requests.get(0), idp.tokenEndpoint());
-    Map<String, List<String>> form =
-        requests.get(0).form();
+    Map<String, List<String>> form = requests.get(0).form();
     assertThat(form.get("grant_type"))
         .containsExactly("urn:ietf:params:oauth:grant-type:token-exchange");
     assertThat(form.get("subject_token")).containsExactly(userToken);
@@ -164,8 +163,7 @@ class TokenExchangeHeadersProviderTest {
     ContextKey<String> sso = ContextKey.of("sso_token", String.class);
     TokenExchangeHeadersProvider provider =
         provider(ClientAuthCase.CLIENT_SECRET_BASIC).subjectTokenKey(sso).build();
-    HeaderContext context =
-        HeaderContext.builder(CRM).put(sso, idp.userToken("dave")).build();
+    HeaderContext context = HeaderContext.builder(CRM).put(sso, idp.userToken("dave")).build();
 
     assertThat(TestIdp.claims(bearer(provider.headers(context))).getSubject()).isEqualTo("dave");
     assertThatThrownBy(() -> provider.headers(withoutUser(CRM)))

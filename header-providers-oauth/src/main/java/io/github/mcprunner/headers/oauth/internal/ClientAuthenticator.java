@@ -123,7 +123,11 @@ public final class ClientAuthenticator {
             : key instanceof ECPrivateKey && JWSAlgorithm.Family.EC.contains(alg);
     if (!fits) {
       throw new IllegalArgumentException(
-          "private key algorithm " + alg.getName() + " does not fit a " + key.getAlgorithm() + " key");
+          "private key algorithm "
+              + alg.getName()
+              + " does not fit a "
+              + key.getAlgorithm()
+              + " key");
     }
     return new ClientAuthenticator(Method.PRIVATE_KEY_JWT, clientId, null, key, keyId, alg);
   }
@@ -183,7 +187,11 @@ public final class ClientAuthenticator {
                 new JWTID());
         try {
           return new PrivateKeyJWT(
-              claims, requireNonNull(algorithm), requireNonNull(privateKey), keyId, (Provider) null);
+              claims,
+              requireNonNull(algorithm),
+              requireNonNull(privateKey),
+              keyId,
+              (Provider) null);
         } catch (JOSEException e) {
           // JOSE messages describe the key's kind and size, never its material.
           throw new TokenFetchException(

@@ -45,8 +45,8 @@ abstract class ConfiguredProvider implements McpHeaderProvider {
       } catch (RuntimeException e) {
         problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         log.error(
-            "OAuth header provider '{}' is misconfigured: {}; requests to the MCP servers it applies"
-                + " to will fail",
+            "OAuth header provider '{}' is misconfigured: {}; requests to the MCP servers it"
+                + " applies to will fail",
             properties.name(),
             problem);
       }
@@ -106,9 +106,21 @@ abstract class ConfiguredProvider implements McpHeaderProvider {
       return delegate.appliesTo(server);
     }
     if (misconfiguration != null) {
-      return misconfiguredServers.isEmpty()
-          || misconfiguredServers.contains(server.name())
-          || misconfiguredServers.contains(server.uri().toString());
+      if (misconfiguredServers.isEmpty() || misconfiguredServers.contains(server.name())) {
+        return true;
+      }
+      for (String entry : misconfiguredServers) {
+        try {
+          if (entry.contains("://")
+              && CanonicalUri.of(java.net.URI.create(entry))
+                  .equals(CanonicalUri.of(server.uri()))) {
+            return true;
+          }
+        } catch (IllegalArgumentException e) {
+          // an unusable entry matches nothing
+        }
+      }
+      return false;
     }
     return false;
   }

@@ -7,10 +7,10 @@ import java.time.Instant;
 
 /**
  * A token issued by a token endpoint, with the instant it expires and the instant from which it is
- * refreshed ahead of expiry, and the {@code Authorization} header that carries it. The only
- * mutable part is when the next refresh may be tried, pushed back after a failed refresh so that a
- * token endpoint that is down is not asked again on every request. {@link #toString()} never shows
- * the token. Not public API.
+ * refreshed ahead of expiry, and the {@code Authorization} header that carries it. The only mutable
+ * part is when the next refresh may be tried, pushed back after a failed refresh so that a token
+ * endpoint that is down is not asked again on every request. {@link #toString()} never shows the
+ * token. Not public API.
  */
 public final class IssuedToken {
   private final McpHeaders headers;
@@ -30,8 +30,8 @@ public final class IssuedToken {
   /**
    * Returns a token valid until {@code expiresAtMillis} and refreshed from {@code refreshAtMillis}.
    *
-   * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if the token cannot be sent in
-   *     an HTTP header (the message never holds it)
+   * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if the token cannot be sent in an
+   *     HTTP header (the message never holds it)
    */
   public static IssuedToken of(String value, long expiresAtMillis, long refreshAtMillis) {
     requireNonNull(value, "value");

@@ -96,7 +96,8 @@ public final class OAuthProperties {
   private static final Set<String> EXCHANGE_KEYS =
       Set.of("SUBJECT_TOKEN_TYPE", "REQUESTED_TOKEN_TYPE", "REQUIRE_SUBJECT_TOKEN");
 
-  private static final Pattern SERVER_KEY = Pattern.compile("SERVER_(.+)_(AUDIENCE|RESOURCE|SCOPE)");
+  private static final Pattern SERVER_KEY =
+      Pattern.compile("SERVER_(.+)_(AUDIENCE|RESOURCE|SCOPE)");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   private final Grant grant;
@@ -107,9 +108,7 @@ public final class OAuthProperties {
     this.values = values;
   }
 
-  /**
-   * Reads the settings of {@code grant} from {@code systemProperties} and {@code environment}.
-   */
+  /** Reads the settings of {@code grant} from {@code systemProperties} and {@code environment}. */
   public static OAuthProperties read(
       Grant grant, Map<String, String> systemProperties, Map<String, String> environment) {
     requireNonNull(grant, "grant");
@@ -156,8 +155,8 @@ public final class OAuthProperties {
   /**
    * Returns the provider the settings describe.
    *
-   * @throws IllegalArgumentException if a setting is missing, unknown or invalid; the message
-   *     names the setting, never its value
+   * @throws IllegalArgumentException if a setting is missing, unknown or invalid; the message names
+   *     the setting, never its value
    */
   public McpHeaderProvider build() {
     List<String> unknown = new ArrayList<>();
@@ -179,7 +178,8 @@ public final class OAuthProperties {
     if (grant == Grant.TOKEN_EXCHANGE) {
       TokenExchangeHeadersProvider.Builder builder = TokenExchangeHeadersProvider.builder();
       common(builder, serverSettings);
-      get("SUBJECT_TOKEN_TYPE").ifPresent(v -> builder.subjectTokenType(tokenType("SUBJECT_TOKEN_TYPE", v)));
+      get("SUBJECT_TOKEN_TYPE")
+          .ifPresent(v -> builder.subjectTokenType(tokenType("SUBJECT_TOKEN_TYPE", v)));
       get("REQUESTED_TOKEN_TYPE")
           .ifPresent(v -> builder.requestedTokenType(tokenType("REQUESTED_TOKEN_TYPE", v)));
       get("REQUIRE_SUBJECT_TOKEN")
@@ -251,7 +251,10 @@ public final class OAuthProperties {
         PrivateKey key = privateKey();
         return get("PRIVATE_KEY_ALGORITHM").isPresent()
             ? ClientAuthentication.privateKeyJwt(
-                clientId, key, get("PRIVATE_KEY_ID").orElse(null), get("PRIVATE_KEY_ALGORITHM").get())
+                clientId,
+                key,
+                get("PRIVATE_KEY_ID").orElse(null),
+                get("PRIVATE_KEY_ALGORITHM").get())
             : ClientAuthentication.privateKeyJwt(clientId, key, get("PRIVATE_KEY_ID").orElse(null));
       case "client_secret_basic":
         return ClientAuthentication.clientSecretBasic(clientId, secret());
@@ -269,7 +272,10 @@ public final class OAuthProperties {
     Optional<String> file = get("CLIENT_SECRET_FILE");
     if (inline.isPresent() == file.isPresent()) {
       throw new IllegalArgumentException(
-          "set exactly one of " + describe("CLIENT_SECRET") + " and " + describe("CLIENT_SECRET_FILE"));
+          "set exactly one of "
+              + describe("CLIENT_SECRET")
+              + " and "
+              + describe("CLIENT_SECRET_FILE"));
     }
     if (inline.isPresent()) {
       return inline.get();
@@ -277,7 +283,8 @@ public final class OAuthProperties {
     try {
       String secret = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip();
       if (secret.isEmpty()) {
-        throw new IllegalArgumentException("the file named by " + describe("CLIENT_SECRET_FILE") + " is empty");
+        throw new IllegalArgumentException(
+            "the file named by " + describe("CLIENT_SECRET_FILE") + " is empty");
       }
       return secret;
     } catch (IOException | RuntimeException e) {
@@ -346,11 +353,15 @@ public final class OAuthProperties {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(describe(key) + " must be a whole number of at least " + min);
+      throw new IllegalArgumentException(
+          describe(key) + " must be a whole number of at least " + min);
     }
   }
 
-  /** Parses {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h}, a plain number of seconds, or ISO-8601 ({@code PT1M}). */
+  /**
+   * Parses {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h}, a plain number of seconds, or
+   * ISO-8601 ({@code PT1M}).
+   */
   private Duration duration(String key, String value) {
     Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
     if (m.matches()) {
@@ -385,7 +396,10 @@ public final class OAuthProperties {
     return out;
   }
 
-  /** Returns how to set {@code key}: {@code mcprunner.oauth.x.client-id (MCPRUNNER_OAUTH_X_CLIENT_ID)}. */
+  /**
+   * Returns how to set {@code key}: {@code mcprunner.oauth.x.client-id
+   * (MCPRUNNER_OAUTH_X_CLIENT_ID)}.
+   */
   String describe(String key) {
     return grant.propertyPrefix()
         + key.toLowerCase(Locale.ROOT).replace('_', '-')

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A hit is a lock-free Caffeine read and a clock read: no I/O.
  *   <li>Many concurrent resolutions of a missing or expired key share one fetch ({@code inFlight}).
  *   <li>A token past its refresh instant but still valid is returned at once while one background
- *       fetch replaces it; a failed background fetch is logged and the token stays in use until it
- *       expires.
+ *       fetch replaces it; a failed background fetch is logged, the token stays in use until it
+ *       expires, and the next refresh is tried a few seconds later (not on every request).
  *   <li>An expired token is never returned: Caffeine drops it at its expiry instant (its ticker
  *       reads the injected clock) and every hit is checked against the clock again.
  *   <li>Size is bounded; Caffeine evicts the least useful entries.
@@ -201,8 +201,7 @@ public final class TokenCache {
       // Not expected from the fetcher; its message is not trusted to be free of secrets.
       inFlight.remove(key, mine);
       mine.completeExceptionally(
-          new TokenFetchException(
-              "the token request failed with " + e.getClass().getSimpleName()));
+          new TokenFetchException("the token request failed with " + e.getClass().getSimpleName()));
     } catch (Error e) {
       inFlight.remove(key, mine);
       mine.completeExceptionally(e);

@@ -314,8 +314,7 @@ public final class TokenEndpointClient implements TokenFetcher {
                   + " ms"
               : "could not connect to the token endpoint";
     } else if (e instanceof SocketTimeoutException) {
-      problem =
-          "token endpoint did not answer within " + policy.readTimeout().toMillis() + " ms";
+      problem = "token endpoint did not answer within " + policy.readTimeout().toMillis() + " ms";
     } else if (e instanceof UnknownHostException) {
       problem = "token endpoint host is unknown";
     } else {

@@ -103,8 +103,7 @@ public final class TokenEndpointResolver {
         continue;
       }
       if (!expected.equals(metadata.getIssuer())) {
-        log.debug(
-            "Metadata at {} names another issuer than {}; ignored", candidate, issuerUri);
+        log.debug("Metadata at {} names another issuer than {}; ignored", candidate, issuerUri);
         continue;
       }
       URI tokenEndpoint = metadata.getTokenEndpointURI();
@@ -116,10 +115,13 @@ public final class TokenEndpointResolver {
         requireSafe(tokenEndpoint, "token endpoint", allowInsecureHttp);
       } catch (IllegalArgumentException e) {
         throw new TokenFetchException(
-            "the token endpoint discovered from issuer " + issuerUri + " is refused: "
+            "the token endpoint discovered from issuer "
+                + issuerUri
+                + " is refused: "
                 + e.getMessage());
       }
-      log.debug("Discovered token endpoint {} of issuer {} at {}", tokenEndpoint, issuerUri, candidate);
+      log.debug(
+          "Discovered token endpoint {} of issuer {} at {}", tokenEndpoint, issuerUri, candidate);
       return tokenEndpoint;
     }
     throw new TokenFetchException(
@@ -216,10 +218,7 @@ public final class TokenEndpointResolver {
 
   private static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost")
-        || h.startsWith("127.")
-        || h.equals("[::1]")
-        || h.equals("::1");
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.OAuthTokenException;
 import io.github.mcprunner.headers.oauth.TokenTarget;
 import java.net.URI;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,8 @@ public final class TokenHeaderResolver {
   }
 
   /** What a server's token is requested for. */
-  private record Target(@Nullable String audience, @Nullable String resource, @Nullable String scope) {}
+  private record Target(
+      @Nullable String audience, @Nullable String resource, @Nullable String scope) {}
 
   private final Settings settings;
   private final TokenCache cache;
@@ -86,8 +88,8 @@ public final class TokenHeaderResolver {
   public TokenHeaderResolver(Settings settings, TokenCache cache) {
     this.settings = requireNonNull(settings, "settings");
     this.cache = requireNonNull(cache, "cache");
-    java.util.HashSet<String> names = new java.util.HashSet<>();
-    java.util.HashSet<String> uris = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
+    Set<String> uris = new HashSet<>();
     for (String server : settings.servers()) {
       if (server.contains("://")) {
         uris.add(CanonicalUri.of(URI.create(server.trim())));
@@ -103,8 +105,8 @@ public final class TokenHeaderResolver {
   }
 
   /**
-   * Returns a server name with letters in upper case and every other character but digits as
-   * {@code _}: how server names appear in environment variable names.
+   * Returns a server name with letters in upper case and every other character but digits as {@code
+   * _}: how server names appear in environment variable names.
    */
   public static String looseName(String serverName) {
     StringBuilder out = new StringBuilder(serverName.length());
@@ -219,7 +221,11 @@ public final class TokenHeaderResolver {
     Target target = target(server);
     return Optional.of(
         new CacheKey(
-            subjectToken, settings.clientId(), target.audience(), target.resource(), target.scope()));
+            subjectToken,
+            settings.clientId(),
+            target.audience(),
+            target.resource(),
+            target.scope()));
   }
 
   private Target target(McpServerRef server) {

@@ -33,7 +33,8 @@ public record TokenRequestPolicy(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
-    if (connectTimeout.toMillis() > Integer.MAX_VALUE || readTimeout.toMillis() > Integer.MAX_VALUE) {
+    if (connectTimeout.toMillis() > Integer.MAX_VALUE
+        || readTimeout.toMillis() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("timeouts must be at most Integer.MAX_VALUE milliseconds");
     }
   }

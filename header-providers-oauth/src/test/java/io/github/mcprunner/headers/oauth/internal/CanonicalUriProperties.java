@@ -18,11 +18,17 @@ class CanonicalUriProperties {
   Arbitrary<URI> serverUris() {
     Arbitrary<String> scheme = Arbitraries.of("http", "https", "HTTPS", "Http");
     Arbitrary<String> host =
-        Arbitraries.strings().withChars("abcXYZ019").ofMinLength(1).ofMaxLength(8)
+        Arbitraries.strings()
+            .withChars("abcXYZ019")
+            .ofMinLength(1)
+            .ofMaxLength(8)
             .map(label -> label + ".Example.com");
     Arbitrary<String> port = Arbitraries.of("", ":80", ":443", ":8443", ":1");
     Arbitrary<String> path =
-        Arbitraries.strings().withChars("abcMCP-_~/").ofMaxLength(12).map(p -> p.isEmpty() ? "" : "/" + p);
+        Arbitraries.strings()
+            .withChars("abcMCP-_~/")
+            .ofMaxLength(12)
+            .map(p -> p.isEmpty() ? "" : "/" + p);
     Arbitrary<String> tail = Arbitraries.of("", "?tenant=a", "#frag", "?x=1#frag", "/", "//");
     return Combinators.combine(scheme, host, port, path, tail)
         .as((s, h, p, pa, t) -> URI.create(s + "://" + h + p + pa + t));
@@ -63,10 +69,14 @@ class CanonicalUriProperties {
 
   @Example
   void examplesFromTheMcpAuthorizationSpecification() {
-    assertThat(CanonicalUri.of(URI.create("https://mcp.example.com/mcp"))).isEqualTo("https://mcp.example.com/mcp");
-    assertThat(CanonicalUri.of(URI.create("https://mcp.example.com"))).isEqualTo("https://mcp.example.com");
-    assertThat(CanonicalUri.of(URI.create("https://mcp.example.com/"))).isEqualTo("https://mcp.example.com");
-    assertThat(CanonicalUri.of(URI.create("https://mcp.example.com:8443"))).isEqualTo("https://mcp.example.com:8443");
+    assertThat(CanonicalUri.of(URI.create("https://mcp.example.com/mcp")))
+        .isEqualTo("https://mcp.example.com/mcp");
+    assertThat(CanonicalUri.of(URI.create("https://mcp.example.com")))
+        .isEqualTo("https://mcp.example.com");
+    assertThat(CanonicalUri.of(URI.create("https://mcp.example.com/")))
+        .isEqualTo("https://mcp.example.com");
+    assertThat(CanonicalUri.of(URI.create("https://mcp.example.com:8443")))
+        .isEqualTo("https://mcp.example.com:8443");
     assertThat(CanonicalUri.of(URI.create("HTTPS://MCP.Example.com:443/server/mcp/#x")))
         .isEqualTo("https://mcp.example.com/server/mcp");
     assertThatThrownBy(() -> CanonicalUri.of(URI.create("mcp.example.com")))

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The providers found by ServiceLoader, configured from system properties and environment
- * variables (given here as maps, the way the no-argument constructors read them).
+ * The providers found by ServiceLoader, configured from system properties and environment variables
+ * (given here as maps, the way the no-argument constructors read them).
  */
 class ConfiguredProviderTest {
   private static final MutableClock clock = MutableClock.startingNow();
@@ -109,8 +109,7 @@ class ConfiguredProviderTest {
     assertThat(requests.get(0).get("scope")).containsExactly("mcp.tools");
     assertThat(requests.get(0).get("subject_token_type"))
         .containsExactly("urn:ietf:params:oauth:token-type:jwt");
-    assertThat(provider.appliesTo(McpServerRef.of("other", "https://other.example.com")))
-        .isFalse();
+    assertThat(provider.appliesTo(McpServerRef.of("other", "https://other.example.com"))).isFalse();
     assertThat(provider.toString()).doesNotContain(ClientAuthCase.SECRET);
   }
 
@@ -180,7 +179,8 @@ class ConfiguredProviderTest {
     assertThat(
             problem(
                 Map.of(
-                    "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_TOKEN_ENDPOINT", "https://idp.example.com/t",
+                    "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_TOKEN_ENDPOINT",
+                        "https://idp.example.com/t",
                     "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_CLIENT_ID", "c",
                     "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_CLIENT_SECRET", "secret-value",
                     "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_READ_TIMEOUT", "soon")))
@@ -189,7 +189,8 @@ class ConfiguredProviderTest {
     assertThat(
             problem(
                 Map.of(
-                    "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_TOKEN_ENDPOINT", "https://idp.example.com/t",
+                    "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_TOKEN_ENDPOINT",
+                        "https://idp.example.com/t",
                     "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_CLIENT_ID", "c",
                     "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_CLIENT_SECRET", "secret-value",
                     "MCPRUNNER_OAUTH_CLIENT_CREDENTIALS_SUBJECT_TOKEN_TYPE", "jwt")))

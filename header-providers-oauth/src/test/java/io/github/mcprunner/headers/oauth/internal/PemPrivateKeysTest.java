@@ -10,20 +10,27 @@ class PemPrivateKeysTest {
 
   @Test
   void readsPkcs8RsaAndEcKeys() {
-    assertThat(PemPrivateKeys.parse(ConfiguredProviderTest.pem(TestKeys.RSA.getPrivate().getEncoded())))
+    assertThat(
+            PemPrivateKeys.parse(
+                ConfiguredProviderTest.pem(TestKeys.RSA.getPrivate().getEncoded())))
         .isEqualTo(TestKeys.RSA.getPrivate());
-    assertThat(PemPrivateKeys.parse(ConfiguredProviderTest.pem(TestKeys.EC.getPrivate().getEncoded())))
+    assertThat(
+            PemPrivateKeys.parse(ConfiguredProviderTest.pem(TestKeys.EC.getPrivate().getEncoded())))
         .isEqualTo(TestKeys.EC.getPrivate());
   }
 
   @Test
   void refusesOtherFormatsWithoutQuotingThem() {
     assertThatThrownBy(
-            () -> PemPrivateKeys.parse("-----BEGIN RSA PRIVATE KEY-----\nQUJD\n-----END RSA PRIVATE KEY-----"))
+            () ->
+                PemPrivateKeys.parse(
+                    "-----BEGIN RSA PRIVATE KEY-----\nQUJD\n-----END RSA PRIVATE KEY-----"))
         .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt")
         .hasMessageNotContaining("QUJD");
     assertThatThrownBy(
-            () -> PemPrivateKeys.parse("-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----"))
+            () ->
+                PemPrivateKeys.parse(
+                    "-----BEGIN PRIVATE KEY-----\nQUJD\n-----END PRIVATE KEY-----"))
         .hasMessage("PEM private key is neither an RSA nor an EC key");
   }
 }

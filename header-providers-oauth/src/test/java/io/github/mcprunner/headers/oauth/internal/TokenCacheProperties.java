@@ -44,8 +44,7 @@ class TokenCacheProperties {
   }
 
   private static TokenCache cache(ClockedIssuer issuer) {
-    return new TokenCache(
-        "test", issuer, issuer.clock, Runnable::run, 100, Duration.ofSeconds(5));
+    return new TokenCache("test", issuer, issuer.clock, Runnable::run, 100, Duration.ofSeconds(5));
   }
 
   @Property
