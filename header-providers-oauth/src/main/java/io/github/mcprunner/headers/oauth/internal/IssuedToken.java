@@ -1,0 +1,89 @@
+package io.github.mcprunner.headers.oauth.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mcprunner.headers.McpHeaders;
+import java.time.Instant;
+
+/**
+ * A token issued by a token endpoint, with the instant it expires and the instant from which it is
+ * refreshed ahead of expiry, and the {@code Authorization} header that carries it. The only mutable
+ * part is when the next refresh may be tried, pushed back after a failed refresh so that a token
+ * endpoint that is down is not asked again on every request. {@link #toString()} never shows the
+ * token. Not public API.
+ */
+public final class IssuedToken {
+  private final McpHeaders headers;
+  private final String value;
+  private final long expiresAtMillis;
+  private final long refreshAtMillis;
+  private volatile long nextRefreshMillis;
+
+  private IssuedToken(String value, long expiresAtMillis, long refreshAtMillis) {
+    this.value = value;
+    this.expiresAtMillis = expiresAtMillis;
+    this.refreshAtMillis = refreshAtMillis;
+    this.nextRefreshMillis = refreshAtMillis;
+    this.headers = McpHeaders.of("Authorization", "Bearer " + value);
+  }
+
+  /**
+   * Returns a token valid until {@code expiresAtMillis} and refreshed from {@code refreshAtMillis}.
+   *
+   * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if the token cannot be sent in an
+   *     HTTP header (the message never holds it)
+   */
+  public static IssuedToken of(String value, long expiresAtMillis, long refreshAtMillis) {
+    requireNonNull(value, "value");
+    if (refreshAtMillis > expiresAtMillis) {
+      throw new IllegalArgumentException("refreshAtMillis must not be after expiresAtMillis");
+    }
+    return new IssuedToken(value, expiresAtMillis, refreshAtMillis);
+  }
+
+  /** Returns the token itself. Never log it. */
+  public String value() {
+    return value;
+  }
+
+  /** Returns the {@code Authorization: Bearer} header carrying the token. */
+  public McpHeaders headers() {
+    return headers;
+  }
+
+  /** Returns the epoch millisecond from which the token is expired. */
+  public long expiresAtMillis() {
+    return expiresAtMillis;
+  }
+
+  /** Returns the epoch millisecond from which the token is refreshed ahead of expiry. */
+  public long refreshAtMillis() {
+    return refreshAtMillis;
+  }
+
+  /** Returns whether the token is still valid at {@code nowMillis}. */
+  public boolean isValidAt(long nowMillis) {
+    return nowMillis < expiresAtMillis;
+  }
+
+  /** Returns whether a new token should be fetched at {@code nowMillis}. */
+  public boolean needsRefreshAt(long nowMillis) {
+    return nowMillis >= nextRefreshMillis;
+  }
+
+  /** Defers the next refresh attempt to {@code nextRefreshMillis}, after a failed refresh. */
+  public void deferRefreshUntil(long nextRefreshMillis) {
+    this.nextRefreshMillis = Math.max(this.nextRefreshMillis, nextRefreshMillis);
+  }
+
+  @Override
+  public String toString() {
+    return "IssuedToken{value="
+        + McpHeaders.REDACTED
+        + ", expiresAt="
+        + Instant.ofEpochMilli(expiresAtMillis)
+        + ", refreshAt="
+        + Instant.ofEpochMilli(refreshAtMillis)
+        + "}";
+  }
+}

@@ -1,0 +1,273 @@
+package io.github.mcprunner.headers.oauth.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.mcprunner.HeaderProviderException;
+import io.github.mcprunner.headers.ContextKey;
+import io.github.mcprunner.headers.HeaderContext;
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.McpServerRef;
+import io.github.mcprunner.headers.oauth.OAuthTokenException;
+import io.github.mcprunner.headers.oauth.TokenTarget;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work shared by the OAuth providers: which servers they apply to, what each server's token is
+ * requested for, the subject token of a run, the cache lookup and the 401 invalidation. Not public
+ * API.
+ */
+public final class TokenHeaderResolver {
+  private static final Logger log = LoggerFactory.getLogger(TokenHeaderResolver.class);
+
+  /**
+   * Where a run's subject token comes from, and whether a run without one fails.
+   *
+   * @param key the run-context key holding the subject token
+   * @param required whether a run without one fails its requests (else nothing is contributed)
+   */
+  public record SubjectPolicy(ContextKey<String> key, boolean required) {
+    /** Checks the key is set. */
+    public SubjectPolicy {
+      requireNonNull(key, "key");
+    }
+  }
+
+  /**
+   * The settings of a resolver.
+   *
+   * @param providerName the provider's name, for messages
+   * @param clientId the OAuth client id, part of every cache key
+   * @param subject the subject policy of a token exchange, or null for grants without a subject
+   * @param servers server names or URIs the provider applies to; empty for all
+   * @param targets per-server overrides, by server name
+   * @param defaultScope the scope requested where no target sets one, or null
+   * @param sendAudience whether the server's canonical URI is sent as {@code audience} by default
+   * @param sendResource whether the server's canonical URI is sent as {@code resource} by default
+   */
+  public record Settings(
+      String providerName,
+      String clientId,
+      @Nullable SubjectPolicy subject,
+      Set<String> servers,
+      Map<String, TokenTarget> targets,
+      @Nullable String defaultScope,
+      boolean sendAudience,
+      boolean sendResource) {
+    /** Copies the collections. */
+    public Settings {
+      requireNonNull(providerName, "providerName");
+      requireNonNull(clientId, "clientId");
+      servers = Set.copyOf(servers);
+      targets = Map.copyOf(targets);
+    }
+  }
+
+  /** What a server's token is requested for. */
+  private record Target(
+      @Nullable String audience, @Nullable String resource, @Nullable String scope) {}
+
+  private final Settings settings;
+  private final TokenCache cache;
+  private final Set<String> serverNames;
+  private final Set<String> serverUris;
+  private final Map<String, TokenTarget> targetsByLooseName;
+  private final Cache<McpServerRef, Target> targets =
+      Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).build();
+
+  /** Creates a resolver over {@code cache}. */
+  public TokenHeaderResolver(Settings settings, TokenCache cache) {
+    this.settings = requireNonNull(settings, "settings");
+    this.cache = requireNonNull(cache, "cache");
+    Set<String> names = new HashSet<>();
+    Set<String> uris = new HashSet<>();
+    for (String server : settings.servers()) {
+      if (server.contains("://")) {
+        uris.add(CanonicalUri.of(URI.create(server.trim())));
+      } else {
+        names.add(server.trim());
+      }
+    }
+    this.serverNames = Set.copyOf(names);
+    this.serverUris = Set.copyOf(uris);
+    Map<String, TokenTarget> loose = new LinkedHashMap<>();
+    settings.targets().forEach((name, target) -> loose.putIfAbsent(looseName(name), target));
+    this.targetsByLooseName = Map.copyOf(loose);
+  }
+
+  /**
+   * Returns a server name with letters in upper case and every other character but digits as {@code
+   * _}: how server names appear in environment variable names.
+   */
+  public static String looseName(String serverName) {
+    StringBuilder out = new StringBuilder(serverName.length());
+    for (int i = 0; i < serverName.length(); i++) {
+      char c = serverName.charAt(i);
+      out.append(
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+              ? Character.toUpperCase(c)
+              : '_');
+    }
+    return out.toString();
+  }
+
+  /** Returns whether the provider applies to {@code server}. */
+  public boolean appliesTo(McpServerRef server) {
+    if (serverNames.isEmpty() && serverUris.isEmpty()) {
+      return true;
+    }
+    if (serverNames.contains(server.name())) {
+      return true;
+    }
+    if (serverUris.isEmpty()) {
+      return false;
+    }
+    try {
+      return serverUris.contains(CanonicalUri.of(server.uri()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Returns the {@code Authorization} header for the request described by {@code context}, or no
+   * header when a token exchange runs without a subject token and does not require one.
+   *
+   * @throws HeaderProviderException if the run has no required subject token
+   * @throws OAuthTokenException if no token could be obtained
+   */
+  public McpHeaders headers(HeaderContext context) {
+    requireNonNull(context, "context");
+    McpServerRef server = context.server();
+    Optional<CacheKey> key = key(context);
+    if (key.isEmpty()) {
+      return McpHeaders.empty();
+    }
+    try {
+      return cache.get(key.get(), server.name()).headers();
+    } catch (TokenFetchException e) {
+      throw new OAuthTokenException(
+          settings.providerName(),
+          server.name(),
+          requireNonNull(e.getMessage()),
+          e.errorCode(),
+          e.httpStatus(),
+          e.getCause());
+    }
+  }
+
+  /**
+   * Drops the cached token the refused request carried; returns whether a retry may succeed (true
+   * whenever the provider contributed a token to it).
+   */
+  public boolean onUnauthorized(HeaderContext context) {
+    requireNonNull(context, "context");
+    if (!appliesTo(context.server())) {
+      return false;
+    }
+    Optional<CacheKey> key;
+    try {
+      key = key(context);
+    } catch (HeaderProviderException e) {
+      return false;
+    }
+    if (key.isEmpty()) {
+      return false;
+    }
+    cache.invalidate(key.get());
+    log.info(
+        "Server '{}' refused the token of provider '{}' (HTTP 401); the cached token was dropped",
+        context.server().name(),
+        settings.providerName());
+    return true;
+  }
+
+  /** Returns the cache, for tests. */
+  public TokenCache cache() {
+    return cache;
+  }
+
+  private Optional<CacheKey> key(HeaderContext context) {
+    McpServerRef server = context.server();
+    String subjectToken = null;
+    SubjectPolicy subject = settings.subject();
+    if (subject != null) {
+      Optional<String> value = context.get(subject.key());
+      if (value.isEmpty() || value.get().isBlank()) {
+        if (subject.required()) {
+          throw new HeaderProviderException(
+              settings.providerName(),
+              server.name(),
+              "run has no subject token ("
+                  + (subject.key() == ContextKey.SUBJECT_TOKEN
+                      ? "ContextKey.SUBJECT_TOKEN"
+                      : "context key '" + subject.key().name() + "'")
+                  + ")",
+              null);
+        }
+        return Optional.empty();
+      }
+      subjectToken = value.get();
+    }
+    Target target = target(server);
+    return Optional.of(
+        new CacheKey(
+            subjectToken,
+            settings.clientId(),
+            target.audience(),
+            target.resource(),
+            target.scope()));
+  }
+
+  private Target target(McpServerRef server) {
+    Target known = targets.getIfPresent(server);
+    if (known != null) {
+      return known;
+    }
+    TokenTarget override = settings.targets().get(server.name());
+    if (override == null) {
+      override = targetsByLooseName.get(looseName(server.name()));
+    }
+    String canonical;
+    try {
+      canonical = CanonicalUri.of(server.uri());
+    } catch (IllegalArgumentException e) {
+      throw new HeaderProviderException(
+          settings.providerName(),
+          server.name(),
+          "the server's URI is not absolute with a host, so it names no audience",
+          null);
+    }
+    String audience = settings.sendAudience() ? canonical : null;
+    String resource = settings.sendResource() ? canonical : null;
+    String scope = settings.defaultScope();
+    if (override != null) {
+      audience = override.audience().orElse(audience);
+      resource = override.resource().map(URI::toString).orElse(resource);
+      scope = override.scope().orElse(scope);
+    }
+    Target target = new Target(audience, resource, scope);
+    targets.put(server, target);
+    return target;
+  }
+
+  @Override
+  public String toString() {
+    return "TokenHeaderResolver{provider="
+        + settings.providerName()
+        + ", clientId="
+        + settings.clientId()
+        + ", servers="
+        + (settings.servers().isEmpty() ? "all" : settings.servers())
+        + "}";
+  }
+}

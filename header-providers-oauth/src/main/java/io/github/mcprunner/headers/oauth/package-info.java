@@ -1,0 +1,13 @@
+/**
+ * OAuth 2.0 header providers for MCP servers: {@link
+ * io.github.mcprunner.headers.oauth.TokenExchangeHeadersProvider} exchanges the signed-in user's
+ * token (RFC 8693) for a token meant for one MCP server, {@link
+ * io.github.mcprunner.headers.oauth.ClientCredentialsHeadersProvider} obtains a service token
+ * (client credentials grant). Both cache tokens per subject, client, audience, resource and scope,
+ * make one token request for many concurrent runs, refresh ahead of expiry and never send an
+ * expired token.
+ */
+@NullMarked
+package io.github.mcprunner.headers.oauth;
+
+import org.jspecify.annotations.NullMarked;
