@@ -147,6 +147,14 @@ public final class HeaderChain {
       } catch (InvalidMcpHeaderException e) {
         fail(i, server, "built the invalid header '" + e.headerName() + "'", e);
         continue;
+      } catch (HeaderProviderException e) {
+        // Already names provider and server, with the provider's own detail (an OAuth error code):
+        // passed on as it is, not wrapped in a message that would lose that detail.
+        if (!isOptional(provider)) {
+          throw e;
+        }
+        fail(i, server, "threw " + simpleName(e), e);
+        continue;
       } catch (Exception e) {
         // The provider's own message may hold a secret: name its class only; keep it as the cause.
         fail(i, server, "threw " + simpleName(e), e);
@@ -202,14 +210,7 @@ public final class HeaderChain {
    * exception message, no stack trace: any of them could carry a secret).
    */
   private void fail(int index, McpServerRef server, String problem, @Nullable Throwable cause) {
-    McpHeaderProvider provider = providers[index];
-    boolean optional;
-    try {
-      optional = provider.optional();
-    } catch (RuntimeException e) {
-      optional = false;
-    }
-    if (!optional) {
+    if (!isOptional(providers[index])) {
       throw new HeaderProviderException(providerNames[index], server.name(), problem, cause);
     }
     LOG.warn(
@@ -217,6 +218,14 @@ public final class HeaderChain {
         providerNames[index],
         server.name(),
         problem);
+  }
+
+  private static boolean isOptional(McpHeaderProvider provider) {
+    try {
+      return provider.optional();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static void requireNothingProtected(McpHeaders headers, HeaderRequest request) {
