@@ -90,15 +90,22 @@ public final class EmbeddedMcpServer implements AutoCloseable {
   private final Server jetty;
   private final ServerState state;
   private final Runnable sdkServerCloser;
+  private final Runnable toolsChanged;
   private final URI baseUri;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
   private EmbeddedMcpServer(
-      Mode mode, Server jetty, ServerState state, Runnable sdkServerCloser, URI baseUri) {
+      Mode mode,
+      Server jetty,
+      ServerState state,
+      Runnable sdkServerCloser,
+      Runnable toolsChanged,
+      URI baseUri) {
     this.mode = mode;
     this.jetty = jetty;
     this.state = state;
     this.sdkServerCloser = sdkServerCloser;
+    this.toolsChanged = toolsChanged;
     this.baseUri = baseUri;
   }
 
@@ -186,6 +193,25 @@ public final class EmbeddedMcpServer implements AutoCloseable {
    */
   public void expireSessions() {
     state.expireSessions(mode == Mode.SSE);
+  }
+
+  /**
+   * Closes every open event stream (the GET streams of Streamable HTTP sessions, the event streams
+   * of legacy SSE sessions) without forgetting any session: a client may open a new stream of the
+   * same session (with {@code Last-Event-ID} if it resumes). In SSE mode the session itself cannot
+   * go on without its stream.
+   */
+  public void closeEventStreams() {
+    state.closeStreams();
+  }
+
+  /**
+   * Sends {@code notifications/tools/list_changed} to every connected client, on its event stream
+   * (the GET stream in STATEFUL mode, the session's stream in SSE mode); an event with an id there.
+   * No effect in STATELESS mode.
+   */
+  public void notifyToolsListChanged() {
+    toolsChanged.run();
   }
 
   /**
@@ -388,7 +414,8 @@ public final class EmbeddedMcpServer implements AutoCloseable {
                   () -> base[0] + ProtectedResourceMetadataServlet.PATH));
       filter.setAsyncSupported(true);
       context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-      Runnable sdkServerCloser = SdkServers.mount(chosenMode, allTools, jsonMapper, context);
+      SdkServers.Mounted mounted = SdkServers.mount(chosenMode, allTools, jsonMapper, context);
+      Runnable sdkServerCloser = mounted.closer();
       if (acceptsToken != null) {
         ServletHolder metadata =
             new ServletHolder(
@@ -415,7 +442,8 @@ public final class EmbeddedMcpServer implements AutoCloseable {
       }
       base[0] = URI.create("http://" + HOST + ":" + connector.getLocalPort());
       EmbeddedMcpServer server =
-          new EmbeddedMcpServer(chosenMode, jetty, state, sdkServerCloser, base[0]);
+          new EmbeddedMcpServer(
+              chosenMode, jetty, state, sdkServerCloser, mounted.toolsChanged(), base[0]);
       LOG.info("Embedded MCP server ({}) listening on {}", chosenMode, server.url());
       return server;
     }

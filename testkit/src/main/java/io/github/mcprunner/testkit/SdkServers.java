@@ -38,13 +38,16 @@ final class SdkServers {
 
   private SdkServers() {}
 
+  /** A mounted SDK server: what closes it and what tells its clients the tool list changed. */
+  record Mounted(Runnable closer, Runnable toolsChanged) {}
+
   /**
    * Builds the SDK server for {@code mode} with {@code tools}, mounts its servlet(s) on {@code
-   * context}, and returns what closes the SDK server.
+   * context}, and returns what closes it and notifies its clients.
    */
   // The SDK deprecates its legacy HTTP+SSE server transport; SSE mode exists to test that protocol.
   @SuppressWarnings("deprecation")
-  static Runnable mount(
+  static Mounted mount(
       EmbeddedMcpServer.Mode mode,
       List<ToolSpec> tools,
       McpJsonMapper jsonMapper,
@@ -67,7 +70,7 @@ final class SdkServers {
                 .tools(sessionTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, MCP_PATH);
-        return server::closeGracefully;
+        return new Mounted(server::closeGracefully, server::notifyToolsListChanged);
       }
       case STATELESS -> {
         HttpServletStatelessServerTransport transport =
@@ -84,7 +87,8 @@ final class SdkServers {
                 .tools(statelessTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, MCP_PATH);
-        return server::closeGracefully;
+        // A stateless server has no channel to notify its clients on.
+        return new Mounted(server::closeGracefully, () -> {});
       }
       case SSE -> {
         HttpServletSseServerTransportProvider transport =
@@ -102,7 +106,7 @@ final class SdkServers {
                 .tools(sessionTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, SSE_PATH, MESSAGE_PATH);
-        return server::closeGracefully;
+        return new Mounted(server::closeGracefully, server::notifyToolsListChanged);
       }
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     }
