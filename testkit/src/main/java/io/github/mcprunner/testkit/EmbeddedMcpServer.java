@@ -91,6 +91,7 @@ public final class EmbeddedMcpServer implements AutoCloseable {
   private final ServerState state;
   private final Runnable sdkServerCloser;
   private final java.util.function.Consumer<ToolSpec> toolAdder;
+  private final Runnable toolsChanged;
   private final URI baseUri;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -98,6 +99,7 @@ public final class EmbeddedMcpServer implements AutoCloseable {
       Mode mode, Server jetty, ServerState state, SdkServers.Mounted sdk, URI baseUri) {
     this.mode = mode;
     this.toolAdder = sdk.toolAdder();
+    this.toolsChanged = sdk.toolsChanged();
     this.jetty = jetty;
     this.state = state;
     this.sdkServerCloser = sdk.closer();
@@ -203,6 +205,25 @@ public final class EmbeddedMcpServer implements AutoCloseable {
    */
   public void expireSessions() {
     state.expireSessions(mode == Mode.SSE);
+  }
+
+  /**
+   * Closes every open event stream (the GET streams of Streamable HTTP sessions, the event streams
+   * of legacy SSE sessions) without forgetting any session: a client may open a new stream of the
+   * same session (with {@code Last-Event-ID} if it resumes). In SSE mode the session itself cannot
+   * go on without its stream.
+   */
+  public void closeEventStreams() {
+    state.closeStreams();
+  }
+
+  /**
+   * Sends {@code notifications/tools/list_changed} to every connected client, on its event stream
+   * (the GET stream in STATEFUL mode, the session's stream in SSE mode); an event with an id there.
+   * No effect in STATELESS mode.
+   */
+  public void notifyToolsListChanged() {
+    toolsChanged.run();
   }
 
   /**

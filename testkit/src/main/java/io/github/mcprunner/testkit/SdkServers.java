@@ -38,8 +38,12 @@ final class SdkServers {
 
   private SdkServers() {}
 
-  /** A mounted SDK server: what closes it and what adds a tool at run time. */
-  record Mounted(Runnable closer, java.util.function.Consumer<ToolSpec> toolAdder) {}
+  /**
+   * A mounted SDK server: what closes it, what adds a tool at run time, and what tells its clients
+   * the tool list changed.
+   */
+  record Mounted(
+      Runnable closer, java.util.function.Consumer<ToolSpec> toolAdder, Runnable toolsChanged) {}
 
   /**
    * Builds the SDK server for {@code mode} with {@code tools}, mounts its servlet(s) on {@code
@@ -70,7 +74,10 @@ final class SdkServers {
                 .tools(sessionTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, MCP_PATH);
-        return new Mounted(server::closeGracefully, tool -> addTool(server, tool, jsonMapper));
+        return new Mounted(
+            server::closeGracefully,
+            tool -> addTool(server, tool, jsonMapper),
+            server::notifyToolsListChanged);
       }
       case STATELESS -> {
         HttpServletStatelessServerTransport transport =
@@ -87,8 +94,11 @@ final class SdkServers {
                 .tools(statelessTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, MCP_PATH);
+        // A stateless server has no channel to notify its clients on.
         return new Mounted(
-            server::closeGracefully, tool -> server.addTool(statelessTools(List.of(tool), jsonMapper).get(0)));
+            server::closeGracefully,
+            tool -> server.addTool(statelessTools(List.of(tool), jsonMapper).get(0)),
+            () -> {});
       }
       case SSE -> {
         HttpServletSseServerTransportProvider transport =
@@ -106,7 +116,10 @@ final class SdkServers {
                 .tools(sessionTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, SSE_PATH, MESSAGE_PATH);
-        return new Mounted(server::closeGracefully, tool -> addTool(server, tool, jsonMapper));
+        return new Mounted(
+            server::closeGracefully,
+            tool -> addTool(server, tool, jsonMapper),
+            server::notifyToolsListChanged);
       }
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     }

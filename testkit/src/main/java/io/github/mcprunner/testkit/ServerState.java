@@ -215,6 +215,18 @@ final class ServerState {
     }
   }
 
+  /** Closes every open event stream; sessions stay known. */
+  void closeStreams() {
+    for (AsyncContext stream : List.copyOf(openStreams.keySet())) {
+      openStreams.remove(stream);
+      try {
+        stream.complete();
+      } catch (IllegalStateException alreadyDone) {
+        // The stream ended on its own meanwhile.
+      }
+    }
+  }
+
   // ---- injected failures and delay
 
   void failNextRequests(int count, int httpStatus) {

@@ -5,18 +5,38 @@ import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizat
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportException;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
- * Wraps an SDK transport so that an HTTP authorization failure surfaces as the runner's {@link
- * TransportHttpException}: the SDK's own exception carries a request snapshot whose text prints
- * every request header, credentials included, so it must not travel further. Not public API.
+ * Wraps an SDK transport so that refused requests surface as the runner's {@link
+ * TransportHttpException}: the SDK's authorization exception carries a request snapshot whose text
+ * prints every request header, credentials included, so it must not travel further; the legacy SSE
+ * transport reports statuses only in the text of an {@link McpTransportException} (which also holds
+ * the response body), so the status is read from there and the text dropped. A 404 answering a
+ * legacy SSE message means the server forgot the session.
+ *
+ * <p>The SDK's legacy SSE transport does not fail messages waiting for the stream's endpoint when
+ * the stream fails (a refused stream, a failing header provider): they would wait for the
+ * initialization timeout. This wrapper fails them with the stream's error at once. Not public API.
  */
 public final class StatusMappingTransport implements McpClientTransport {
+  private static final Pattern POST_STATUS =
+      Pattern.compile("^Sending message failed with a non-OK HTTP code: (\\d{3})");
+  private static final Pattern STREAM_STATUS =
+      Pattern.compile("^Failed to connect to SSE stream: (\\d{3})");
+
   private final McpClientTransport delegate;
+  private final AtomicReference<Sinks.One<Void>> connectFailure =
+      new AtomicReference<>(Sinks.one());
 
   public StatusMappingTransport(McpClientTransport delegate) {
     this.delegate = delegate;
@@ -25,12 +45,20 @@ public final class StatusMappingTransport implements McpClientTransport {
   @Override
   public Mono<Void> connect(
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    return delegate.connect(handler).onErrorMap(StatusMappingTransport::map);
+    Sinks.One<Void> failure = Sinks.one();
+    connectFailure.set(failure);
+    return delegate
+        .connect(handler)
+        .onErrorMap(StatusMappingTransport::map)
+        .doOnError(failure::tryEmitError);
   }
 
   @Override
   public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-    return delegate.sendMessage(message).onErrorMap(StatusMappingTransport::map);
+    return delegate
+        .sendMessage(message)
+        .onErrorMap(StatusMappingTransport::map)
+        .or(connectFailure.get().asMono());
   }
 
   @Override
@@ -70,6 +98,20 @@ public final class StatusMappingTransport implements McpClientTransport {
         String method =
             auth.getRequestSnapshot() == null ? "request" : auth.getRequestSnapshot().method();
         return new TransportHttpException(status, method, www, null);
+      }
+      if (t instanceof McpTransportException && t.getMessage() != null) {
+        Matcher post = POST_STATUS.matcher(t.getMessage());
+        if (post.find()) {
+          TransportHttpException http =
+              new TransportHttpException(Integer.parseInt(post.group(1)), "POST", null, null);
+          return http.statusCode() == 404
+              ? new McpTransportSessionNotFoundException("The MCP server no longer knows the session", http)
+              : http;
+        }
+        Matcher stream = STREAM_STATUS.matcher(t.getMessage());
+        if (stream.find()) {
+          return new TransportHttpException(Integer.parseInt(stream.group(1)), "GET", null, null);
+        }
       }
     }
     return error;

@@ -1,0 +1,964 @@
+package io.github.mcprunner.testkit.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.github.mcprunner.Agent;
+import io.github.mcprunner.HeaderProviderException;
+import io.github.mcprunner.McpServerException;
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.McpUnauthorizedException;
+import io.github.mcprunner.RunItem;
+import io.github.mcprunner.RunResult;
+import io.github.mcprunner.Runner;
+import io.github.mcprunner.TransportKind;
+import io.github.mcprunner.core.RunnerBuilder;
+import io.github.mcprunner.core.Runners;
+import io.github.mcprunner.core.spi.McpTransportFactory;
+import io.github.mcprunner.core.spi.OutgoingRequest;
+import io.github.mcprunner.core.spi.RequestHeaderSource;
+import io.github.mcprunner.core.spi.TransportSettings;
+import io.github.mcprunner.headers.HeaderContext;
+import io.github.mcprunner.headers.McpHeaderProvider;
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.McpServerRef;
+import io.github.mcprunner.testkit.EmbeddedMcpServer;
+import io.github.mcprunner.testkit.EmbeddedMcpServer.Mode;
+import io.github.mcprunner.testkit.RecordedRequest;
+import io.github.mcprunner.testkit.ScriptedModel;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract every MCP transport of mcp-runner passes: extend it in the transport module's tests,
+ * return the transport's factory from {@link #transport()}, and run it.
+ *
+ * <pre>{@code
+ * class OkHttpTransportContractTest extends McpTransportContractTest {
+ *   @Override
+ *   protected McpTransportFactory transport() {
+ *     return new OkHttpTransportFactory();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Most tests drive the real runner ({@code Runners.builder().transport(factory)
+ * .discoverTransports(false)}) with a {@link ScriptedModel} against {@link EmbeddedMcpServer} in
+ * its three modes (Streamable HTTP with and without sessions, legacy HTTP+SSE) and assert what the
+ * server recorded, request by request; a few talk to the transport directly through the MCP SDK
+ * client to check the SPI contract ({@link RequestHeaderSource} asked once per HTTP request, with
+ * the request's method and tool; nothing sent when it throws). Loopback only: a second loopback
+ * server plays the other origin of a redirect, loopback sockets play dead servers.
+ *
+ * <p>What it checks: initialize, list and call work; every request (POST, the GET stream, DELETE)
+ * carries exactly the resolved headers; protocol headers are the transport's own, sent once;
+ * per-run headers never cross between concurrent runs; sensitive headers never reach another
+ * origin on a redirect; a 401 asks the providers once and is retried once; SSE answers of many
+ * events; the event stream, re-opened with {@code Last-Event-ID} when the transport says it
+ * resumes ({@link #resumesEventStreams()}); connect, read and per-call timeouts, refused
+ * connections and a server killed mid-call fail with an {@link McpServerException} naming the
+ * server and its URL, without hanging; 5 MiB of unicode arrives intact; close sends DELETE.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class McpTransportContractTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** Header names HTTP clients and the MCP protocol add by themselves; not resolved headers. */
+  private static final Set<String> TRANSPORT_OWN =
+      Set.of(
+          "host",
+          "content-length",
+          "content-type",
+          "accept",
+          "accept-encoding",
+          "connection",
+          "user-agent",
+          "upgrade",
+          "http2-settings",
+          "transfer-encoding",
+          "cache-control",
+          "mcp-session-id",
+          "mcp-protocol-version",
+          "last-event-id");
+
+  private final List<Runner> runners = new ArrayList<>();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  /** Returns the factory of the transport under test; called once per runner the suite builds. */
+  protected abstract McpTransportFactory transport();
+
+  /**
+   * Returns whether the transport re-opens a Streamable HTTP GET event stream that the server
+   * ended, with {@code Last-Event-ID} set to the last event id it received. Defaults to false: the
+   * suite then only checks that any {@code Last-Event-ID} it sends is well-formed.
+   */
+  protected boolean resumesEventStreams() {
+    return false;
+  }
+
+  /**
+   * Returns the start of the {@code User-Agent} the transport's HTTP client sends, to check that
+   * the requests came from the transport under test; null to skip the check.
+   */
+  protected @Nullable String userAgentPrefix() {
+    return null;
+  }
+
+  @AfterEach
+  void closeEverything() {
+    for (Runner runner : runners) {
+      runner.close();
+    }
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // Best effort: the next test starts its own servers.
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Returns a runner on the transport under test only, with the given providers only. */
+  protected final Runner runner(McpHeaderProvider... providers) {
+    RunnerBuilder builder =
+        Runners.builder().discoverHeaderProviders(false).discoverTransports(false).transport(transport());
+    for (McpHeaderProvider provider : providers) {
+      builder.headerProvider(provider);
+    }
+    Runner runner = builder.build();
+    runners.add(runner);
+    return runner;
+  }
+
+  /** Starts an embedded server with the default tools in {@code mode}, closed after the test. */
+  protected final EmbeddedMcpServer server(Mode mode) {
+    return track(EmbeddedMcpServer.builder().mode(mode).defaultTools().start());
+  }
+
+  private <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  /** Returns a spec named {@code tickets} for {@code server}, with the kind its mode needs. */
+  protected static McpServerSpec.Builder spec(EmbeddedMcpServer server) {
+    return spec("tickets", server.url(), server.mode());
+  }
+
+  private static McpServerSpec.Builder spec(String name, URI url, Mode mode) {
+    return McpServerSpec.builder(name, url)
+        .transportKind(mode == Mode.SSE ? TransportKind.SSE : TransportKind.STREAMABLE_HTTP);
+  }
+
+  private static Agent agent(ScriptedModel model, McpServerSpec server) {
+    return Agent.builder("support").instructions("Help.").model(model).mcpServer(server).build();
+  }
+
+  private static ScriptedModel calling(String tool, String arguments) {
+    return ScriptedModel.builder()
+        .callTool(tool, arguments)
+        .answer(request -> "done: " + ScriptedModel.lastToolOutput(request))
+        .build();
+  }
+
+  private static String describe(RecordedRequest request) {
+    return request.httpMethod()
+        + " "
+        + request.path()
+        + (request.mcpMethod() == null ? "" : " " + request.mcpMethod());
+  }
+
+  /** The lower-case names of the headers a request carried beyond the transport's own. */
+  private static Set<String> resolvedNames(RecordedRequest request) {
+    Set<String> names = new java.util.TreeSet<>();
+    for (String name : request.headers().keySet()) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!TRANSPORT_OWN.contains(lower)) {
+        names.add(lower);
+      }
+    }
+    return names;
+  }
+
+  private void assertFromThisTransport(List<RecordedRequest> requests) {
+    String prefix = userAgentPrefix();
+    if (prefix == null) {
+      return;
+    }
+    for (RecordedRequest request : requests) {
+      assertThat(request.header("User-Agent"))
+          .as("User-Agent of " + describe(request))
+          .hasValueSatisfying(agent -> assertThat(agent).startsWith(prefix));
+    }
+  }
+
+  private static List<Throwable> causes(@Nullable Throwable error) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = error; t != null && chain.size() < 16; t = t.getCause()) {
+      chain.add(t);
+    }
+    return chain;
+  }
+
+  private static void awaitRequest(
+      EmbeddedMcpServer server, Predicate<RecordedRequest> matching, String what)
+      throws InterruptedException {
+    assertThat(server.awaitRequest(matching, WAIT)).as(what).isPresent();
+  }
+
+  private static Predicate<RecordedRequest> isGet() {
+    return r -> "GET".equals(r.httpMethod()) && r.status() != 0;
+  }
+
+  private static long count(EmbeddedMcpServer server, Predicate<RecordedRequest> matching) {
+    return server.requests().stream().filter(matching).count();
+  }
+
+  /** A provider adding one header, derived from the request's MCP method. */
+  private static McpHeaderProvider methodEcho() {
+    return new McpHeaderProvider() {
+      @Override
+      public String name() {
+        return "method-echo";
+      }
+
+      @Override
+      public McpHeaders headers(HeaderContext context) {
+        return McpHeaders.of("X-Mcp-Call", context.mcpMethod().orElse("none"));
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- basics
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void initializeListAndCallWork(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    ScriptedModel model =
+        ScriptedModel.builder()
+            .callTool("add", "{\"a\":20,\"b\":22}")
+            .callTool("whoami", "{}")
+            .answer(request -> String.join(" | ", ScriptedModel.toolOutputs(request)))
+            .build();
+
+    RunResult result =
+        runner().run(agent(model, spec(server).build()), "hi", McpHeaders.of("X-User-Id", "u1"));
+
+    assertThat(result.toolResults()).extracting(RunItem.ToolResultItem::error).containsOnly(false);
+    assertThat(result.finalOutput()).startsWith("42 | ").contains("u1");
+    assertThat(server.requests())
+        .extracting(RecordedRequest::mcpMethod)
+        .contains("initialize", "notifications/initialized", "tools/list", "tools/call");
+    assertFromThisTransport(server.requests());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void everyRequestCarriesExactlyTheResolvedHeaders(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    Runner runner = runner(methodEcho());
+    McpServerSpec tickets = spec(server).headers(McpHeaders.of("X-Static", "s")).build();
+
+    runner.run(
+        agent(calling("whoami", "{}"), tickets),
+        "hi",
+        McpHeaders.of("Authorization", "Bearer u1-token", "X-Tenant-Id", "acme"));
+    if (mode != Mode.STATELESS) {
+      awaitRequest(server, isGet(), "the event stream (GET) was opened");
+    }
+    runner.close();
+    if (mode == Mode.STATEFUL) {
+      awaitRequest(server, r -> "DELETE".equals(r.httpMethod()), "the session was deleted");
+    }
+
+    List<RecordedRequest> requests = server.requests();
+    assertThat(requests).extracting(RecordedRequest::httpMethod).contains("POST");
+    for (RecordedRequest request : requests) {
+      String what = describe(request);
+      assertThat(resolvedNames(request))
+          .as("resolved headers of " + what)
+          .containsExactlyInAnyOrder("x-static", "authorization", "x-tenant-id", "x-mcp-call");
+      assertThat(request.headerValues("X-Static")).as(what).containsExactly("s");
+      assertThat(request.headerValues("Authorization")).as(what).containsExactly("Bearer u1-token");
+      assertThat(request.headerValues("X-Tenant-Id")).as(what).containsExactly("acme");
+      String expectedCall =
+          "POST".equals(request.httpMethod()) && request.mcpMethod() != null
+              ? request.mcpMethod()
+              : "none";
+      assertThat(request.headerValues("X-Mcp-Call")).as(what).containsExactly(expectedCall);
+    }
+    assertFromThisTransport(requests);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void protocolHeadersAreTheTransportsOwnAndSentOnce(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    Runner runner = runner();
+    runner.run(agent(calling("whoami", "{}"), spec(server).build()), "hi", McpHeaders.of("X-User-Id", "u1"));
+    if (mode != Mode.STATELESS) {
+      awaitRequest(server, isGet(), "the event stream (GET) was opened");
+    }
+    runner.close();
+
+    String sessionId = null;
+    for (RecordedRequest request : server.requests()) {
+      String what = describe(request);
+      for (String name :
+          List.of(
+              "Host",
+              "Content-Type",
+              "Content-Length",
+              "Accept",
+              "Cache-Control",
+              "Mcp-Session-Id",
+              "MCP-Protocol-Version",
+              "Last-Event-ID")) {
+        assertThat(request.headerValues(name)).as(name + " of " + what).hasSizeLessThanOrEqualTo(1);
+      }
+      if ("POST".equals(request.httpMethod())) {
+        assertThat(request.header("Content-Type")).as(what).hasValueSatisfying(
+            type -> assertThat(type.toLowerCase(Locale.ROOT)).startsWith("application/json"));
+      }
+      if (mode == Mode.SSE) {
+        if ("GET".equals(request.httpMethod())) {
+          assertThat(request.header("Accept")).as(what).contains("text/event-stream");
+        }
+        continue;
+      }
+      assertThat(request.header("MCP-Protocol-Version")).as(what).isPresent();
+      if ("POST".equals(request.httpMethod())) {
+        assertThat(request.header("Accept"))
+            .as(what)
+            .hasValueSatisfying(
+                accept -> assertThat(accept).contains("application/json").contains("text/event-stream"));
+      } else if ("GET".equals(request.httpMethod())) {
+        assertThat(request.header("Accept")).as(what).contains("text/event-stream");
+      }
+      if (mode == Mode.STATEFUL) {
+        if ("initialize".equals(request.mcpMethod())) {
+          assertThat(request.sessionId()).as(what).isNull();
+        } else {
+          assertThat(request.sessionId()).as(what).isNotNull();
+          if (sessionId == null) {
+            sessionId = request.sessionId();
+          }
+          assertThat(request.sessionId()).as(what).isEqualTo(sessionId);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void providerSettingAProtocolHeaderFailsClosedAndNothingIsSent(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    McpHeaderProvider forging =
+        new McpHeaderProvider() {
+          @Override
+          public String name() {
+            return "forging";
+          }
+
+          @Override
+          public McpHeaders headers(HeaderContext context) {
+            return McpHeaders.of("Mcp-Session-Id", "forged-session");
+          }
+        };
+
+    assertThatThrownBy(() -> runner(forging).run(agent(calling("whoami", "{}"), spec(server).build()), "hi"))
+        .isInstanceOf(HeaderProviderException.class)
+        .hasMessageContaining("forging")
+        .hasMessageContaining("tickets")
+        .hasMessageNotContaining("forged-session");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- the SPI, directly
+
+  /** A header source that numbers every request it is asked about. */
+  private static final class NumberingSource implements RequestHeaderSource {
+    final Map<String, OutgoingRequest> asked = new ConcurrentHashMap<>();
+    final AtomicInteger next = new AtomicInteger();
+    volatile @Nullable String failOnMethod;
+
+    @Override
+    public McpHeaders headersFor(OutgoingRequest request, McpTransportContext context) {
+      if (request.mcpMethod() != null && request.mcpMethod().equals(failOnMethod)) {
+        throw new HeaderProviderException("numbering", "tickets", "refuses this request", null);
+      }
+      String number = Integer.toString(next.incrementAndGet());
+      asked.put(number, request);
+      Object run = context.get("tck.run");
+      return run == null
+          ? McpHeaders.of("X-Seq", number)
+          : McpHeaders.of("X-Seq", number, "X-Run", run.toString());
+    }
+  }
+
+  private McpAsyncClient directClient(EmbeddedMcpServer server, RequestHeaderSource source) {
+    TransportSettings settings =
+        new TransportSettings(
+            new McpServerRef("tickets", server.url()),
+            server.mode() == Mode.SSE ? TransportKind.SSE : TransportKind.STREAMABLE_HTTP,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(20),
+            source,
+            McpJsonDefaults.getMapper());
+    return McpClient.async(transport().create(settings)).requestTimeout(Duration.ofSeconds(20)).build();
+  }
+
+  private static McpTransportContext runContext(String run) {
+    return McpTransportContext.create(Map.of("tck.run", run));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void headerSourceIsAskedOnceForEveryRequestWithItsMethodAndTool(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    NumberingSource source = new NumberingSource();
+    McpAsyncClient client = directClient(server, source);
+    client
+        .initialize()
+        .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, McpTransportContext.EMPTY))
+        .block(WAIT);
+    McpSchema.CallToolResult result =
+        client
+            .callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2)))
+            .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, runContext("run-7")))
+            .block(WAIT);
+    assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isEqualTo("3");
+    if (mode != Mode.STATELESS) {
+      awaitRequest(server, isGet(), "the event stream (GET) was opened");
+    }
+    client.closeGracefully().block(WAIT);
+    if (mode == Mode.STATEFUL) {
+      awaitRequest(server, r -> "DELETE".equals(r.httpMethod()), "the session was deleted");
+    }
+
+    List<RecordedRequest> requests = server.requests();
+    Set<String> seen = new HashSet<>();
+    for (RecordedRequest request : requests) {
+      String what = describe(request);
+      List<String> numbers = request.headerValues("X-Seq");
+      assertThat(numbers).as("X-Seq of " + what).hasSize(1);
+      assertThat(seen.add(numbers.get(0))).as("one header resolution per request: " + what).isTrue();
+      OutgoingRequest asked = source.asked.get(numbers.get(0));
+      assertThat(asked.httpMethod()).as(what).isEqualTo(request.httpMethod());
+      assertThat(asked.uri().getPath()).as(what).isEqualTo(request.path());
+      if ("POST".equals(request.httpMethod())) {
+        assertThat(asked.mcpMethod()).as(what).isEqualTo(request.mcpMethod());
+        assertThat(asked.toolName()).as(what).isEqualTo(request.toolName());
+      }
+      if (request.isToolCall("add")) {
+        assertThat(request.headerValues("X-Run")).as(what).containsExactly("run-7");
+      } else {
+        assertThat(request.header("X-Run")).as(what).isEmpty();
+      }
+    }
+    assertThat(requests).anySatisfy(r -> assertThat(r.isToolCall("add")).isTrue());
+    // No resolution without a request: every number handed out reached the server (or belongs to
+    // a request still in flight, which the close above ended).
+    assertThat(source.asked.keySet()).containsAll(seen);
+    assertThat(seen).hasSameSizeAs(source.asked.keySet());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void failingHeaderSourceSendsNothingAndFailsTheCallWithItsException(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    NumberingSource source = new NumberingSource();
+    McpAsyncClient client = directClient(server, source);
+    client
+        .initialize()
+        .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, McpTransportContext.EMPTY))
+        .block(WAIT);
+    source.failOnMethod = "tools/call";
+
+    Throwable failure =
+        catchThrowable(
+            () ->
+                client
+                    .callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2)))
+                    .block(WAIT));
+
+    assertThat(causes(failure)).hasAtLeastOneElementOfType(HeaderProviderException.class);
+    assertThat(server.requests()).noneMatch(r -> "tools/call".equals(r.mcpMethod()));
+    client.closeGracefully().block(WAIT);
+  }
+
+  // ---------------------------------------------------------------- isolation
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void perRunHeadersNeverCrossBetweenConcurrentRuns(Mode mode) throws Exception {
+    int identities = 40;
+    int runsEach = 5;
+    EmbeddedMcpServer server = server(mode);
+    Runner runner = runner();
+    Agent agent =
+        agent(
+            ScriptedModel.builder()
+                .callTool("whoami", "{}")
+                .callTool("echo_headers", "{}")
+                .answer(ScriptedModel::lastToolOutput)
+                .build(),
+            spec(server).headers(McpHeaders.of("X-Static", "s")).build());
+    Map<String, String> tenantOfNonce = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<String[]>> outcomes = new ArrayList<>();
+      for (int r = 0; r < runsEach; r++) {
+        for (int t = 0; t < identities; t++) {
+          String tenant = "tenant-" + t;
+          String nonce = "run-" + t + "-" + r;
+          tenantOfNonce.put(nonce, tenant);
+          outcomes.add(
+              pool.submit(
+                  () ->
+                      new String[] {
+                        nonce,
+                        runner
+                            .run(
+                                agent,
+                                "who am I?",
+                                McpHeaders.of(
+                                    "X-Tenant-Id", tenant,
+                                    "X-Run-Nonce", nonce,
+                                    "Authorization", "Bearer " + tenant + ":" + nonce))
+                            .finalOutput()
+                      }));
+        }
+      }
+      for (Future<String[]> outcome : outcomes) {
+        String[] done = outcome.get(45, TimeUnit.SECONDS);
+        assertThat(done[1]).contains(done[0]).contains(tenantOfNonce.get(done[0]));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    Map<String, Integer> callsPerNonce = new HashMap<>();
+    Map<String, Set<String>> tenantsPerSession = new HashMap<>();
+    for (RecordedRequest request : server.requests()) {
+      String what = describe(request);
+      List<String> nonces = request.headerValues("X-Run-Nonce");
+      List<String> tenants = request.headerValues("X-Tenant-Id");
+      assertThat(request.headerValues("X-Static")).as(what).containsExactly("s");
+      assertThat(nonces).as(what).hasSizeLessThanOrEqualTo(1);
+      if ("tools/call".equals(request.mcpMethod()) || "tools/list".equals(request.mcpMethod())) {
+        assertThat(nonces).as("a run's request carries its nonce: " + what).hasSize(1);
+      }
+      if (!nonces.isEmpty()) {
+        String tenant = tenantOfNonce.get(nonces.get(0));
+        assertThat(tenants).as(what).containsExactly(tenant);
+        assertThat(request.headerValues("Authorization"))
+            .as(what)
+            .containsExactly("Bearer " + tenant + ":" + nonces.get(0));
+        if ("tools/call".equals(request.mcpMethod())) {
+          callsPerNonce.merge(nonces.get(0), 1, Integer::sum);
+        }
+      }
+      if (request.sessionId() != null && !tenants.isEmpty()) {
+        tenantsPerSession.computeIfAbsent(request.sessionId(), k -> new HashSet<>()).add(tenants.get(0));
+      }
+    }
+    assertThat(callsPerNonce).hasSize(identities * runsEach);
+    assertThat(callsPerNonce.values()).containsOnly(2);
+    tenantsPerSession.forEach(
+        (session, tenants) -> assertThat(tenants).as("tenants of session " + session).hasSize(1));
+  }
+
+  // ---------------------------------------------------------------- redirects
+
+  @ParameterizedTest
+  @ValueSource(ints = {301, 302, 303, 307, 308})
+  void sensitiveHeadersNeverReachAnotherOriginOnARedirect(int status) throws Exception {
+    EmbeddedMcpServer other = server(Mode.STATEFUL);
+    RedirectingServer redirecting = track(RedirectingServer.start(status, other.url()));
+    URI url = redirecting.url("/mcp");
+    McpServerSpec spec = spec("tickets", url, Mode.STATEFUL).build();
+
+    Throwable failure =
+        catchThrowable(
+            () ->
+                runner()
+                    .run(
+                        agent(calling("whoami", "{}"), spec),
+                        "hi",
+                        McpHeaders.of(
+                            "Authorization", "Bearer secret-token",
+                            "Cookie", "sid=secret-cookie",
+                            "X-Api-Key", "secret-key",
+                            "X-Tenant-Id", "acme")));
+
+    assertThat(redirecting.requests()).isPositive();
+    for (RecordedRequest request : other.requests()) {
+      for (String name : request.headers().keySet()) {
+        boolean credential = McpHeaders.isSensitive(name) && !McpHeaders.isProtected(name);
+        assertThat(credential)
+            .as("header " + name + " of " + describe(request) + " at the other origin")
+            .isFalse();
+      }
+    }
+    if (failure != null) {
+      assertThat(failure)
+          .isInstanceOf(McpServerException.class)
+          .hasMessageContaining("'tickets'")
+          .hasMessageContaining(url.toString())
+          .hasMessageNotContaining("secret");
+    }
+  }
+
+  // ---------------------------------------------------------------- 401
+
+  private static final class RefreshingTokens implements McpHeaderProvider {
+    final AtomicInteger refreshes = new AtomicInteger();
+    final boolean everFresh;
+
+    RefreshingTokens(boolean everFresh) {
+      this.everFresh = everFresh;
+    }
+
+    @Override
+    public String name() {
+      return "token-cache";
+    }
+
+    @Override
+    public McpHeaders headers(HeaderContext context) {
+      int refreshed = refreshes.get();
+      return McpHeaders.of(
+          "Authorization",
+          refreshed > 0 && everFresh ? "Bearer fresh-" + refreshed : "Bearer stale-token");
+    }
+
+    @Override
+    public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
+      refreshes.incrementAndGet();
+      return true;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS"})
+  void unauthorizedAsksTheProvidersOnceAndRetriesWithFreshHeaders(Mode mode) {
+    EmbeddedMcpServer secured =
+        track(
+            EmbeddedMcpServer.builder()
+                .mode(mode)
+                .defaultTools()
+                .requireBearerToken(token -> token.startsWith("fresh-"))
+                .start());
+    RefreshingTokens tokens = new RefreshingTokens(true);
+
+    RunResult result = runner(tokens).run(agent(calling("whoami", "{}"), spec(secured).build()), "hi");
+
+    assertThat(result.finalOutput()).contains("fresh-1");
+    assertThat(tokens.refreshes).hasValue(1);
+    assertThat(count(secured, r -> r.status() == 401)).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS"})
+  void unauthorizedTwiceFailsTheRunAfterExactlyOneRetry(Mode mode) {
+    EmbeddedMcpServer secured =
+        track(
+            EmbeddedMcpServer.builder()
+                .mode(mode)
+                .defaultTools()
+                .requireBearerToken(token -> token.startsWith("fresh-"))
+                .start());
+    RefreshingTokens tokens = new RefreshingTokens(false);
+
+    assertThatThrownBy(
+            () -> runner(tokens).run(agent(calling("whoami", "{}"), spec(secured).build()), "hi"))
+        .isInstanceOf(McpUnauthorizedException.class)
+        .hasMessageContaining("'tickets'")
+        .hasMessageContaining(secured.url().toString())
+        .hasMessageContaining("401")
+        .hasMessageNotContaining("stale-token");
+    assertThat(tokens.refreshes).hasValue(1);
+    assertThat(count(secured, r -> r.status() == 401)).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void unauthorizedPostIsRetriedExactlyOnceInEveryMode(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    RefreshingTokens tokens = new RefreshingTokens(true);
+    server.failNextRequests(1, 401);
+
+    RunResult result = runner(tokens).run(agent(calling("add", "{\"a\":1,\"b\":1}"), spec(server).build()), "hi");
+
+    assertThat(result.finalOutput()).isEqualTo("done: 2");
+    assertThat(tokens.refreshes).hasValue(1);
+    assertThat(count(server, r -> r.status() == 401)).isEqualTo(1);
+    assertThat(count(server, r -> "initialize".equals(r.mcpMethod()) && r.status() != 401)).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------- event streams
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void answerStreamOfManyEventsIsReadToTheEnd(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    RunResult result = runner().run(agent(calling("progress", "{\"steps\":25}"), spec(server).build()), "hi");
+    assertThat(result.finalOutput()).isEqualTo("done: completed 25 steps");
+  }
+
+  @Test
+  void eventStreamCarriesServerMessagesAndIsResumedWithLastEventId() throws Exception {
+    EmbeddedMcpServer server = server(Mode.STATEFUL);
+    Runner runner = runner();
+    runner.run(agent(calling("whoami", "{}"), spec(server).build()), "hi", McpHeaders.of("X-User-Id", "u1"));
+    awaitRequest(server, r -> isGet().test(r) && r.status() == 200, "the event stream (GET) was opened");
+    long listsBefore = count(server, r -> "tools/list".equals(r.mcpMethod()));
+
+    // An event on the GET stream: the client re-lists the tools.
+    server.notifyToolsListChanged();
+    awaitRequest(
+        server,
+        new Predicate<>() {
+          @Override
+          public boolean test(RecordedRequest r) {
+            return count(server, q -> "tools/list".equals(q.mcpMethod())) > listsBefore;
+          }
+        },
+        "the client received tools/list_changed on its event stream");
+
+    server.closeEventStreams();
+    if (resumesEventStreams()) {
+      awaitRequest(
+          server,
+          r -> "GET".equals(r.httpMethod()) && r.header("Last-Event-ID").isPresent(),
+          "the event stream was re-opened with Last-Event-ID");
+    }
+    List<RecordedRequest> gets =
+        server.requests().stream().filter(r -> "GET".equals(r.httpMethod())).toList();
+    String session = gets.get(0).sessionId();
+    assertThat(session).isNotNull();
+    for (RecordedRequest get : gets) {
+      assertThat(get.sessionId()).as(describe(get)).isEqualTo(session);
+      assertThat(get.headerValues("X-User-Id")).as(describe(get)).containsExactly("u1");
+      get.header("Last-Event-ID").ifPresent(id -> assertThat(id).as(describe(get)).isNotBlank());
+    }
+    if (!resumesEventStreams()) {
+      assertThat(gets).allSatisfy(get -> assertThat(get.header("Last-Event-ID")).isEmpty());
+    }
+  }
+
+  // ---------------------------------------------------------------- failures and timeouts
+
+  private static void assertClear(Throwable failure, String serverName, URI url) {
+    assertThat(failure)
+        .isInstanceOf(McpServerException.class)
+        .hasMessageContaining("'" + serverName + "'")
+        .hasMessageContaining(url.toString());
+  }
+
+  @Test
+  void refusedConnectionFailsClearly() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    URI url = URI.create("http://127.0.0.1:" + port + "/mcp");
+    Throwable failure =
+        catchThrowable(
+            () -> runner().run(agent(calling("whoami", "{}"), spec("crm", url, Mode.STATEFUL).build()), "hi"));
+    assertClear(failure, "crm", url);
+    assertThat(failure).hasMessageContaining("could not be reached");
+  }
+
+  @Test
+  void connectTimeoutFailsClearly() throws IOException {
+    DeadEndServer dead = track(DeadEndServer.unaccepting());
+    URI url = URI.create("http://127.0.0.1:" + dead.port() + "/mcp");
+    McpServerSpec spec =
+        spec("crm", url, Mode.STATEFUL)
+            .connectTimeout(Duration.ofMillis(500))
+            .initializeTimeout(Duration.ofSeconds(20))
+            .requestTimeout(Duration.ofSeconds(20))
+            .build();
+    long start = System.nanoTime();
+
+    Throwable failure = catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
+
+    assertClear(failure, "crm", url);
+    assertThat(failure).hasMessageContaining("could not be reached");
+    // Ended by the connect timeout, well before the 20 s request timeouts.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void silentServerTimesOutClearly() throws IOException {
+    DeadEndServer dead = track(DeadEndServer.silent());
+    URI url = URI.create("http://127.0.0.1:" + dead.port() + "/mcp");
+    McpServerSpec spec =
+        spec("crm", url, Mode.STATEFUL)
+            .initializeTimeout(Duration.ofSeconds(1))
+            .requestTimeout(Duration.ofSeconds(1))
+            .build();
+
+    Throwable failure = catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
+
+    assertClear(failure, "crm", url);
+    assertThat(failure).hasMessageContaining("did not answer");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void slowToolCallTimesOutClearly(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    McpServerSpec spec = spec(server).requestTimeout(Duration.ofSeconds(1)).build();
+    try {
+      Throwable failure = catchThrowable(() -> runner().run(agent(calling("block", "{}"), spec), "hi"));
+      assertClear(failure, "tickets", server.url());
+      assertThat(failure).hasMessageContaining("did not answer tools/call");
+    } finally {
+      server.releaseBlocked();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void serverKilledMidCallFailsClearlyWithoutHanging(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    LoopbackProxy proxy = track(LoopbackProxy.start(server.port()));
+    URI url = URI.create("http://127.0.0.1:" + proxy.port() + server.url().getPath());
+    McpServerSpec spec = spec("tickets", url, mode).requestTimeout(Duration.ofSeconds(50)).build();
+    Runner runner = runner();
+
+    CompletableFuture<RunResult> run = runner.runAsync(agent(calling("block", "{}"), spec), "hi");
+    assertThat(server.awaitBlockedCalls(1, WAIT)).as("the call reached the tool").isTrue();
+    proxy.kill();
+
+    ExecutionException failure =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            () -> run.get(20, TimeUnit.SECONDS), ExecutionException.class);
+    server.releaseBlocked();
+    assertThat(failure).as("the run failed (rather than hanging or succeeding)").isNotNull();
+    assertClear(failure.getCause(), "tickets", url);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void largeUnicodeResultArrivesIntact(Mode mode) {
+    int bytes = 5 * 1024 * 1024;
+    EmbeddedMcpServer server = server(mode);
+    RunResult result =
+        runner()
+            .run(
+                agent(calling("big_text", "{\"bytes\":" + bytes + ",\"unicode\":true}"), spec(server).build()),
+                "hi");
+    RunItem.ToolResultItem item = result.toolResults().get(0);
+    assertThat(item.error()).isFalse();
+    String expected = EmbeddedMcpServer.bigText(bytes, true);
+    assertThat(item.output().length()).isEqualTo(expected.length());
+    assertThat(item.output().equals(expected)).as("the 5 MiB text is unchanged").isTrue();
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  @Test
+  void closeDeletesTheSessionWithItsIdentitysHeaders() throws Exception {
+    EmbeddedMcpServer server = server(Mode.STATEFUL);
+    Runner runner = runner();
+    runner.run(
+        agent(calling("whoami", "{}"), spec(server).build()),
+        "hi",
+        McpHeaders.of("Authorization", "Bearer u9-token", "X-User-Id", "u9"));
+    String session =
+        server.requests().stream()
+            .map(RecordedRequest::sessionId)
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .orElseThrow();
+
+    runner.close();
+
+    Optional<RecordedRequest> delete =
+        server.awaitRequest(r -> "DELETE".equals(r.httpMethod()), WAIT);
+    assertThat(delete).isPresent();
+    assertThat(delete.get().sessionId()).isEqualTo(session);
+    assertThat(delete.get().headerValues("Authorization")).containsExactly("Bearer u9-token");
+    assertThat(delete.get().headerValues("X-User-Id")).containsExactly("u9");
+    assertThat(count(server, r -> "DELETE".equals(r.httpMethod()))).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "SSE"})
+  void sessionForgottenByTheServerIsReopenedAndTheRunCompletes(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    io.github.mcprunner.FunctionTool expire =
+        io.github.mcprunner.FunctionTool.of(
+            "expire_sessions",
+            "Makes the MCP server forget its sessions",
+            "{\"type\":\"object\"}",
+            args -> {
+              server.expireSessions();
+              return "expired";
+            });
+    Agent agent =
+        agent(
+                ScriptedModel.builder()
+                    .callTool("whoami", "{}")
+                    .callTool("expire_sessions", "{}")
+                    .callTool("whoami", "{}")
+                    .answer(r -> "done: " + ScriptedModel.lastToolOutput(r))
+                    .build(),
+                spec(server).build())
+            .toBuilder()
+            .functionTool(expire)
+            .build();
+
+    RunResult result = runner().run(agent, "hi", McpHeaders.of("X-User-Id", "u7"));
+
+    assertThat(result.finalOutput()).startsWith("done").contains("u7");
+    assertThat(result.toolResults()).noneMatch(RunItem.ToolResultItem::error);
+    assertThat(count(server, r -> "initialize".equals(r.mcpMethod()))).isGreaterThanOrEqualTo(2);
+  }
+}

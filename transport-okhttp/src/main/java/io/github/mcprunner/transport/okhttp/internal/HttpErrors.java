@@ -1,0 +1,62 @@
+package io.github.mcprunner.transport.okhttp.internal;
+
+import io.github.mcprunner.core.spi.TransportHttpException;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns what OkHttp raises and answers into the exceptions runner-core classifies: timeouts as
+ * {@link TimeoutException} (read) or {@link ConnectException} (connect), refused requests as {@link
+ * TransportHttpException}, a forgotten session as {@link McpTransportSessionNotFoundException}. No
+ * message holds a header value or a body. Not public API.
+ */
+final class HttpErrors {
+  private HttpErrors() {}
+
+  /** Maps an exception of {@code Call.execute()} or of reading a response. */
+  static Throwable map(Throwable error, Duration connectTimeout, Duration readTimeout) {
+    if (error instanceof SocketTimeoutException
+        || error instanceof InterruptedIOException && "timeout".equals(error.getMessage())) {
+      String message = error.getMessage() == null ? "" : error.getMessage().toLowerCase(Locale.ROOT);
+      if (message.contains("connect")) {
+        ConnectException connect =
+            new ConnectException("could not connect within " + connectTimeout);
+        connect.initCause(error);
+        return connect;
+      }
+      TimeoutException timeout = new TimeoutException("no answer within " + readTimeout);
+      timeout.initCause(error);
+      return timeout;
+    }
+    return error;
+  }
+
+  /** Returns the exception for an error status answering {@code httpMethod}. */
+  static RuntimeException status(Response response, String httpMethod, boolean hadSession) {
+    int code = response.code();
+    TransportHttpException http =
+        new TransportHttpException(
+            code,
+            httpMethod,
+            code == 401 || code == 403 ? response.header("WWW-Authenticate") : null,
+            null);
+    if (code == 404 && hadSession) {
+      return sessionNotFound(http);
+    }
+    return http;
+  }
+
+  static McpTransportSessionNotFoundException sessionNotFound(@Nullable Exception cause) {
+    return cause == null
+        ? new McpTransportSessionNotFoundException("The MCP server no longer knows the session")
+        : new McpTransportSessionNotFoundException(
+            "The MCP server no longer knows the session", cause);
+  }
+}

@@ -1,0 +1,5 @@
+/** Implementation of the OkHttp transport. Not public API. */
+@NullMarked
+package io.github.mcprunner.transport.okhttp.internal;
+
+import org.jspecify.annotations.NullMarked;
