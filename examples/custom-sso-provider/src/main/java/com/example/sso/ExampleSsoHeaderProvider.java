@@ -65,7 +65,8 @@ public final class ExampleSsoHeaderProvider implements McpHeaderProvider {
   }
 
   /** For tests and for callers who configure it in code: a null endpoint makes it inert. */
-  ExampleSsoHeaderProvider(@Nullable URI endpoint, String clientSecret, HttpClient http, Clock clock) {
+  ExampleSsoHeaderProvider(
+      @Nullable URI endpoint, String clientSecret, HttpClient http, Clock clock) {
     this.tickets = endpoint == null ? null : new TicketCache(endpoint, clientSecret, http, clock);
   }
 

@@ -61,7 +61,9 @@ final class TicketCache {
         .compute(
             key,
             (k, old) ->
-                old != null && clock.instant().isBefore(old.renewAt()) ? old : fetch(k, server.name()))
+                old != null && clock.instant().isBefore(old.renewAt())
+                    ? old
+                    : fetch(k, server.name()))
         .value();
   }
 
@@ -89,15 +91,22 @@ final class TicketCache {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Example SSO token endpoint could not be reached for a ticket for server '" + serverName + "'", e);
+          "Example SSO token endpoint could not be reached for a ticket for server '"
+              + serverName
+              + "'",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while asking Example SSO for a ticket for server '" + serverName + "'");
+      throw new IllegalStateException(
+          "Interrupted while asking Example SSO for a ticket for server '" + serverName + "'");
     }
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
-          "Example SSO token endpoint answered HTTP " + response.statusCode() + " to a ticket request for server '"
-              + serverName + "'");
+          "Example SSO token endpoint answered HTTP "
+              + response.statusCode()
+              + " to a ticket request for server '"
+              + serverName
+              + "'");
     }
     Map<String, String> fields = parseForm(response.body());
     String ticket = fields.get("ticket");
@@ -109,7 +118,9 @@ final class TicketCache {
     }
     if (ticket == null || ticket.isBlank() || expiresIn <= 0) {
       throw new IllegalStateException(
-          "Example SSO token endpoint answered without a ticket or lifetime for server '" + serverName + "'");
+          "Example SSO token endpoint answered without a ticket or lifetime for server '"
+              + serverName
+              + "'");
     }
     // Counted from when it was asked for, so the time the request took is never counted as valid.
     Instant expiresAt = asked.plusSeconds(expiresIn);

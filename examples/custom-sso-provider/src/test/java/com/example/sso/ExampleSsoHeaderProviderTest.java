@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 class ExampleSsoHeaderProviderTest {
   private static final String SECRET = "s3rvice-secret";
-  private static final McpServerRef TICKETS = new McpServerRef("tickets", URI.create("http://127.0.0.1:9/mcp"));
+  private static final McpServerRef TICKETS =
+      new McpServerRef("tickets", URI.create("http://127.0.0.1:9/mcp"));
 
   private FakeSsoEndpoint sso;
 
@@ -63,7 +64,11 @@ class ExampleSsoHeaderProviderTest {
         Runner runner = Runners.create()) { // default discovery: nothing registered by hand
       Agent agent =
           Agent.builder("support")
-              .model(ScriptedModel.builder().callTool("whoami", "{}").callTool("echo_headers", "{}").build())
+              .model(
+                  ScriptedModel.builder()
+                      .callTool("whoami", "{}")
+                      .callTool("echo_headers", "{}")
+                      .build())
               .mcpServer(McpServerSpec.builder("tickets", server.url()).build())
               .build();
 
@@ -83,10 +88,14 @@ class ExampleSsoHeaderProviderTest {
         String ticket = request.header("Authorization").orElseThrow().substring("Bearer ".length());
         FakeSsoEndpoint.Issued issued = sso.lookup(ticket).orElseThrow();
         assertThat(issued.user()).as("ticket of the request's own user").isEqualTo(user);
-        assertThat(issued.audience()).as("ticket issued for this server").isEqualTo(server.url().toString());
+        assertThat(issued.audience())
+            .as("ticket issued for this server")
+            .isEqualTo(server.url().toString());
       }
       // One ticket per user, reused across runs and requests.
-      assertThat(sso.issued()).extracting(FakeSsoEndpoint.Issued::user).containsExactly("alice", "bob");
+      assertThat(sso.issued())
+          .extracting(FakeSsoEndpoint.Issued::user)
+          .containsExactly("alice", "bob");
     }
   }
 
@@ -94,7 +103,8 @@ class ExampleSsoHeaderProviderTest {
   void aRunWithoutASignedInUserGetsNothing() {
     ExampleSsoHeaderProvider provider = provider(new MutableClock());
 
-    assertThat(provider.headers(HeaderContext.builder(TICKETS).build())).isEqualTo(McpHeaders.empty());
+    assertThat(provider.headers(HeaderContext.builder(TICKETS).build()))
+        .isEqualTo(McpHeaders.empty());
     assertThat(sso.issued()).isEmpty();
   }
 
@@ -118,7 +128,8 @@ class ExampleSsoHeaderProviderTest {
   @Test
   void ticketsAreKeptPerUserAndPerServer() {
     ExampleSsoHeaderProvider provider = provider(new MutableClock());
-    McpServerRef billing = new McpServerRef("billing", URI.create("http://127.0.0.1:9/billing/mcp"));
+    McpServerRef billing =
+        new McpServerRef("billing", URI.create("http://127.0.0.1:9/billing/mcp"));
 
     provider.headers(alice());
     provider.headers(HeaderContext.builder(billing).put(ContextKey.USER_ID, "alice").build());

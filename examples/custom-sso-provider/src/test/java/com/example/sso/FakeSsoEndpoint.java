@@ -93,7 +93,10 @@ final class FakeSsoEndpoint implements AutoCloseable {
       issued.add(record);
       byTicket.put(ticket, record);
       byte[] answer =
-          ("ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8) + "&expires_in=" + lifetimeSeconds)
+          ("ticket="
+                  + URLEncoder.encode(ticket, StandardCharsets.UTF_8)
+                  + "&expires_in="
+                  + lifetimeSeconds)
               .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/x-www-form-urlencoded");
       exchange.sendResponseHeaders(200, answer.length);

@@ -47,7 +47,8 @@ final class CrossTalkCheck {
     Map<String, Set<String>> valuesOf = new HashMap<>();
     for (DemoRun run : runs.values()) {
       for (String name : names) {
-        valuesOf.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), k -> new HashSet<>())
+        valuesOf
+            .computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), k -> new HashSet<>())
             .add(run.expectedValue(name).orElse(""));
       }
     }
@@ -122,7 +123,10 @@ final class CrossTalkCheck {
       if (!requestsOfRun.containsKey(run.nonce())) {
         problems.add("run " + run.label() + ": no request of it reached the server");
       } else if (toolsCalled && !callsOfRun.containsKey(run.nonce())) {
-        problems.add("run " + run.label() + ": none of its tool calls reached the server (see its tool results)");
+        problems.add(
+            "run "
+                + run.label()
+                + ": none of its tool calls reached the server (see its tool results)");
       }
     }
     return new Result(requests.size(), foreign, problems);

@@ -37,21 +37,29 @@ record DemoOptions(
           System.lineSeparator(),
           "Usage: java -jar examples/target/mcp-runner-demo.jar [options]",
           "",
-          "Runs one agent with one MCP server definition for several tenants, each run with its own",
+          "Runs one agent with one MCP server definition for several tenants, each run with its"
+              + " own",
           "headers, sequentially and then concurrently, over each transport; prints what the MCP",
           "server saw on every request and checks that no request carried another run's headers.",
           "",
           "Options:",
-          "  --mcp-url URL          use this Streamable HTTP MCP server instead of the embedded one",
+          "  --mcp-url URL          use this Streamable HTTP MCP server instead of the embedded"
+              + " one",
           "                         (requests pass through a recording relay on 127.0.0.1)",
           "  --transport NAME       httpclient or okhttp (repeatable); default: every transport on",
           "                         the class path",
-          "  --tenants N            number of tenants, one user each, 1.." + MAX_TENANTS
-              + " (default " + DEFAULT_TENANTS + ")",
-          "  --header Name=Value    an extra per-run header (repeatable); {tenant}, {user} and {run}",
+          "  --tenants N            number of tenants, one user each, 1.."
+              + MAX_TENANTS
+              + " (default "
+              + DEFAULT_TENANTS
+              + ")",
+          "  --header Name=Value    an extra per-run header (repeatable); {tenant}, {user} and"
+              + " {run}",
           "                         in the value are replaced for each run",
-          "  --tool NAME            a tool the scripted model calls with {} (repeatable, in order);",
-          "                         default: whoami, then list_tickets on the embedded server, none",
+          "  --tool NAME            a tool the scripted model calls with {} (repeatable, in"
+              + " order);",
+          "                         default: whoami, then list_tickets on the embedded server,"
+              + " none",
           "                         on an external one",
           "  -h, --help             print this help",
           "",
@@ -76,7 +84,10 @@ record DemoOptions(
    */
   record HeaderOption(String name, String valueTemplate) {
     String valueFor(String tenant, String user, String run) {
-      return valueTemplate.replace("{tenant}", tenant).replace("{user}", user).replace("{run}", run);
+      return valueTemplate
+          .replace("{tenant}", tenant)
+          .replace("{user}", user)
+          .replace("{run}", run);
     }
   }
 
@@ -120,7 +131,8 @@ record DemoOptions(
         case "--transport" -> {
           String name = value.trim().toLowerCase(Locale.ROOT);
           if (!name.equals("httpclient") && !name.equals("okhttp")) {
-            throw new UsageException("--transport must be httpclient or okhttp, was '" + name + "'");
+            throw new UsageException(
+                "--transport must be httpclient or okhttp, was '" + name + "'");
           }
           if (!transports.contains(name)) {
             transports.add(name);
@@ -193,7 +205,8 @@ record DemoOptions(
       throw new UsageException(e.getMessage());
     }
     if (name.equalsIgnoreCase(DemoRun.NONCE_HEADER)) {
-      throw new UsageException("--header cannot set " + DemoRun.NONCE_HEADER + ": it is the demo's own run tag");
+      throw new UsageException(
+          "--header cannot set " + DemoRun.NONCE_HEADER + ": it is the demo's own run tag");
     }
     for (HeaderOption other : earlier) {
       if (other.name().equalsIgnoreCase(name)) {

@@ -23,7 +23,8 @@ final class DemoReport {
    * session, and the value the server saw for each of {@code headerNames}.
    */
   void requests(List<SeenRequest> requests, Map<String, DemoRun> runs, List<String> headerNames) {
-    List<String> head = new ArrayList<>(List.of("#", "run", "tenant", "transport", "request", "status", "session"));
+    List<String> head =
+        new ArrayList<>(List.of("#", "run", "tenant", "transport", "request", "status", "session"));
     head.addAll(headerNames);
     List<String[]> rows = new ArrayList<>();
     rows.add(head.toArray(String[]::new));
@@ -76,7 +77,12 @@ final class DemoReport {
     runsOfSession.forEach(
         (label, labels) ->
             parts.add(
-                label + " " + String.join("+", usersOfSession.get(label)) + " (" + String.join(", ", labels) + ")"));
+                label
+                    + " "
+                    + String.join("+", usersOfSession.get(label))
+                    + " ("
+                    + String.join(", ", labels)
+                    + ")"));
     return "  Sessions: "
         + (parts.isEmpty() ? "none" : String.join("; ", parts))
         + ". "
@@ -87,7 +93,8 @@ final class DemoReport {
   }
 
   /** Prints each run's tool results (or its error), one line per tool call. */
-  void results(List<DemoRun> runs, Map<String, List<String[]>> toolResults, Map<String, String> errors) {
+  void results(
+      List<DemoRun> runs, Map<String, List<String[]>> toolResults, Map<String, String> errors) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"run", "tenant", "user", "transport", "tool", "result"});
     for (DemoRun run : runs) {
@@ -100,7 +107,10 @@ final class DemoReport {
       }
       boolean first = error == null;
       for (String[] result : results) {
-        rows.add(first ? row(run, result[0], result[1]) : new String[] {"", "", "", "", result[0], clip(result[1])});
+        rows.add(
+            first
+                ? row(run, result[0], result[1])
+                : new String[] {"", "", "", "", result[0], clip(result[1])});
         first = false;
       }
     }
@@ -109,7 +119,12 @@ final class DemoReport {
 
   private String[] row(DemoRun run, String tool, String result) {
     return new String[] {
-      run.label(), run.tenant().tenantId(), run.tenant().userId(), run.transport(), tool, clip(result)
+      run.label(),
+      run.tenant().tenantId(),
+      run.tenant().userId(),
+      run.transport(),
+      tool,
+      clip(result)
     };
   }
 

@@ -59,11 +59,15 @@ record DemoRun(
     Map<String, String> expected = new LinkedHashMap<>();
     tenant.tenantHeaders().forEach(expected::put);
     // Per-run headers sit above providers in the chain: they win per name.
-    tenant.tenantHeaders().names().forEach(name -> {
-      if (mcpHeaders.contains(name)) {
-        expected.remove(name);
-      }
-    });
+    tenant
+        .tenantHeaders()
+        .names()
+        .forEach(
+            name -> {
+              if (mcpHeaders.contains(name)) {
+                expected.remove(name);
+              }
+            });
     mcpHeaders.forEach(expected::put);
     return new DemoRun(label, transport, tenant, nonce, mcpHeaders, expected);
   }

@@ -54,7 +54,8 @@ final class DemoServer {
             (args, request) -> tools.whoami(request))
         .tool(
             "list_tickets",
-            "Lists the support tickets of the caller's tenant, optionally only open or closed ones.",
+            "Lists the support tickets of the caller's tenant, optionally only open or closed"
+                + " ones.",
             "{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\","
                 + "\"enum\":[\"open\",\"closed\"]}}}",
             (args, request) -> tools.listTickets(args, request))
@@ -73,7 +74,9 @@ final class DemoServer {
         + " (token "
         + (user.isEmpty() ? "unknown" : user.get().equals(claimedUser) ? "ok" : "of another user")
         + ", API key "
-        + (tenant.isEmpty() ? "unknown" : tenant.get().equals(claimedTenant) ? "ok" : "of another tenant")
+        + (tenant.isEmpty()
+            ? "unknown"
+            : tenant.get().equals(claimedTenant) ? "ok" : "of another tenant")
         + ", route "
         + request.header("X-Route").orElse("none")
         + ")";
@@ -102,7 +105,13 @@ final class DemoServer {
       String ticketStatus = i < 2 ? "open" : "closed";
       if (status == null || status.equals(ticketStatus)) {
         String title = TITLES[(index * 3 + i) % TITLES.length];
-        tickets.add(prefix + "-" + (101 + i) + " " + title + (status == null ? " (" + ticketStatus + ")" : ""));
+        tickets.add(
+            prefix
+                + "-"
+                + (101 + i)
+                + " "
+                + title
+                + (status == null ? " (" + ticketStatus + ")" : ""));
       }
     }
     return tenant + (status == null ? "" : ", " + status) + ": " + String.join("; ", tickets);

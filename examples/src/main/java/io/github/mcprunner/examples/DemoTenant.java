@@ -39,7 +39,11 @@ record DemoTenant(String tenantId, String userId, String userToken, String apiKe
       String route = i < NAMED.length ? NAMED[i][2] : (i % 2 == 0 ? "eu-1" : "us-1");
       tenants.add(
           new DemoTenant(
-              tenant, user, "utk_" + secret(random), "key_" + tenant + "_" + secret(random), route));
+              tenant,
+              user,
+              "utk_" + secret(random),
+              "key_" + tenant + "_" + secret(random),
+              route));
     }
     return List.copyOf(tenants);
   }

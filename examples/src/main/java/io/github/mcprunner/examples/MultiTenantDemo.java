@@ -35,13 +35,13 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The demo a newcomer runs first: one agent and one MCP server definition serve several tenants
- * and users, and every run carries its own headers to the MCP server.
+ * The demo a newcomer runs first: one agent and one MCP server definition serve several tenants and
+ * users, and every run carries its own headers to the MCP server.
  *
  * <p>With no arguments it starts an embedded MCP server (two tools of a fictional ticket system
  * that answer from the headers they receive), then, over every transport on the class path, runs
- * the same agent once per tenant one after another and once per tenant all at once. Each run
- * passes its user's bearer token, user id and a unique run tag as per-run headers ({@code
+ * the same agent once per tenant one after another and once per tenant all at once. Each run passes
+ * its user's bearer token, user id and a unique run tag as per-run headers ({@code
  * RunOptions.mcpHeaders}), and its tenant id as context, from which a {@link TenantHeadersProvider}
  * adds the tenant's id, API key and route. It prints every request the server saw (secrets
  * redacted), each run's tool results, and checks that no request carried another run's headers.
@@ -51,8 +51,8 @@ import org.jspecify.annotations.Nullable;
  *     [--tenants N] [--header Name=Value]... [--tool NAME]...
  * </pre>
  *
- * <p>Exit status 0 when every run succeeded and every request carried only its own run's headers,
- * 1 otherwise, 2 for a bad command line.
+ * <p>Exit status 0 when every run succeeded and every request carried only its own run's headers, 1
+ * otherwise, 2 for a bad command line.
  */
 public final class MultiTenantDemo {
 
@@ -103,7 +103,9 @@ public final class MultiTenantDemo {
       }
     }
     if (transports.isEmpty()) {
-      err.println("mcp-runner demo: no transport on the class path; add io.github.mcprunner:transport-httpclient");
+      err.println(
+          "mcp-runner demo: no transport on the class path; add"
+              + " io.github.mcprunner:transport-httpclient");
       return 1;
     }
     try {
@@ -114,12 +116,14 @@ public final class MultiTenantDemo {
     }
   }
 
-  private int demo(DemoOptions options, List<String> transports, PrintStream out, Map<String, String> env)
+  private int demo(
+      DemoOptions options, List<String> transports, PrintStream out, Map<String, String> env)
       throws IOException {
     SecureRandom random = new SecureRandom();
     List<DemoTenant> tenants = DemoTenant.create(options.tenants(), random);
     boolean embedded = options.mcpUrl() == null;
-    List<String> tools = !options.tools().isEmpty() ? options.tools() : embedded ? DemoServer.TOOLS : List.of();
+    List<String> tools =
+        !options.tools().isEmpty() ? options.tools() : embedded ? DemoServer.TOOLS : List.of();
     EmbeddedMcpServer server = null;
     RecordingRelay relay = null;
     try {
@@ -143,29 +147,54 @@ public final class MultiTenantDemo {
       }
       Model model = model(tools, embedded, out, env);
       List<String> headerNames = new ArrayList<>(SHOWN_HEADERS);
-      options.headers().forEach(h -> {
-        if (headerNames.stream().noneMatch(n -> n.equalsIgnoreCase(h.name()))) {
-          headerNames.add(h.name());
-        }
-      });
+      options
+          .headers()
+          .forEach(
+              h -> {
+                if (headerNames.stream().noneMatch(n -> n.equalsIgnoreCase(h.name()))) {
+                  headerNames.add(h.name());
+                }
+              });
 
-      out.println("mcp-runner demo: one agent, one MCP server definition, " + count(tenants.size(), "tenant")
-          + ", every run with its own headers");
-      out.println("  MCP server   " + (embedded
-          ? "embedded, " + url + " (Streamable HTTP with sessions), tools " + String.join(", ", DemoServer.TOOLS)
-          : options.mcpUrl() + ", through a recording relay at " + url));
-      out.println("  model        " + (tools.isEmpty()
-          ? "scripted: lists the server's tools, calls none (offline)"
-          : "scripted: calls " + String.join(", then ", tools) + ", then answers (offline)"));
+      out.println(
+          "mcp-runner demo: one agent, one MCP server definition, "
+              + count(tenants.size(), "tenant")
+              + ", every run with its own headers");
+      out.println(
+          "  MCP server   "
+              + (embedded
+                  ? "embedded, "
+                      + url
+                      + " (Streamable HTTP with sessions), tools "
+                      + String.join(", ", DemoServer.TOOLS)
+                  : options.mcpUrl() + ", through a recording relay at " + url));
+      out.println(
+          "  model        "
+              + (tools.isEmpty()
+                  ? "scripted: lists the server's tools, calls none (offline)"
+                  : "scripted: calls "
+                      + String.join(", then ", tools)
+                      + ", then answers (offline)"));
       out.println("  transports   " + String.join(", ", transports));
-      out.println("  per run      Authorization: Bearer <user's token>, X-User-Id, " + DemoRun.NONCE_HEADER
-          + " (RunOptions.mcpHeaders)" + extrasNote(options));
-      out.println("  per tenant   X-Tenant-Id, X-Api-Key, X-Route (TenantHeadersProvider, from the run's"
-          + " ContextKey.TENANT_ID)");
-      out.println("  sessions     one MCP session per identity (tenant/user), reused by that identity's runs");
-      out.println("  legend       run: the run named by the " + DemoRun.NONCE_HEADER + " tag the server received");
-      out.println("               ██ abc123: a secret, redacted; abc123 = the first " + Redaction.DIGEST_DIGITS
-          + " hex digits of its SHA-256");
+      out.println(
+          "  per run      Authorization: Bearer <user's token>, X-User-Id, "
+              + DemoRun.NONCE_HEADER
+              + " (RunOptions.mcpHeaders)"
+              + extrasNote(options));
+      out.println(
+          "  per tenant   X-Tenant-Id, X-Api-Key, X-Route (TenantHeadersProvider, from the run's"
+              + " ContextKey.TENANT_ID)");
+      out.println(
+          "  sessions     one MCP session per identity (tenant/user), reused by that identity's"
+              + " runs");
+      out.println(
+          "  legend       run: the run named by the "
+              + DemoRun.NONCE_HEADER
+              + " tag the server received");
+      out.println(
+          "               ██ abc123: a secret, redacted; abc123 = the first "
+              + Redaction.DIGEST_DIGITS
+              + " hex digits of its SHA-256");
       out.println("               s1, s2, ...: the MCP sessions (Mcp-Session-Id), numbered");
       out.println();
 
@@ -201,9 +230,16 @@ public final class MultiTenantDemo {
           runConcurrently(runner, agent, parallel, results, errors);
         }
         // The runner is closed: its sessions' DELETEs were sent.
-        List<SeenRequest> requests = seen.get().subList(before, seen.get().size());
-        out.println("Over " + transport + ": " + count(tenants.size(), "run") + " one after another (seq-*), then "
-            + tenants.size() + " at once (par-*); every request the server saw:");
+        List<SeenRequest> sinceStart = seen.get();
+        List<SeenRequest> requests = sinceStart.subList(before, sinceStart.size());
+        out.println(
+            "Over "
+                + transport
+                + ": "
+                + count(tenants.size(), "run")
+                + " one after another (seq-*), then "
+                + tenants.size()
+                + " at once (par-*); every request the server saw:");
         report.requests(requests, runs, headerNames);
         out.println(report.sessionSummary(requests, runs));
         out.println();
@@ -221,12 +257,24 @@ public final class MultiTenantDemo {
         out.println("FAILED: " + failedRuns + " of " + count(allRuns.size(), "run") + " failed");
       }
       if (!check.ok()) {
-        out.println("FAILED: " + check.checked() + " requests checked, " + check.foreign()
-            + " carried another run's headers (or none)");
+        out.println(
+            "FAILED: "
+                + check.checked()
+                + " requests checked, "
+                + check.foreign()
+                + " carried another run's headers (or none)");
         return 1;
       }
-      out.println(OK_PREFIX + check.checked() + " requests checked, 0 carried another run's headers ("
-          + count(allRuns.size(), "run") + ", " + count(tenants.size(), "tenant") + ", over " + String.join(" and ", transports) + ")");
+      out.println(
+          OK_PREFIX
+              + check.checked()
+              + " requests checked, 0 carried another run's headers ("
+              + count(allRuns.size(), "run")
+              + ", "
+              + count(tenants.size(), "tenant")
+              + ", over "
+              + String.join(" and ", transports)
+              + ")");
       return failedRuns > 0 ? 1 : 0;
     } finally {
       if (server != null) {
@@ -259,14 +307,22 @@ public final class MultiTenantDemo {
   }
 
   private static List<DemoRun> plan(
-      String phase, String transport, List<DemoTenant> tenants, DemoOptions options, SecureRandom random) {
+      String phase,
+      String transport,
+      List<DemoTenant> tenants,
+      DemoOptions options,
+      SecureRandom random) {
     List<DemoRun> runs = new ArrayList<>();
     for (int i = 0; i < tenants.size(); i++) {
       byte[] nonce = new byte[8];
       random.nextBytes(nonce);
       runs.add(
           DemoRun.plan(
-              phase + "-" + (i + 1), transport, tenants.get(i), HexFormat.of().formatHex(nonce), options.headers()));
+              phase + "-" + (i + 1),
+              transport,
+              tenants.get(i),
+              HexFormat.of().formatHex(nonce),
+              options.headers()));
     }
     return runs;
   }
@@ -281,7 +337,8 @@ public final class MultiTenantDemo {
       RunResult result = runner.run(agent, INPUT, run.options());
       List<String[]> outputs = new ArrayList<>();
       for (RunItem.ToolResultItem item : result.toolResults()) {
-        outputs.add(new String[] {item.toolName(), (item.error() ? "error: " : "") + item.output()});
+        outputs.add(
+            new String[] {item.toolName(), (item.error() ? "error: " : "") + item.output()});
       }
       if (outputs.isEmpty()) {
         outputs.add(new String[] {"(answer)", result.finalOutput()});
@@ -317,7 +374,8 @@ public final class MultiTenantDemo {
         try {
           futures.get(i).get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
-          errors.putIfAbsent(runs.get(i).nonce(), "did not finish: " + e.getClass().getSimpleName());
+          errors.putIfAbsent(
+              runs.get(i).nonce(), "did not finish: " + e.getClass().getSimpleName());
         }
       }
     } finally {
@@ -325,7 +383,9 @@ public final class MultiTenantDemo {
     }
   }
 
-  /** Returns the names of the transports on the class path, the default (highest priority) first. */
+  /**
+   * Returns the names of the transports on the class path, the default (highest priority) first.
+   */
   static List<String> availableTransports() {
     List<McpTransportFactory> factories = new ArrayList<>();
     ServiceLoader.load(McpTransportFactory.class, MultiTenantDemo.class.getClassLoader())
@@ -343,11 +403,13 @@ public final class MultiTenantDemo {
    * The model: scripted (offline), calling {@code tools} in order and answering with the last
    * result; with no tools, it answers with the names of the tools the server offers.
    */
-  private static Model model(List<String> tools, boolean embedded, PrintStream out, Map<String, String> env) {
+  private static Model model(
+      List<String> tools, boolean embedded, PrintStream out, Map<String, String> env) {
     @Nullable String apiKey = env.get("OPENAI_API_KEY");
     if (apiKey != null && !apiKey.isBlank()) {
-      out.println("note: OPENAI_API_KEY is set, but this build has no OpenAI model module on the class"
-          + " path; the scripted model plays");
+      out.println(
+          "note: OPENAI_API_KEY is set, but this build has no OpenAI model module on the class"
+              + " path; the scripted model plays");
     }
     ScriptedModel.Builder script = ScriptedModel.builder();
     for (String tool : tools) {
@@ -355,13 +417,14 @@ public final class MultiTenantDemo {
       script.callTool(tool, openTickets ? "{\"status\":\"open\"}" : "{}");
     }
     if (tools.isEmpty()) {
-      script.answer(request -> {
-        List<String> names = new ArrayList<>();
-        for (ToolDefinition tool : request.tools()) {
-          names.add(tool.name());
-        }
-        return "the server offers " + (names.isEmpty() ? "no tools" : String.join(", ", names));
-      });
+      script.answer(
+          request -> {
+            List<String> names = new ArrayList<>();
+            for (ToolDefinition tool : request.tools()) {
+              names.add(tool.name());
+            }
+            return "the server offers " + (names.isEmpty() ? "no tools" : String.join(", ", names));
+          });
     } else {
       script.answer(ScriptedModel::lastToolOutput);
     }

@@ -26,18 +26,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A recording relay on 127.0.0.1 in front of an external MCP server: every request is recorded as
- * it arrived (headers, JSON-RPC method, session id, then the status the server answered) and
- * passed on unchanged, and every response, event streams included, is streamed back as it comes.
- * It lets the demo show what an external server received, since only the server itself could
- * otherwise tell. Hop-by-hop headers ({@code Connection}, {@code Transfer-Encoding}, ...) and
- * {@code Host} are the relay's own on each side; redirects are passed back, never followed.
+ * it arrived (headers, JSON-RPC method, session id, then the status the server answered) and passed
+ * on unchanged, and every response, event streams included, is streamed back as it comes. It lets
+ * the demo show what an external server received, since only the server itself could otherwise
+ * tell. Hop-by-hop headers ({@code Connection}, {@code Transfer-Encoding}, ...) and {@code Host}
+ * are the relay's own on each side; redirects are passed back, never followed.
  */
 final class RecordingRelay implements AutoCloseable {
 
   private static final Set<String> NOT_FORWARDED =
       Set.of(
-          "host", "connection", "content-length", "expect", "upgrade", "transfer-encoding",
-          "keep-alive", "te", "trailer", "proxy-connection", "http2-settings");
+          "host",
+          "connection",
+          "content-length",
+          "expect",
+          "upgrade",
+          "transfer-encoding",
+          "keep-alive",
+          "te",
+          "trailer",
+          "proxy-connection",
+          "http2-settings");
 
   private final URI target;
   private final HttpServer server;
@@ -86,13 +95,20 @@ final class RecordingRelay implements AutoCloseable {
 
   /** Returns the URL clients use: the target's path and query on the relay's loopback port. */
   URI url() {
-    String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+    String path =
+        target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
     String query = target.getRawQuery() == null ? "" : "?" + target.getRawQuery();
-    return URI.create(
-        "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + path + query);
+    return URI.create("http://" + host() + ":" + server.getAddress().getPort() + path + query);
   }
 
-  /** Returns every request received so far, in arrival order, with the status answered (0 before). */
+  private String host() {
+    String address = server.getAddress().getAddress().getHostAddress();
+    return address.contains(":") ? "[" + address + "]" : address;
+  }
+
+  /**
+   * Returns every request received so far, in arrival order, with the status answered (0 before).
+   */
   List<SeenRequest> requests() {
     List<SeenRequest> snapshot = new ArrayList<>();
     synchronized (entries) {
@@ -100,7 +116,13 @@ final class RecordingRelay implements AutoCloseable {
         SeenRequest r = entry.request;
         snapshot.add(
             new SeenRequest(
-                r.arrival(), r.httpMethod(), r.mcpMethod(), r.toolName(), r.headers(), r.sessionId(), entry.status));
+                r.arrival(),
+                r.httpMethod(),
+                r.mcpMethod(),
+                r.toolName(),
+                r.headers(),
+                r.sessionId(),
+                entry.status));
       }
     }
     return snapshot;
@@ -128,7 +150,9 @@ final class RecordingRelay implements AutoCloseable {
       URI uri =
           target.resolve(
               exchange.getRequestURI().getRawPath()
-                  + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+                  + (exchange.getRequestURI().getRawQuery() == null
+                      ? ""
+                      : "?" + exchange.getRequestURI().getRawQuery()));
       HttpRequest.Builder request =
           HttpRequest.newBuilder(uri)
               .method(
@@ -163,12 +187,17 @@ final class RecordingRelay implements AutoCloseable {
           .map()
           .forEach(
               (name, values) -> {
-                if (!name.startsWith(":") && !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                if (!name.startsWith(":")
+                    && !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
                   exchange.getResponseHeaders().put(name, values);
                 }
               });
       long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      boolean noBody = length == 0 || response.statusCode() == 204 || response.statusCode() == 304 || method.equals("HEAD");
+      boolean noBody =
+          length == 0
+              || response.statusCode() == 204
+              || response.statusCode() == 304
+              || method.equals("HEAD");
       try (InputStream in = response.body()) {
         exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : 0);
         if (!noBody) {
@@ -195,7 +224,8 @@ final class RecordingRelay implements AutoCloseable {
       }
       if (message instanceof Map<?, ?> map && map.get("method") instanceof String method) {
         String tool = null;
-        if (map.get("params") instanceof Map<?, ?> params && params.get("name") instanceof String name) {
+        if (map.get("params") instanceof Map<?, ?> params
+            && params.get("name") instanceof String name) {
           tool = "tools/call".equals(method) ? name : null;
         }
         return new String[] {method, tool};

@@ -35,7 +35,8 @@ final class Redaction {
   /** Returns the first {@value #DIGEST_DIGITS} hex digits of the SHA-256 of {@code value}. */
   static String digest(String value) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash).substring(0, DIGEST_DIGITS);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);

@@ -50,7 +50,9 @@ record SeenRequest(
     return values == null ? List.of() : values;
   }
 
-  /** Returns e.g. {@code POST tools/call list_tickets}, {@code GET (event stream)}, {@code DELETE}. */
+  /**
+   * Returns e.g. {@code POST tools/call list_tickets}, {@code GET (event stream)}, {@code DELETE}.
+   */
   String describe() {
     if (mcpMethod != null) {
       return httpMethod + " " + mcpMethod + (toolName != null ? " " + toolName : "");

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The check itself, on requests made up to hold exactly the fault under test. */
 class CrossTalkCheckTest {
   private final List<DemoTenant> tenants = DemoTenant.create(2, new SecureRandom());
-  private final DemoRun alice = DemoRun.plan("seq-1", "httpclient", tenants.get(0), "n1", List.of());
+  private final DemoRun alice =
+      DemoRun.plan("seq-1", "httpclient", tenants.get(0), "n1", List.of());
   private final DemoRun bob = DemoRun.plan("seq-2", "httpclient", tenants.get(1), "n2", List.of());
   private final Map<String, DemoRun> runs = Map.of("n1", alice, "n2", bob);
 
@@ -31,13 +32,17 @@ class CrossTalkCheckTest {
     String bobsToken = bob.expectedValue("Authorization").orElseThrow();
     CrossTalkCheck.Result result =
         CrossTalkCheck.check(
-            List.of(call(1, alice, "s-a", Map.of("Authorization", bobsToken)), call(2, bob, "s-b", Map.of())),
+            List.of(
+                call(1, alice, "s-a", Map.of("Authorization", bobsToken)),
+                call(2, bob, "s-b", Map.of())),
             runs,
             true);
 
     assertThat(result.ok()).isFalse();
     assertThat(result.foreign()).isEqualTo(1);
-    assertThat(result.problems()).singleElement().asString()
+    assertThat(result.problems())
+        .singleElement()
+        .asString()
         .contains("request #1", "seq-1", "Authorization")
         .doesNotContain(bobsToken)
         .doesNotContain(tenants.get(1).userToken());
@@ -49,7 +54,8 @@ class CrossTalkCheckTest {
     headers.remove("X-Api-Key");
     SeenRequest request = new SeenRequest(1, "POST", "tools/call", "whoami", headers, "s-a", 200);
 
-    CrossTalkCheck.Result result = CrossTalkCheck.check(List.of(request, call(2, bob, "s-b", Map.of())), runs, true);
+    CrossTalkCheck.Result result =
+        CrossTalkCheck.check(List.of(request, call(2, bob, "s-b", Map.of())), runs, true);
 
     assertThat(result.problems()).singleElement().asString().contains("X-Api-Key is missing");
   }
@@ -58,7 +64,9 @@ class CrossTalkCheckTest {
   void oneSessionServingTwoUsersIsCaught() {
     CrossTalkCheck.Result result =
         CrossTalkCheck.check(
-            List.of(call(1, alice, "shared", Map.of()), call(2, bob, "shared", Map.of())), runs, true);
+            List.of(call(1, alice, "shared", Map.of()), call(2, bob, "shared", Map.of())),
+            runs,
+            true);
 
     assertThat(result.problems()).singleElement().asString().contains("one MCP session served 2");
   }
@@ -85,13 +93,16 @@ class CrossTalkCheckTest {
 
   @Test
   void aRunWhoseCallsNeverArrivedIsCaught() {
-    CrossTalkCheck.Result result = CrossTalkCheck.check(List.of(call(1, alice, "s-a", Map.of())), runs, true);
+    CrossTalkCheck.Result result =
+        CrossTalkCheck.check(List.of(call(1, alice, "s-a", Map.of())), runs, true);
 
     assertThat(result.problems()).singleElement().asString().contains("run seq-2: no request");
   }
 
-  private static SeenRequest call(int arrival, DemoRun run, String session, Map<String, String> overrides) {
-    return new SeenRequest(arrival, "POST", "tools/call", "whoami", headersOf(run, overrides), session, 200);
+  private static SeenRequest call(
+      int arrival, DemoRun run, String session, Map<String, String> overrides) {
+    return new SeenRequest(
+        arrival, "POST", "tools/call", "whoami", headersOf(run, overrides), session, 200);
   }
 
   private static Map<String, List<String>> headersOf(DemoRun run, Map<String, String> overrides) {

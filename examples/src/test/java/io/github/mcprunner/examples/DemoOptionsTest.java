@@ -27,13 +27,18 @@ class DemoOptionsTest {
   void everyOptionIsRead_inBothSpellings() throws Exception {
     DemoOptions options =
         DemoOptions.parse(
-            "--mcp-url", "https://mcp.example.com/mcp?x=1",
+            "--mcp-url",
+            "https://mcp.example.com/mcp?x=1",
             "--transport=httpclient",
-            "--transport", "OKHTTP",
-            "--tenants", "7",
-            "--header", "X-Request-Id={run}-{tenant}-{user}",
+            "--transport",
+            "OKHTTP",
+            "--tenants",
+            "7",
+            "--header",
+            "X-Request-Id={run}-{tenant}-{user}",
             "--header=X-Client=demo",
-            "--tool", "whoami",
+            "--tool",
+            "whoami",
             "--tool=echo_headers");
 
     assertThat(options.mcpUrl()).isEqualTo(URI.create("https://mcp.example.com/mcp?x=1"));

@@ -43,8 +43,12 @@ class MultiTenantDemoTest {
         .contains("bob@globex (token ok, API key ok, route us-1)")
         .contains("carol@initech (token ok, API key ok, route us-2)")
         .contains("acme, open: ACME-101");
-    // Every row of a tools/call names its run and shows that run's user and tenant as the server saw them.
-    Pattern call = Pattern.compile("(seq|par)-(\\d)\\s+(\\w+)\\s+httpclient\\s+POST tools/call \\w+\\s+200\\s+s\\d\\s+Bearer ██ [0-9a-f]{6}\\s+(\\w+)\\s+(\\w+)\\s");
+    // Every row of a tools/call names its run and shows that run's user and tenant as the server
+    // saw them.
+    Pattern call =
+        Pattern.compile(
+            "(seq|par)-(\\d)\\s+(\\w+)\\s+httpclient\\s+POST tools/call"
+                + " \\w+\\s+200\\s+s\\d\\s+Bearer ██ [0-9a-f]{6}\\s+(\\w+)\\s+(\\w+)\\s");
     Matcher rows = call.matcher(outcome.out());
     int calls = 0;
     while (rows.find()) {
@@ -70,7 +74,8 @@ class MultiTenantDemoTest {
 
   @Test
   void aPerRunHeaderOverridingTheTokenIsSentAndStillCheckedPerRun() {
-    Outcome outcome = demo(Map.of(), "--tenants", "2", "--header", "Authorization=Bearer shared-{tenant}");
+    Outcome outcome =
+        demo(Map.of(), "--tenants", "2", "--header", "Authorization=Bearer shared-{tenant}");
 
     // The server no longer knows the token: whoami says so and list_tickets refuses...
     assertThat(outcome.out()).contains("alice@acme (token unknown, API key ok, route eu-1)");
@@ -84,7 +89,16 @@ class MultiTenantDemoTest {
     try (EmbeddedMcpServer external =
         EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start()) {
       Outcome outcome =
-          demo(Map.of(), "--mcp-url", external.url().toString(), "--tenants", "2", "--tool", "whoami", "--tool", "list_tickets");
+          demo(
+              Map.of(),
+              "--mcp-url",
+              external.url().toString(),
+              "--tenants",
+              "2",
+              "--tool",
+              "whoami",
+              "--tool",
+              "list_tickets");
 
       assertThat(outcome.status()).as(outcome.out() + outcome.err()).isZero();
       assertThat(outcome.out())
