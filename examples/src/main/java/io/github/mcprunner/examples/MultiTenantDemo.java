@@ -9,10 +9,7 @@ import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.config.TenantHeadersProvider;
-import io.github.mcprunner.model.Model;
-import io.github.mcprunner.model.ToolDefinition;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
-import io.github.mcprunner.testkit.ScriptedModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -32,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The demo a newcomer runs first: one agent and one MCP server definition serve several tenants and
@@ -145,7 +141,7 @@ public final class MultiTenantDemo {
         url = started.url();
         seen = started::requests;
       }
-      Model model = model(tools, embedded, out, env);
+      DemoModel model = DemoModel.choose(tools, embedded, env, out);
       List<String> headerNames = new ArrayList<>(SHOWN_HEADERS);
       options
           .headers()
@@ -168,13 +164,7 @@ public final class MultiTenantDemo {
                       + " (Streamable HTTP with sessions), tools "
                       + String.join(", ", DemoServer.TOOLS)
                   : options.mcpUrl() + ", through a recording relay at " + url));
-      out.println(
-          "  model        "
-              + (tools.isEmpty()
-                  ? "scripted: lists the server's tools, calls none (offline)"
-                  : "scripted: calls "
-                      + String.join(", then ", tools)
-                      + ", then answers (offline)"));
+      out.println("  model        " + model.description());
       out.println("  transports   " + String.join(", ", transports));
       out.println(
           "  per run      Authorization: Bearer <user's token>, X-User-Id, "
@@ -210,7 +200,7 @@ public final class MultiTenantDemo {
         Agent agent =
             Agent.builder("support")
                 .instructions("You help support staff. Answer from the ticket system's tools.")
-                .model(model)
+                .model(model.model())
                 .mcpServer(
                     McpServerSpec.builder("tickets", url)
                         .transport(transport)
@@ -251,7 +241,8 @@ public final class MultiTenantDemo {
         failedRuns += errors.size();
       }
 
-      CrossTalkCheck.Result check = CrossTalkCheck.check(allSeen, allRuns, !tools.isEmpty());
+      CrossTalkCheck.Result check =
+          CrossTalkCheck.check(allSeen, allRuns, model.callsToolsEveryRun());
       check.problems().forEach(problem -> out.println("PROBLEM: " + problem));
       if (failedRuns > 0) {
         out.println("FAILED: " + failedRuns + " of " + count(allRuns.size(), "run") + " failed");
@@ -397,37 +388,5 @@ public final class MultiTenantDemo {
     List<String> names = new ArrayList<>();
     factories.forEach(f -> names.add(f.name()));
     return List.copyOf(names);
-  }
-
-  /**
-   * The model: scripted (offline), calling {@code tools} in order and answering with the last
-   * result; with no tools, it answers with the names of the tools the server offers.
-   */
-  private static Model model(
-      List<String> tools, boolean embedded, PrintStream out, Map<String, String> env) {
-    @Nullable String apiKey = env.get("OPENAI_API_KEY");
-    if (apiKey != null && !apiKey.isBlank()) {
-      out.println(
-          "note: OPENAI_API_KEY is set, but this build has no OpenAI model module on the class"
-              + " path; the scripted model plays");
-    }
-    ScriptedModel.Builder script = ScriptedModel.builder();
-    for (String tool : tools) {
-      boolean openTickets = embedded && tool.equals("list_tickets");
-      script.callTool(tool, openTickets ? "{\"status\":\"open\"}" : "{}");
-    }
-    if (tools.isEmpty()) {
-      script.answer(
-          request -> {
-            List<String> names = new ArrayList<>();
-            for (ToolDefinition tool : request.tools()) {
-              names.add(tool.name());
-            }
-            return "the server offers " + (names.isEmpty() ? "no tools" : String.join(", ", names));
-          });
-    } else {
-      script.answer(ScriptedModel::lastToolOutput);
-    }
-    return script.build();
   }
 }
