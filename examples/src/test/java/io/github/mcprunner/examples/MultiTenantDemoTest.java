@@ -1,0 +1,183 @@
+package io.github.mcprunner.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mcprunner.testkit.EmbeddedMcpServer;
+import io.github.mcprunner.testkit.RecordedRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The demo as a user runs it, in-process: exit status and what it prints. */
+class MultiTenantDemoTest {
+
+  private record Outcome(int status, String out, String err) {}
+
+  private static Outcome demo(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        MultiTenantDemo.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env);
+    return new Outcome(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void withNoArgumentsEveryTenantsHeadersReachTheServerOnEveryRequest() {
+    Outcome outcome = demo(Map.of());
+
+    assertThat(outcome.status()).as(outcome.out() + outcome.err()).isZero();
+    assertThat(outcome.out())
+        .containsPattern("OK: \\d+ requests checked, 0 carried another run's headers")
+        .contains("seq-1", "seq-3", "par-1", "par-3")
+        .contains("alice@acme (token ok, API key ok, route eu-1)")
+        .contains("bob@globex (token ok, API key ok, route us-1)")
+        .contains("carol@initech (token ok, API key ok, route us-2)")
+        .contains("acme, open: ACME-101");
+    // Every row of a tools/call names its run and shows that run's user and tenant as the server
+    // saw them.
+    Pattern call =
+        Pattern.compile(
+            "(seq|par)-(\\d)\\s+(\\w+)\\s+httpclient\\s+POST tools/call"
+                + " \\w+\\s+200\\s+s\\d\\s+Bearer ██ [0-9a-f]{6}\\s+(\\w+)\\s+(\\w+)\\s");
+    Matcher rows = call.matcher(outcome.out());
+    int calls = 0;
+    while (rows.find()) {
+      calls++;
+      assertThat(rows.group(5)).as("X-Tenant-Id seen").isEqualTo(rows.group(3));
+    }
+    assertThat(calls).isEqualTo(12);
+    // No credential is printed: the demo's tokens and keys all start with these prefixes.
+    assertThat(outcome.out() + outcome.err()).doesNotContain("utk_").doesNotContain("key_");
+  }
+
+  @Test
+  void moreTenantsAndAPerRunHeaderWithPlaceholders() {
+    Outcome outcome = demo(Map.of(), "--tenants", "5", "--header", "X-Request-Id={run}-{user}");
+
+    assertThat(outcome.status()).as(outcome.out() + outcome.err()).isZero();
+    assertThat(outcome.out())
+        .contains("X-Request-Id")
+        .contains("seq-5-erin", "par-4-dave")
+        .contains("erin@hooli (token ok, API key ok, route us-1)")
+        .contains("0 carried another run's headers (10 runs, 5 tenants");
+  }
+
+  @Test
+  void aPerRunHeaderOverridingTheTokenIsSentAndStillCheckedPerRun() {
+    Outcome outcome =
+        demo(Map.of(), "--tenants", "2", "--header", "Authorization=Bearer shared-{tenant}");
+
+    // The server no longer knows the token: whoami says so and list_tickets refuses...
+    assertThat(outcome.out()).contains("alice@acme (token unknown, API key ok, route eu-1)");
+    assertThat(outcome.out()).contains("401: bearer token not recognised");
+    // ...yet every request carried its own run's (overridden) headers.
+    assertThat(outcome.out()).contains("0 carried another run's headers");
+  }
+
+  @Test
+  void againstAnExternalServerThroughTheRelay() {
+    try (EmbeddedMcpServer external =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start()) {
+      Outcome outcome =
+          demo(
+              Map.of(),
+              "--mcp-url",
+              external.url().toString(),
+              "--tenants",
+              "2",
+              "--tool",
+              "whoami",
+              "--tool",
+              "list_tickets");
+
+      assertThat(outcome.status()).as(outcome.out() + outcome.err()).isZero();
+      assertThat(outcome.out())
+          .contains("through a recording relay")
+          .contains("\"tenant\":\"acme\"")
+          .contains("\"tenant\":\"globex\"")
+          .containsPattern("OK: \\d+ requests checked, 0 carried another run's headers");
+      // What the relay showed is what the server itself received.
+      List<RecordedRequest> calls =
+          external.requests().stream().filter(r -> "tools/call".equals(r.mcpMethod())).toList();
+      assertThat(calls).hasSize(8);
+      assertThat(calls)
+          .allSatisfy(
+              r -> {
+                assertThat(r.headerValues("X-Tenant-Id")).hasSize(1);
+                assertThat(r.headerValues("X-Api-Key")).hasSize(1);
+                assertThat(r.headerValues("X-Run-Nonce")).hasSize(1);
+                assertThat(r.header("Authorization")).get().asString().startsWith("Bearer utk_");
+              });
+    }
+  }
+
+  @Test
+  void withoutToolsAnExternalServersToolsAreListed() {
+    try (EmbeddedMcpServer external =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start()) {
+      Outcome outcome = demo(Map.of(), "--mcp-url", external.url().toString(), "--tenants", "1");
+
+      assertThat(outcome.status()).as(outcome.out() + outcome.err()).isZero();
+      assertThat(outcome.out()).contains("the server offers", "whoami", "echo_headers");
+    }
+  }
+
+  @Test
+  void aToolTheServerLacksFailsTheRunsAndExitsWithOne() {
+    Outcome outcome = demo(Map.of(), "--tenants", "1", "--tool", "no_such_tool");
+
+    assertThat(outcome.status()).isEqualTo(1);
+    assertThat(outcome.out())
+        .contains("error: Unknown tool 'no_such_tool'")
+        .contains("PROBLEM: run seq-1: none of its tool calls reached the server")
+        .contains("FAILED:")
+        .doesNotContain("OK:");
+  }
+
+  @Test
+  void badOptionsPrintTheUsageAndExitWithTwo() {
+    Outcome outcome = demo(Map.of(), "--tenants", "0");
+
+    assertThat(outcome.status()).isEqualTo(2);
+    assertThat(outcome.err()).contains("--tenants must be between 1 and 50").contains("Usage:");
+    assertThat(outcome.out()).isEmpty();
+  }
+
+  @Test
+  void aTransportNotOnTheClassPathExitsWithTwo() {
+    List<String> available = MultiTenantDemo.availableTransports();
+    assertThat(available).contains("httpclient");
+    if (!available.contains("okhttp")) {
+      Outcome outcome = demo(Map.of(), "--transport", "okhttp");
+
+      assertThat(outcome.status()).isEqualTo(2);
+      assertThat(outcome.err()).contains("transport 'okhttp' is not on the class path");
+    }
+  }
+
+  @Test
+  void helpExitsWithZero() {
+    Outcome outcome = demo(Map.of(), "--help");
+
+    assertThat(outcome.status()).isZero();
+    assertThat(outcome.out()).startsWith("Usage:");
+  }
+
+  @Test
+  void anOpenAiKeyWithoutTheModelModuleSaysSoAndPlaysTheScript() {
+    Outcome outcome = demo(Map.of("OPENAI_API_KEY", "sk-test-not-used"), "--tenants", "1");
+
+    assertThat(outcome.status()).isZero();
+    assertThat(outcome.out()).contains("the scripted model plays").doesNotContain("sk-test");
+  }
+}
