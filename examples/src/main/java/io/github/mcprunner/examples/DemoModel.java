@@ -19,18 +19,23 @@ import java.util.Map;
 record DemoModel(Model model, String description, boolean callsToolsEveryRun) {
 
   /**
-   * Chooses the model: a real one when {@code OPENAI_API_KEY} is set and a model module is on the
-   * class path, else the scripted model (offline) calling {@code tools} in order and answering with
+   * Chooses the model: OpenAI ({@code OPENAI_MODEL}, default {@code gpt-4.1-mini}; {@code
+   * OPENAI_BASE_URL} for a compatible server) when {@code OPENAI_API_KEY} is set, else the scripted model (offline) calling {@code tools} in order and answering with
    * the last result; with no tools, it answers with the names of the tools the server offers.
    */
   static DemoModel choose(
       List<String> tools, boolean embedded, Map<String, String> env, PrintStream out) {
     String apiKey = env.get("OPENAI_API_KEY");
     if (apiKey != null && !apiKey.isBlank()) {
-      // A real model goes here once an OpenAI model module is a dependency of this module.
-      out.println(
-          "note: OPENAI_API_KEY is set, but this build has no OpenAI model module on the class"
-              + " path; the scripted model plays");
+      String name = env.getOrDefault("OPENAI_MODEL", "gpt-4.1-mini");
+      io.github.mcprunner.model.openai.OpenAiResponsesModel.Builder builder =
+          io.github.mcprunner.model.openai.OpenAiResponsesModel.builder(name).apiKey(apiKey);
+      String baseUrl = env.get("OPENAI_BASE_URL");
+      if (baseUrl != null && !baseUrl.isBlank()) {
+        builder.baseUrl(baseUrl);
+      }
+      // A real model picks the tools itself, so a run that calls none is no problem.
+      return new DemoModel(builder.build(), "OpenAI " + name + " (Responses API; it picks the tools)", false);
     }
     return scripted(tools, embedded);
   }

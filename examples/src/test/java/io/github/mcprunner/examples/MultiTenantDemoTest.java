@@ -69,7 +69,7 @@ class MultiTenantDemoTest {
         .contains("X-Request-Id")
         .contains("seq-5-erin", "par-4-dave")
         .contains("erin@hooli (token ok, API key ok, route us-1)")
-        .contains("0 carried another run's headers (10 runs, 5 tenants");
+        .contains("0 carried another run's headers (20 runs, 5 tenants, over httpclient and okhttp)");
   }
 
   @Test
@@ -109,7 +109,7 @@ class MultiTenantDemoTest {
       // What the relay showed is what the server itself received.
       List<RecordedRequest> calls =
           external.requests().stream().filter(r -> "tools/call".equals(r.mcpMethod())).toList();
-      assertThat(calls).hasSize(8);
+      assertThat(calls).as("2 tenants x 2 runs x 2 tools, over both transports").hasSize(16);
       assertThat(calls)
           .allSatisfy(
               r -> {
@@ -174,10 +174,27 @@ class MultiTenantDemoTest {
   }
 
   @Test
-  void anOpenAiKeyWithoutTheModelModuleSaysSoAndPlaysTheScript() {
-    Outcome outcome = demo(Map.of("OPENAI_API_KEY", "sk-test-not-used"), "--tenants", "1");
+  void runsOverTheOkHttpTransportToo() {
+    Outcome outcome = demo(Map.of(), "--transport", "okhttp", "--tenants", "2");
 
-    assertThat(outcome.status()).isZero();
-    assertThat(outcome.out()).contains("the scripted model plays").doesNotContain("sk-test");
+    assertThat(outcome.status()).as(outcome.out()).isZero();
+    assertThat(outcome.out()).contains("okhttp").contains("0 carried another run's headers");
+  }
+
+  @Test
+  void anOpenAiKeyChoosesTheOpenAiModelWithoutPrintingTheKey() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    DemoModel chosen =
+        DemoModel.choose(
+            java.util.List.of("whoami"),
+            true,
+            Map.of("OPENAI_API_KEY", "sk-test-not-used", "OPENAI_MODEL", "gpt-test"),
+            new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(chosen.model()).isNotInstanceOf(io.github.mcprunner.testkit.ScriptedModel.class);
+    assertThat(chosen.description()).contains("OpenAI gpt-test").doesNotContain("sk-test");
+    assertThat(chosen.model().toString()).doesNotContain("sk-test");
+    assertThat(chosen.callsToolsEveryRun()).isFalse();
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("sk-test");
   }
 }
