@@ -84,12 +84,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>What it checks: initialize, list and call work; every request (POST, the GET stream, DELETE)
  * carries exactly the resolved headers; protocol headers are the transport's own, sent once;
- * per-run headers never cross between concurrent runs; sensitive headers never reach another
- * origin on a redirect; a 401 asks the providers once and is retried once; SSE answers of many
- * events; the event stream, re-opened with {@code Last-Event-ID} when the transport says it
- * resumes ({@link #resumesEventStreams()}); connect, read and per-call timeouts, refused
- * connections and a server killed mid-call fail with an {@link McpServerException} naming the
- * server and its URL, without hanging; 5 MiB of unicode arrives intact; close sends DELETE.
+ * per-run headers never cross between concurrent runs; sensitive headers never reach another origin
+ * on a redirect; a 401 asks the providers once and is retried once; SSE answers of many events; the
+ * event stream, re-opened with {@code Last-Event-ID} when the transport says it resumes ({@link
+ * #resumesEventStreams()}); connect, read and per-call timeouts, refused connections and a server
+ * killed mid-call fail with an {@link McpServerException} naming the server and its URL, without
+ * hanging; 5 MiB of unicode arrives intact; close sends DELETE.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class McpTransportContractTest {
@@ -156,7 +156,10 @@ public abstract class McpTransportContractTest {
   /** Returns a runner on the transport under test only, with the given providers only. */
   protected final Runner runner(McpHeaderProvider... providers) {
     RunnerBuilder builder =
-        Runners.builder().discoverHeaderProviders(false).discoverTransports(false).transport(transport());
+        Runners.builder()
+            .discoverHeaderProviders(false)
+            .discoverTransports(false)
+            .transport(transport());
     for (McpHeaderProvider provider : providers) {
       builder.headerProvider(provider);
     }
@@ -331,7 +334,10 @@ public abstract class McpTransportContractTest {
   void protocolHeadersAreTheTransportsOwnAndSentOnce(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     Runner runner = runner();
-    runner.run(agent(calling("whoami", "{}"), spec(server).build()), "hi", McpHeaders.of("X-User-Id", "u1"));
+    runner.run(
+        agent(calling("whoami", "{}"), spec(server).build()),
+        "hi",
+        McpHeaders.of("X-User-Id", "u1"));
     if (mode != Mode.STATELESS) {
       awaitRequest(server, isGet(), "the event stream (GET) was opened");
     }
@@ -353,8 +359,10 @@ public abstract class McpTransportContractTest {
         assertThat(request.headerValues(name)).as(name + " of " + what).hasSizeLessThanOrEqualTo(1);
       }
       if ("POST".equals(request.httpMethod())) {
-        assertThat(request.header("Content-Type")).as(what).hasValueSatisfying(
-            type -> assertThat(type.toLowerCase(Locale.ROOT)).startsWith("application/json"));
+        assertThat(request.header("Content-Type"))
+            .as(what)
+            .hasValueSatisfying(
+                type -> assertThat(type.toLowerCase(Locale.ROOT)).startsWith("application/json"));
       }
       if (mode == Mode.SSE) {
         if ("GET".equals(request.httpMethod())) {
@@ -367,7 +375,8 @@ public abstract class McpTransportContractTest {
         assertThat(request.header("Accept"))
             .as(what)
             .hasValueSatisfying(
-                accept -> assertThat(accept).contains("application/json").contains("text/event-stream"));
+                accept ->
+                    assertThat(accept).contains("application/json").contains("text/event-stream"));
       } else if ("GET".equals(request.httpMethod())) {
         assertThat(request.header("Accept")).as(what).contains("text/event-stream");
       }
@@ -402,7 +411,8 @@ public abstract class McpTransportContractTest {
           }
         };
 
-    assertThatThrownBy(() -> runner(forging).run(agent(calling("whoami", "{}"), spec(server).build()), "hi"))
+    assertThatThrownBy(
+            () -> runner(forging).run(agent(calling("whoami", "{}"), spec(server).build()), "hi"))
         .isInstanceOf(HeaderProviderException.class)
         .hasMessageContaining("forging")
         .hasMessageContaining("tickets")
@@ -441,7 +451,9 @@ public abstract class McpTransportContractTest {
             Duration.ofSeconds(20),
             source,
             McpJsonDefaults.getMapper());
-    return McpClient.async(transport().create(settings)).requestTimeout(Duration.ofSeconds(20)).build();
+    return McpClient.async(transport().create(settings))
+        .requestTimeout(Duration.ofSeconds(20))
+        .build();
   }
 
   private static McpTransportContext runContext(String run) {
@@ -478,7 +490,9 @@ public abstract class McpTransportContractTest {
       String what = describe(request);
       List<String> numbers = request.headerValues("X-Seq");
       assertThat(numbers).as("X-Seq of " + what).hasSize(1);
-      assertThat(seen.add(numbers.get(0))).as("one header resolution per request: " + what).isTrue();
+      assertThat(seen.add(numbers.get(0)))
+          .as("one header resolution per request: " + what)
+          .isTrue();
       OutgoingRequest asked = source.asked.get(numbers.get(0));
       assertThat(asked.httpMethod()).as(what).isEqualTo(request.httpMethod());
       assertThat(asked.uri().getPath()).as(what).isEqualTo(request.path());
@@ -596,7 +610,9 @@ public abstract class McpTransportContractTest {
         }
       }
       if (request.sessionId() != null && !tenants.isEmpty()) {
-        tenantsPerSession.computeIfAbsent(request.sessionId(), k -> new HashSet<>()).add(tenants.get(0));
+        tenantsPerSession
+            .computeIfAbsent(request.sessionId(), k -> new HashSet<>())
+            .add(tenants.get(0));
       }
     }
     assertThat(callsPerNonce).hasSize(identities * runsEach);
@@ -690,7 +706,8 @@ public abstract class McpTransportContractTest {
                 .start());
     RefreshingTokens tokens = new RefreshingTokens(true);
 
-    RunResult result = runner(tokens).run(agent(calling("whoami", "{}"), spec(secured).build()), "hi");
+    RunResult result =
+        runner(tokens).run(agent(calling("whoami", "{}"), spec(secured).build()), "hi");
 
     assertThat(result.finalOutput()).contains("fresh-1");
     assertThat(tokens.refreshes).hasValue(1);
@@ -729,12 +746,14 @@ public abstract class McpTransportContractTest {
     RefreshingTokens tokens = new RefreshingTokens(true);
     server.failNextRequests(1, 401);
 
-    RunResult result = runner(tokens).run(agent(calling("add", "{\"a\":1,\"b\":1}"), spec(server).build()), "hi");
+    RunResult result =
+        runner(tokens).run(agent(calling("add", "{\"a\":1,\"b\":1}"), spec(server).build()), "hi");
 
     assertThat(result.finalOutput()).isEqualTo("done: 2");
     assertThat(tokens.refreshes).hasValue(1);
     assertThat(count(server, r -> r.status() == 401)).isEqualTo(1);
-    assertThat(count(server, r -> "initialize".equals(r.mcpMethod()) && r.status() != 401)).isEqualTo(1);
+    assertThat(count(server, r -> "initialize".equals(r.mcpMethod()) && r.status() != 401))
+        .isEqualTo(1);
   }
 
   // ---------------------------------------------------------------- event streams
@@ -743,7 +762,8 @@ public abstract class McpTransportContractTest {
   @EnumSource(Mode.class)
   void answerStreamOfManyEventsIsReadToTheEnd(Mode mode) {
     EmbeddedMcpServer server = server(mode);
-    RunResult result = runner().run(agent(calling("progress", "{\"steps\":25}"), spec(server).build()), "hi");
+    RunResult result =
+        runner().run(agent(calling("progress", "{\"steps\":25}"), spec(server).build()), "hi");
     assertThat(result.finalOutput()).isEqualTo("done: completed 25 steps");
   }
 
@@ -751,8 +771,12 @@ public abstract class McpTransportContractTest {
   void eventStreamCarriesServerMessagesAndIsResumedWithLastEventId() throws Exception {
     EmbeddedMcpServer server = server(Mode.STATEFUL);
     Runner runner = runner();
-    runner.run(agent(calling("whoami", "{}"), spec(server).build()), "hi", McpHeaders.of("X-User-Id", "u1"));
-    awaitRequest(server, r -> isGet().test(r) && r.status() == 200, "the event stream (GET) was opened");
+    runner.run(
+        agent(calling("whoami", "{}"), spec(server).build()),
+        "hi",
+        McpHeaders.of("X-User-Id", "u1"));
+    awaitRequest(
+        server, r -> isGet().test(r) && r.status() == 200, "the event stream (GET) was opened");
     long listsBefore = count(server, r -> "tools/list".equals(r.mcpMethod()));
 
     // An event on the GET stream: the client re-lists the tools.
@@ -806,7 +830,11 @@ public abstract class McpTransportContractTest {
     URI url = URI.create("http://127.0.0.1:" + port + "/mcp");
     Throwable failure =
         catchThrowable(
-            () -> runner().run(agent(calling("whoami", "{}"), spec("crm", url, Mode.STATEFUL).build()), "hi"));
+            () ->
+                runner()
+                    .run(
+                        agent(calling("whoami", "{}"), spec("crm", url, Mode.STATEFUL).build()),
+                        "hi"));
     assertClear(failure, "crm", url);
     assertThat(failure).hasMessageContaining("could not be reached");
   }
@@ -823,7 +851,8 @@ public abstract class McpTransportContractTest {
             .build();
     long start = System.nanoTime();
 
-    Throwable failure = catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
+    Throwable failure =
+        catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
 
     assertClear(failure, "crm", url);
     assertThat(failure).hasMessageContaining("could not be reached");
@@ -841,7 +870,8 @@ public abstract class McpTransportContractTest {
             .requestTimeout(Duration.ofSeconds(1))
             .build();
 
-    Throwable failure = catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
+    Throwable failure =
+        catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
 
     assertClear(failure, "crm", url);
     assertThat(failure).hasMessageContaining("did not answer");
@@ -853,7 +883,8 @@ public abstract class McpTransportContractTest {
     EmbeddedMcpServer server = server(mode);
     McpServerSpec spec = spec(server).requestTimeout(Duration.ofSeconds(1)).build();
     try {
-      Throwable failure = catchThrowable(() -> runner().run(agent(calling("block", "{}"), spec), "hi"));
+      Throwable failure =
+          catchThrowable(() -> runner().run(agent(calling("block", "{}"), spec), "hi"));
       assertClear(failure, "tickets", server.url());
       assertThat(failure).hasMessageContaining("did not answer tools/call");
     } finally {
@@ -890,7 +921,9 @@ public abstract class McpTransportContractTest {
     RunResult result =
         runner()
             .run(
-                agent(calling("big_text", "{\"bytes\":" + bytes + ",\"unicode\":true}"), spec(server).build()),
+                agent(
+                    calling("big_text", "{\"bytes\":" + bytes + ",\"unicode\":true}"),
+                    spec(server).build()),
                 "hi");
     RunItem.ToolResultItem item = result.toolResults().get(0);
     assertThat(item.error()).isFalse();

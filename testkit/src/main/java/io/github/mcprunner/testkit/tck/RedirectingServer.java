@@ -20,7 +20,8 @@ final class RedirectingServer implements AutoCloseable {
   }
 
   static RedirectingServer start(int status, URI target) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     RedirectingServer redirecting = new RedirectingServer(http);
     http.createContext(
         "/",

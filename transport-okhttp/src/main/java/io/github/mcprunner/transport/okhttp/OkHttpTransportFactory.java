@@ -31,16 +31,16 @@ import okhttp3.OkHttpClient;
  * <ul>
  *   <li>redirects are not followed (a credential never travels to another origin; a redirecting
  *       server fails with an error naming it);
- *   <li>the connect timeout is the server's {@code McpServerSpec.connectTimeout()}, the read timeout
- *       of POST and DELETE its {@code requestTimeout()}, and the GET event stream has no read or
- *       call timeout (it is idle by nature).
+ *   <li>the connect timeout is the server's {@code McpServerSpec.connectTimeout()}, the read
+ *       timeout of POST and DELETE its {@code requestTimeout()}, and the GET event stream has no
+ *       read or call timeout (it is idle by nature).
  * </ul>
  *
  * <p>Your application interceptors run before the header interceptor and do not see the resolved
- * headers (so they cannot log them); network interceptors do. Calls run with {@code
- * Call.execute()} on this factory's own daemon threads (one per request in flight and per open
- * event stream, idle ones end after a minute), not on the client's dispatcher, so dispatcher limits
- * never block event streams.
+ * headers (so they cannot log them); network interceptors do. Calls run with {@code Call.execute()}
+ * on this factory's own daemon threads (one per request in flight and per open event stream, idle
+ * ones end after a minute), not on the client's dispatcher, so dispatcher limits never block event
+ * streams.
  *
  * <pre>{@code
  * OkHttpClient mine = new OkHttpClient.Builder()
@@ -51,8 +51,8 @@ import okhttp3.OkHttpClient;
  * Runner runner = Runners.builder().transport(new OkHttpTransportFactory(mine)).build();
  * }</pre>
  *
- * <p>Found with {@link java.util.ServiceLoader} (priority 50: {@code transport-httpclient}, 100,
- * is the default when both are on the class path; a server picks this one with {@code
+ * <p>Found with {@link java.util.ServiceLoader} (priority 50: {@code transport-httpclient}, 100, is
+ * the default when both are on the class path; a server picks this one with {@code
  * McpServerSpec.Builder.transport("okhttp")}). Thread-safe.
  */
 @AutoService(McpTransportFactory.class)

@@ -105,7 +105,8 @@ public final class StatusMappingTransport implements McpClientTransport {
           TransportHttpException http =
               new TransportHttpException(Integer.parseInt(post.group(1)), "POST", null, null);
           return http.statusCode() == 404
-              ? new McpTransportSessionNotFoundException("The MCP server no longer knows the session", http)
+              ? new McpTransportSessionNotFoundException(
+                  "The MCP server no longer knows the session", http)
               : http;
         }
         Matcher stream = STREAM_STATUS.matcher(t.getMessage());

@@ -24,7 +24,8 @@ final class HttpErrors {
   static Throwable map(Throwable error, Duration connectTimeout, Duration readTimeout) {
     if (error instanceof SocketTimeoutException
         || error instanceof InterruptedIOException && "timeout".equals(error.getMessage())) {
-      String message = error.getMessage() == null ? "" : error.getMessage().toLowerCase(Locale.ROOT);
+      String message =
+          error.getMessage() == null ? "" : error.getMessage().toLowerCase(Locale.ROOT);
       if (message.contains("connect")) {
         ConnectException connect =
             new ConnectException("could not connect within " + connectTimeout);

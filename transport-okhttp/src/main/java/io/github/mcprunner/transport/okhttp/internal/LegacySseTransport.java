@@ -63,7 +63,10 @@ public final class LegacySseTransport implements McpClientTransport {
   private volatile boolean closed;
 
   public LegacySseTransport(
-      TransportSettings settings, OkHttpClient client, OkHttpClient streamClient, Executor executor) {
+      TransportSettings settings,
+      OkHttpClient client,
+      OkHttpClient streamClient,
+      Executor executor) {
     this.settings = settings;
     this.client = client;
     this.streamClient = streamClient;
@@ -90,7 +93,9 @@ public final class LegacySseTransport implements McpClientTransport {
     volatile boolean ended;
     volatile @Nullable Call call;
 
-    Stream(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler, ContextView ctx) {
+    Stream(
+        Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler,
+        ContextView ctx) {
       this.handler = handler;
       this.ctx = ctx;
     }
@@ -112,7 +117,9 @@ public final class LegacySseTransport implements McpClientTransport {
         if (!endpoint.isDone()) {
           endpoint.completeExceptionally(
               new McpTransportException(
-                  "MCP server '" + settings.server().name() + "' closed the event stream before naming its endpoint"));
+                  "MCP server '"
+                      + settings.server().name()
+                      + "' closed the event stream before naming its endpoint"));
         }
       }
     }
@@ -122,7 +129,8 @@ public final class LegacySseTransport implements McpClientTransport {
     }
 
     @Override
-    public void onEvent(EventSource source, @Nullable String id, @Nullable String type, String data) {
+    public void onEvent(
+        EventSource source, @Nullable String id, @Nullable String type, String data) {
       if ("endpoint".equals(type)) {
         HttpUrl resolved = sseUrl.resolve(data.trim());
         if (resolved == null || !sameOrigin(resolved)) {
@@ -144,7 +152,8 @@ public final class LegacySseTransport implements McpClientTransport {
       try {
         message = McpSchema.deserializeJsonRpcMessage(settings.jsonMapper(), data);
       } catch (IOException | RuntimeException e) {
-        log.debug("Unreadable event on the event stream of MCP server '{}'", settings.server().name());
+        log.debug(
+            "Unreadable event on the event stream of MCP server '{}'", settings.server().name());
         return;
       }
       handler
@@ -174,7 +183,8 @@ public final class LegacySseTransport implements McpClientTransport {
           if (closed) {
             return Mono.error(new McpTransportException("The MCP transport is closed"));
           }
-          McpTransportContext context = ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+          McpTransportContext context =
+              ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
           Stream next = new Stream(handler, ctx);
           Stream previous = stream.getAndSet(next);
           if (previous != null && previous.call != null) {
@@ -190,13 +200,16 @@ public final class LegacySseTransport implements McpClientTransport {
                   .tag(
                       RequestTag.class,
                       new RequestTag(
-                          settings.headers(), new OutgoingRequest("GET", sseUri, null, null), context))
+                          settings.headers(),
+                          new OutgoingRequest("GET", sseUri, null, null),
+                          context))
                   .build();
           Call call = streamClient.newCall(request);
           try {
             executor.execute(() -> next.run(call));
           } catch (RejectedExecutionException e) {
-            return Mono.error(new McpTransportException("The OkHttp transport's executor refused the stream", e));
+            return Mono.error(
+                new McpTransportException("The OkHttp transport's executor refused the stream", e));
           }
           return Mono.fromFuture(next.endpoint, false).then();
         });
@@ -210,7 +223,8 @@ public final class LegacySseTransport implements McpClientTransport {
           if (closed || current == null) {
             return Mono.error(new McpTransportException("The MCP transport is not connected"));
           }
-          McpTransportContext context = ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+          McpTransportContext context =
+              ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
           return Mono.fromFuture(current.endpoint, false)
               .flatMap(
                   endpoint -> {
@@ -221,7 +235,8 @@ public final class LegacySseTransport implements McpClientTransport {
                     try {
                       body = settings.jsonMapper().writeValueAsString(message);
                     } catch (IOException e) {
-                      return Mono.error(new McpTransportException("Could not serialise a JSON-RPC message", e));
+                      return Mono.error(
+                          new McpTransportException("Could not serialise a JSON-RPC message", e));
                     }
                     Request request =
                         new Request.Builder()
@@ -233,7 +248,10 @@ public final class LegacySseTransport implements McpClientTransport {
                                 new RequestTag(
                                     settings.headers(),
                                     new OutgoingRequest(
-                                        "POST", endpoint.uri(), JsonRpc.method(message), JsonRpc.toolName(message)),
+                                        "POST",
+                                        endpoint.uri(),
+                                        JsonRpc.method(message),
+                                        JsonRpc.toolName(message)),
                                     context))
                             .build();
                     return Mono.<Void>create(
@@ -243,7 +261,9 @@ public final class LegacySseTransport implements McpClientTransport {
                           try {
                             executor.execute(() -> post(call, sink));
                           } catch (RejectedExecutionException e) {
-                            sink.error(new McpTransportException("The OkHttp transport's executor refused the request", e));
+                            sink.error(
+                                new McpTransportException(
+                                    "The OkHttp transport's executor refused the request", e));
                           }
                         });
                   });

@@ -88,7 +88,10 @@ public final class StreamableHttpTransport implements McpClientTransport {
    * @param streamClient the client for the GET event stream (no read timeout)
    */
   public StreamableHttpTransport(
-      TransportSettings settings, OkHttpClient client, OkHttpClient streamClient, Executor executor) {
+      TransportSettings settings,
+      OkHttpClient client,
+      OkHttpClient streamClient,
+      Executor executor) {
     this.settings = settings;
     this.client = client;
     this.streamClient = streamClient;
@@ -128,7 +131,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
                 new McpTransportException(
                     "The MCP transport for server '" + settings.server().name() + "' is closed"));
           }
-          McpTransportContext context = ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+          McpTransportContext context =
+              ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
           String negotiated = ctx.getOrDefault(McpAsyncClient.NEGOTIATED_PROTOCOL_VERSION, null);
           if (negotiated != null) {
             protocolVersion = negotiated;
@@ -137,7 +141,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
           try {
             body = settings.jsonMapper().writeValueAsString(message);
           } catch (IOException e) {
-            return Mono.error(new McpTransportException("Could not serialise a JSON-RPC message", e));
+            return Mono.error(
+                new McpTransportException("Could not serialise a JSON-RPC message", e));
           }
           String session = sessionId.get();
           Request.Builder request =
@@ -146,7 +151,9 @@ public final class StreamableHttpTransport implements McpClientTransport {
                   .post(RequestBody.create(body, JSON))
                   .header(HttpHeaders.ACCEPT, "application/json, " + EVENT_STREAM)
                   .header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                  .header(HttpHeaders.PROTOCOL_VERSION, negotiated != null ? negotiated : protocolVersion);
+                  .header(
+                      HttpHeaders.PROTOCOL_VERSION,
+                      negotiated != null ? negotiated : protocolVersion);
           if (session != null) {
             request.header(HttpHeaders.MCP_SESSION_ID, session);
           }
@@ -154,7 +161,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
               RequestTag.class,
               new RequestTag(
                   settings.headers(),
-                  new OutgoingRequest("POST", uri, JsonRpc.method(message), JsonRpc.toolName(message)),
+                  new OutgoingRequest(
+                      "POST", uri, JsonRpc.method(message), JsonRpc.toolName(message)),
                   context));
           Request built = request.build();
           return Mono.<Void>create(
@@ -236,7 +244,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
     }
 
     @Override
-    public void onEvent(EventSource source, @Nullable String id, @Nullable String type, String data) {
+    public void onEvent(
+        EventSource source, @Nullable String id, @Nullable String type, String data) {
       if (data.isBlank() || type != null && !"message".equals(type)) {
         return;
       }
@@ -244,7 +253,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
       try {
         message = McpSchema.deserializeJsonRpcMessage(settings.jsonMapper(), data);
       } catch (IOException | RuntimeException e) {
-        failure = new McpTransportException("Could not read a JSON-RPC message of an event stream", e);
+        failure =
+            new McpTransportException("Could not read a JSON-RPC message of an event stream", e);
         source.cancel();
         return;
       }
@@ -289,9 +299,9 @@ public final class StreamableHttpTransport implements McpClientTransport {
 
   /**
    * The session's GET stream: re-opened with {@code Last-Event-ID} (the id of the last event it
-   * carried) when the server ends it or it breaks, up to {@value #MAX_STREAM_ATTEMPTS_WITHOUT_EVENTS}
-   * times in a row without an event; never after close, a refusal, 405 (no stream offered) or 404
-   * (session gone: the next POST reports it).
+   * carried) when the server ends it or it breaks, up to {@value
+   * #MAX_STREAM_ATTEMPTS_WITHOUT_EVENTS} times in a row without an event; never after close, a
+   * refusal, 405 (no stream offered) or 404 (session gone: the next POST reports it).
    */
   private final class EventStream extends EventSourceListener {
     private final @Nullable String session;
@@ -311,7 +321,9 @@ public final class StreamableHttpTransport implements McpClientTransport {
       try {
         executor.execute(this::attempt);
       } catch (RejectedExecutionException e) {
-        log.debug("Event stream of MCP server '{}' not opened: executor shut down", settings.server().name());
+        log.debug(
+            "Event stream of MCP server '{}' not opened: executor shut down",
+            settings.server().name());
       }
     }
 
@@ -389,7 +401,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
     }
 
     @Override
-    public void onEvent(EventSource source, @Nullable String id, @Nullable String type, String data) {
+    public void onEvent(
+        EventSource source, @Nullable String id, @Nullable String type, String data) {
       if (id != null && !id.isEmpty()) {
         lastEventId = id;
       }
@@ -400,7 +413,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
       try {
         deliver(McpSchema.deserializeJsonRpcMessage(settings.jsonMapper(), data), ctx);
       } catch (IOException | RuntimeException e) {
-        log.debug("Unreadable event on the event stream of MCP server '{}'", settings.server().name());
+        log.debug(
+            "Unreadable event on the event stream of MCP server '{}'", settings.server().name());
       }
     }
   }
@@ -408,7 +422,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
   // ---- shared
 
   private void deliver(McpSchema.JSONRPCMessage message, ContextView ctx) {
-    Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> current = handler.get();
+    Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> current =
+        handler.get();
     if (current == null) {
       log.debug("Message from MCP server '{}' before connect: dropped", settings.server().name());
       return;
@@ -429,7 +444,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
     try {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
-      sink.error(new McpTransportException("The OkHttp transport's executor refused the request", e));
+      sink.error(
+          new McpTransportException("The OkHttp transport's executor refused the request", e));
     }
   }
 
@@ -450,7 +466,8 @@ public final class StreamableHttpTransport implements McpClientTransport {
             cancelCalls();
             return Mono.empty();
           }
-          McpTransportContext context = ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+          McpTransportContext context =
+              ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
           Request delete =
               new Request.Builder()
                   .url(url)
@@ -460,7 +477,9 @@ public final class StreamableHttpTransport implements McpClientTransport {
                   .tag(
                       RequestTag.class,
                       new RequestTag(
-                          settings.headers(), new OutgoingRequest("DELETE", uri, null, null), context))
+                          settings.headers(),
+                          new OutgoingRequest("DELETE", uri, null, null),
+                          context))
                   .build();
           return Mono.<Void>create(
               sink -> {
