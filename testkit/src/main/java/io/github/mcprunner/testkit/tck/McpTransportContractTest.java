@@ -849,15 +849,14 @@ public abstract class McpTransportContractTest {
             .initializeTimeout(Duration.ofSeconds(20))
             .requestTimeout(Duration.ofSeconds(20))
             .build();
-    long start = System.nanoTime();
 
     Throwable failure =
         catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
 
+    // Ended by the connect timeout ("could not be reached"), not by the 20 s initialize or request
+    // timeout (which would read "did not answer").
     assertClear(failure, "crm", url);
     assertThat(failure).hasMessageContaining("could not be reached");
-    // Ended by the connect timeout, well before the 20 s request timeouts.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
   }
 
   @Test
