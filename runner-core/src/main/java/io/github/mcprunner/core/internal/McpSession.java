@@ -3,6 +3,7 @@ package io.github.mcprunner.core.internal;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.TransportSettings;
+import io.github.mcprunner.model.ToolDefinition;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -32,7 +33,9 @@ final class McpSession {
   private final McpAsyncClient client;
   private final SessionHeaderSource headers;
   private final SessionTrackingTransport transport;
-  private volatile @Nullable List<McpSchema.Tool> tools;
+  private final McpJsonMapper jsonMapper;
+  // Converted to the model's definitions once per listing, not once per run.
+  private volatile @Nullable List<ToolDefinition> tools;
 
   private int users;
   private boolean retired;
@@ -44,9 +47,11 @@ final class McpSession {
       McpServerSpec server,
       McpAsyncClient client,
       SessionHeaderSource headers,
-      SessionTrackingTransport transport) {
+      SessionTrackingTransport transport,
+      McpJsonMapper jsonMapper) {
     this.key = key;
     this.transport = transport;
+    this.jsonMapper = jsonMapper;
     this.server = server;
     this.client = client;
     this.headers = headers;
@@ -81,12 +86,12 @@ final class McpSession {
                 changed -> {
                   McpSession session = self[0];
                   if (session != null) {
-                    session.tools = filter(server, changed);
+                    session.tools = definitions(server, changed, jsonMapper);
                   }
                   return Mono.empty();
                 })
             .build();
-    McpSession session = new McpSession(key, server, client, headers, transport);
+    McpSession session = new McpSession(key, server, client, headers, transport, jsonMapper);
     self[0] = session;
     return client
         .initialize()
@@ -127,13 +132,13 @@ final class McpSession {
   }
 
   /** Returns the cached tool list, or null when it must be (re)listed. */
-  @Nullable List<McpSchema.Tool> cachedTools() {
+  @Nullable List<ToolDefinition> cachedTools() {
     return tools;
   }
 
   /** Lists the server's tools (every page) under {@code context}, and caches them. */
-  Mono<List<McpSchema.Tool>> listTools(McpTransportContext context) {
-    List<McpSchema.Tool> cached = tools;
+  Mono<List<ToolDefinition>> listTools(McpTransportContext context) {
+    List<ToolDefinition> cached = tools;
     if (cached != null) {
       return Mono.just(cached);
     }
@@ -146,20 +151,39 @@ final class McpSession {
                     ? Mono.empty()
                     : client.listTools(page.nextCursor()))
         .doOnNext(page -> all.addAll(page.tools()))
-        .then(Mono.fromSupplier(() -> filter(server, all)))
+        .then(Mono.fromSupplier(() -> definitions(server, all, jsonMapper)))
         .doOnNext(list -> tools = list)
         .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context));
   }
 
-  private static List<McpSchema.Tool> filter(McpServerSpec server, List<McpSchema.Tool> tools) {
-    List<McpSchema.Tool> kept = new ArrayList<>();
+  /** The tools the spec allows, as the model sees them (schema passed through as JSON text). */
+  private static List<ToolDefinition> definitions(
+      McpServerSpec server, List<McpSchema.Tool> tools, McpJsonMapper jsonMapper) {
+    List<ToolDefinition> kept = new ArrayList<>();
     for (McpSchema.Tool tool : tools) {
-      if (server.allowsTool(tool.name())) {
-        kept.add(tool);
+      if (!server.allowsTool(tool.name())) {
+        continue;
       }
+      String schema;
+      try {
+        schema =
+            tool.inputSchema() == null
+                ? "{\"type\":\"object\"}"
+                : jsonMapper.writeValueAsString(tool.inputSchema());
+      } catch (java.io.IOException e) {
+        throw new io.github.mcprunner.McpServerException(
+            server.name(),
+            server.url(),
+            "listed tool '" + tool.name() + "' with an unreadable schema",
+            e);
+      }
+      kept.add(
+          new ToolDefinition(
+              tool.name(), tool.description() == null ? "" : tool.description(), schema));
     }
     return List.copyOf(kept);
   }
+
 
   /** Takes the session for one run; false when it was retired or closed meanwhile. */
   synchronized boolean tryAcquire() {

@@ -218,10 +218,10 @@ final class RunExecution {
     for (McpServerSpec server : agent.mcpServers()) {
       ServerBinding binding = new ServerBinding(server, runner.pool(server), scope);
       bindings.put(server.name(), binding);
-      List<McpSchema.Tool> tools =
+      List<ToolDefinition> tools =
           call(binding, "tools/list", null, session -> session.listTools(state.transportContext()));
-      for (McpSchema.Tool tool : tools) {
-        Route route = new Route(definition(server, tool), binding, null);
+      for (ToolDefinition tool : tools) {
+        Route route = new Route(tool, binding, null);
         Route previous = routes.putIfAbsent(tool.name(), route);
         if (previous != null) {
           throw new ToolConflictException(tool.name(), previous.source, route.source);
@@ -238,20 +238,6 @@ final class RunExecution {
     return routes;
   }
 
-  private ToolDefinition definition(McpServerSpec server, McpSchema.Tool tool) {
-    String schema;
-    try {
-      schema =
-          tool.inputSchema() == null
-              ? "{\"type\":\"object\"}"
-              : json.writeValueAsString(tool.inputSchema());
-    } catch (IOException e) {
-      throw new McpServerException(
-          server.name(), server.url(), "listed tool '" + tool.name() + "' with an unreadable schema", e);
-    }
-    return new ToolDefinition(
-        tool.name(), tool.description() == null ? "" : tool.description(), schema);
-  }
 
   private InputItem.ToolResult invoke(@Nullable Route route, InputItem.ToolCall call) {
     if (route == null) {
