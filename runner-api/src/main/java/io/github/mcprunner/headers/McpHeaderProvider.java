@@ -71,9 +71,13 @@ public interface McpHeaderProvider {
   }
 
   /**
-   * Called when the server answered HTTP 401 to a request this provider contributed headers to.
-   * Return {@code true} when a retry may succeed (for example after dropping a cached token): the
-   * request is then retried once with freshly resolved headers. Defaults to {@code false}.
+   * Called when a server this provider {@linkplain #appliesTo applies to} answered HTTP 401 (or 403)
+   * to a request, whether or not this provider contributed headers to it: a provider that learns
+   * the server's authorization server from the challenge (RFC 9728 {@code resource_metadata}) has
+   * nothing to contribute before the first 401. Return {@code true} when a retry may succeed (for
+   * example after dropping a cached token, or after obtaining a first one): the request is then
+   * retried once with freshly resolved headers. A provider with nothing to do returns {@code
+   * false}, the default. Called from the run's thread; it may block on network calls.
    *
    * @param context the context of the refused request
    * @param wwwAuthenticate the {@code WWW-Authenticate} header of the response, if any

@@ -187,6 +187,43 @@ public final class HeaderChain {
     return new ResolvedHeaders(headers, contributorList(contributed, contributors));
   }
 
+  /**
+   * Tells the providers that a request described by {@code request} was refused with HTTP 401 (or
+   * 403): every provider that {@linkplain McpHeaderProvider#appliesTo applies} to the server is
+   * asked, in chain order, whether it contributed headers or not — a provider that discovers the
+   * server's authorization server from the challenge has contributed nothing before it. Each sees
+   * the layers below the providers (runner defaults and the server's static headers) as {@link
+   * HeaderContext#resolvedSoFar()}. A provider that throws is logged (class name only) and counts
+   * as "no retry".
+   *
+   * @param wwwAuthenticate the response's {@code WWW-Authenticate} header, if any
+   * @return whether at least one provider says a retry may succeed
+   */
+  public boolean onUnauthorized(HeaderRequest request, @Nullable String wwwAuthenticate) {
+    requireNonNull(request, "request");
+    McpServerRef server = request.server();
+    Layers layers = new Layers(2);
+    layers.push(runnerDefaults);
+    layers.push(request.serverHeaders());
+    HeaderContext context = new ChainContext(request, layers, layers.size());
+    boolean retry = false;
+    for (int i = 0; i < providers.length; i++) {
+      McpHeaderProvider provider = providers[i];
+      try {
+        if (provider.appliesTo(server) && provider.onUnauthorized(context, wwwAuthenticate)) {
+          retry = true;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Header provider '{}' failed in onUnauthorized for server '{}' ({})",
+            providerNames[i],
+            server.name(),
+            simpleName(e));
+      }
+    }
+    return retry;
+  }
+
   private List<McpHeaderProvider> contributorList(
       McpHeaderProvider @Nullable [] contributed, int count) {
     if (contributed == null) {

@@ -10,8 +10,8 @@ import java.util.List;
  * The outcome of {@link HeaderChain#resolve(HeaderRequest)}.
  *
  * @param headers the headers to send: final, without removal markers, no protected header
- * @param contributors the providers that returned non-empty headers, in chain order; they are the
- *     ones asked {@link McpHeaderProvider#onUnauthorized} when the server answers 401
+ * @param contributors the providers that returned non-empty headers, in chain order (for
+ *     diagnostics; a 401 asks every provider that applies, see {@link HeaderChain#onUnauthorized})
  */
 public record ResolvedHeaders(McpHeaders headers, List<McpHeaderProvider> contributors) {
 

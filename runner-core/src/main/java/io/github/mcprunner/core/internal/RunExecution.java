@@ -367,9 +367,16 @@ final class RunExecution {
               authRetried = true;
               RunScope asked = opening ? binding.sessionScope() : scope;
               boolean retry =
-                  new SessionHeaderSource(runner.chain(), server, asked)
+                  runner
+                      .chain()
                       .onUnauthorized(
-                          asked, opening ? "initialize" : mcpMethod, toolName, failure.wwwAuthenticate);
+                          new HeaderRequest(
+                              server.ref(),
+                              server.headers(),
+                              asked,
+                              opening ? "initialize" : mcpMethod,
+                              toolName),
+                          failure.wwwAuthenticate);
               if (retry) {
                 continue;
               }
