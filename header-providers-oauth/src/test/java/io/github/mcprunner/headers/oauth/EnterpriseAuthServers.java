@@ -231,12 +231,14 @@ final class EnterpriseAuthServers implements AutoCloseable {
     if (!"urn:ietf:params:oauth:grant-type:token-exchange".equals(form.get("grant_type"))) {
       return error(400, "unsupported_grant_type");
     }
-    boolean basic = request.basic().length == 2;
+    // client_secret_basic, client_secret_post, or a public client naming itself.
     boolean authenticated =
-        basic
+        request.basic().length == 2
             ? request.basic()[0].equals(IDP_CLIENT_ID)
                 && request.basic()[1].equals(IDP_CLIENT_SECRET)
-            : IDP_CLIENT_ID.equals(form.get("client_id")) && !form.containsKey("client_secret");
+            : IDP_CLIENT_ID.equals(form.get("client_id"))
+                && (!form.containsKey("client_secret")
+                    || IDP_CLIENT_SECRET.equals(form.get("client_secret")));
     if (!authenticated) {
       return error(401, "invalid_client");
     }
