@@ -120,16 +120,16 @@ public final class AuthorizationTarget {
   /**
    * Finds the {@link AuthorizationTarget} of an MCP server: a fixed configuration, or a discovery
    * such as RFC 9728 protected resource metadata. A provider calls it once per server, again after
-   * the server answered 401, and keeps the result in between; calls may block (network I/O) and
-   * run on the thread of the first request to the server.
+   * the server answered 401, and keeps the result in between; calls may block (network I/O) and run
+   * on the thread of the first request to the server.
    */
   @FunctionalInterface
   public interface Locator {
     /**
      * Returns where the tokens of {@code server} come from.
      *
-     * @throws io.github.mcprunner.HeaderProviderException or another runtime exception if it
-     *     cannot be found; the request to the server is then not sent
+     * @throws io.github.mcprunner.HeaderProviderException or another runtime exception if it cannot
+     *     be found; the request to the server is then not sent
      */
     AuthorizationTarget locate(McpServerRef server);
   }

@@ -76,8 +76,8 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
   public static final String DEFAULT_NAME = "oauth-cross-app-access";
 
   /**
-   * Default order: 1200, after {@link TokenExchangeHeadersProvider#DEFAULT_ORDER}: where both
-   * apply to a server, the cross-app access token wins.
+   * Default order: 1200, after {@link TokenExchangeHeadersProvider#DEFAULT_ORDER}: where both apply
+   * to a server, the cross-app access token wins.
    */
   public static final int DEFAULT_ORDER = 1200;
 
@@ -130,8 +130,8 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
    * Returns {@code Authorization: Bearer <access token>} for the request's user and server; blocks
    * while the two token requests run, at most for the configured timeouts and retries.
    *
-   * @throws HeaderProviderException if the run has no ID token and one is required, or the
-   *     server's authorization server cannot be located
+   * @throws HeaderProviderException if the run has no ID token and one is required, or the server's
+   *     authorization server cannot be located
    * @throws OAuthTokenException if no token could be obtained
    */
   @Override
@@ -221,8 +221,7 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
 
     /**
      * Makes the runner a public client of the IdP: token exchange requests carry {@code client_id}
-     * in the body and no credentials. Use {@link #idpClientAuthentication} where the IdP allows
-     * it.
+     * in the body and no credentials. Use {@link #idpClientAuthentication} where the IdP allows it.
      */
     public Builder idpPublicClient(String clientId) {
       this.idpPublicClientId = TokenTarget.nonBlank(clientId, "clientId").trim();
@@ -289,7 +288,8 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
             "clientAuthentication (at the MCP authorization server) must be set");
       }
       if ((idpTokenEndpoint == null) == (idpIssuer == null)) {
-        throw new IllegalStateException("exactly one of idpTokenEndpoint and idpIssuer must be set");
+        throw new IllegalStateException(
+            "exactly one of idpTokenEndpoint and idpIssuer must be set");
       }
       if ((idpClientAuthentication == null) == (idpPublicClientId == null)) {
         throw new IllegalStateException(

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Settings shared by the builders of {@link TokenExchangeHeadersProvider}, {@link
- * ClientCredentialsHeadersProvider} and {@link CrossAppAccessHeadersProvider}. Not thread-safe; {@code build()} may be called more than once,
- * each provider getting its own token cache.
+ * ClientCredentialsHeadersProvider} and {@link CrossAppAccessHeadersProvider}. Not thread-safe;
+ * {@code build()} may be called more than once, each provider getting its own token cache.
  *
  * <p>Required: a token endpoint ({@link #tokenEndpoint(URI)}) or an issuer to discover it from
  * ({@link #issuer(URI)}), and a {@link #clientAuthentication(ClientAuthentication)}.

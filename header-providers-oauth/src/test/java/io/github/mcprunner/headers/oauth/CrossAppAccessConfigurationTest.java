@@ -58,14 +58,16 @@ class CrossAppAccessConfigurationTest {
         .build();
   }
 
-  private static McpHeaderProvider configured(Map<String, String> properties, Map<String, String> env) {
+  private static McpHeaderProvider configured(
+      Map<String, String> properties, Map<String, String> env) {
     return new ConfiguredProviderAccess().crossAppAccess(properties, env);
   }
 
   @Test
   void isRegisteredForServiceLoaderAndInertWithoutConfiguration() {
     List<String> found = new ArrayList<>();
-    ServiceLoader.load(McpHeaderProvider.class).forEach(p -> found.add(p.getClass().getSimpleName()));
+    ServiceLoader.load(McpHeaderProvider.class)
+        .forEach(p -> found.add(p.getClass().getSimpleName()));
     McpHeaderProvider inert = configured(Map.of(), Map.of("PATH", "/bin"));
 
     assertThat(found).contains("ConfiguredCrossAppAccessProvider");
@@ -79,7 +81,9 @@ class CrossAppAccessConfigurationTest {
     Path secret = dir.resolve("client-secret");
     Files.writeString(secret, CLIENT_SECRET + "\n", StandardCharsets.UTF_8);
     Map<String, String> env = new HashMap<>();
-    env.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_IDP_TOKEN_ENDPOINT", servers.idpTokenEndpoint().toString());
+    env.put(
+        "MCPRUNNER_OAUTH_CROSS_APP_ACCESS_IDP_TOKEN_ENDPOINT",
+        servers.idpTokenEndpoint().toString());
     env.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_IDP_CLIENT_ID", IDP_CLIENT_ID);
     env.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_IDP_CLIENT_AUTH", "none");
     env.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_ISSUER", servers.asIssuer().toString());
@@ -123,14 +127,17 @@ class CrossAppAccessConfigurationTest {
   @Test
   void incompleteOrUnknownSettingsFailClosedNamingTheSettingNeverAValue() {
     Map<String, String> base = new HashMap<>();
-    base.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_IDP_TOKEN_ENDPOINT", "https://idp.example.com/token");
+    base.put(
+        "MCPRUNNER_OAUTH_CROSS_APP_ACCESS_IDP_TOKEN_ENDPOINT", "https://idp.example.com/token");
     base.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_IDP_CLIENT_ID", IDP_CLIENT_ID);
     base.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_IDP_CLIENT_SECRET", IDP_CLIENT_SECRET);
     base.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_CLIENT_ID", CLIENT_ID);
     base.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_CLIENT_SECRET", CLIENT_SECRET);
 
     Map<String, String> noIssuer = new HashMap<>(base);
-    assertFailsNaming(noIssuer, "mcprunner.oauth.cross-app-access.issuer (MCPRUNNER_OAUTH_CROSS_APP_ACCESS_ISSUER)");
+    assertFailsNaming(
+        noIssuer,
+        "mcprunner.oauth.cross-app-access.issuer (MCPRUNNER_OAUTH_CROSS_APP_ACCESS_ISSUER)");
 
     Map<String, String> audience = new HashMap<>(base);
     audience.put("MCPRUNNER_OAUTH_CROSS_APP_ACCESS_ISSUER", "https://as.example.com");

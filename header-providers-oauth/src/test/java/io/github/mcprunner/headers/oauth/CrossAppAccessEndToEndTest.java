@@ -156,7 +156,9 @@ class CrossAppAccessEndToEndTest {
                       + "/.well-known/oauth-protected-resource");
           try {
             String body =
-                http.send(HttpRequest.newBuilder(metadata).build(), HttpResponse.BodyHandlers.ofString())
+                http.send(
+                        HttpRequest.newBuilder(metadata).build(),
+                        HttpResponse.BodyHandlers.ofString())
                     .body();
             Map<String, Object> json = JSONObjectUtils.parse(body);
             return AuthorizationTarget.of(
@@ -234,7 +236,8 @@ class CrossAppAccessEndToEndTest {
               .mcpServer(McpServerSpec.builder("tickets", revoking.url()).build())
               .build();
 
-      String output = runner.run(agent, "hi", runOf(servers.idToken("dave"), "dave-0")).finalOutput();
+      String output =
+          runner.run(agent, "hi", runOf(servers.idToken("dave"), "dave-0")).finalOutput();
 
       assertThat(output).isNotEmpty();
       assertThat(revoking.requests().stream().filter(r -> r.status() == 401).count()).isEqualTo(1);

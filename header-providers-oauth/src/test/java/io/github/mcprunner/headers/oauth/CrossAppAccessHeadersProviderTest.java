@@ -87,14 +87,22 @@ class CrossAppAccessHeadersProviderTest {
     assertThat(exchange.form())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
-                "requested_token_type", "urn:ietf:params:oauth:token-type:id-jag",
-                "audience", servers.asIssuer().toString(),
-                "resource", TICKETS_RESOURCE,
-                "subject_token", idToken,
-                "subject_token_type", "urn:ietf:params:oauth:token-type:id_token",
-                "client_id", IDP_CLIENT_ID,
-                "scope", "tickets.read"));
+                "grant_type",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+                "requested_token_type",
+                "urn:ietf:params:oauth:token-type:id-jag",
+                "audience",
+                servers.asIssuer().toString(),
+                "resource",
+                TICKETS_RESOURCE,
+                "subject_token",
+                idToken,
+                "subject_token_type",
+                "urn:ietf:params:oauth:token-type:id_token",
+                "client_id",
+                IDP_CLIENT_ID,
+                "scope",
+                "tickets.read"));
 
     assertThat(servers.asRequests()).hasSize(1);
     Recorded grant = servers.asRequests().get(0);
@@ -106,7 +114,8 @@ class CrossAppAccessHeadersProviderTest {
         .containsEntry("resource", TICKETS_RESOURCE);
     SignedJWT idJag = SignedJWT.parse(grant.form().get("assertion"));
     assertThat(idJag.getHeader().getType().getType()).isEqualTo("oauth-id-jag+jwt");
-    assertThat(idJag.getJWTClaimsSet().getAudience()).containsExactly(servers.asIssuer().toString());
+    assertThat(idJag.getJWTClaimsSet().getAudience())
+        .containsExactly(servers.asIssuer().toString());
     assertThat(idJag.getJWTClaimsSet().getSubject()).isEqualTo("alice");
     assertThat(idJag.getJWTClaimsSet().getClaim("resource")).isEqualTo(TICKETS_RESOURCE);
 
@@ -153,7 +162,9 @@ class CrossAppAccessHeadersProviderTest {
     assertThat(exchange.form()).doesNotContainKeys("client_id", "client_secret", "scope");
     Recorded grant = servers.asRequests().get(0);
     assertThat(grant.authorization()).isNull();
-    assertThat(grant.form()).containsEntry("client_secret", CLIENT_SECRET).doesNotContainKey("scope");
+    assertThat(grant.form())
+        .containsEntry("client_secret", CLIENT_SECRET)
+        .doesNotContainKey("scope");
   }
 
   @Test
@@ -321,8 +332,7 @@ class CrossAppAccessHeadersProviderTest {
     CrossAppAccessHeadersProvider provider =
         conformanceClient().idTokenKey(ContextKey.SUBJECT_TOKEN).build();
 
-    String token =
-        bearer(provider.headers(Contexts.forUser(TICKETS, servers.idToken("dave"))));
+    String token = bearer(provider.headers(Contexts.forUser(TICKETS, servers.idToken("dave"))));
 
     assertThat(servers.verifiedAccessToken(token).getSubject()).isEqualTo("dave");
   }

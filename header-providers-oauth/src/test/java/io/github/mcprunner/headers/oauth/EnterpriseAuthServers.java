@@ -57,6 +57,7 @@ import org.jspecify.annotations.Nullable;
 final class EnterpriseAuthServers implements AutoCloseable {
   static final String IDP_CLIENT_ID = "agent-app-at-idp";
   static final String IDP_CLIENT_SECRET = "idp-client-secret-value-42";
+
   /** The runner's client at the MCP authorization server: the one of {@link ClientAuthCase}. */
   static final String CLIENT_ID = ClientAuthCase.CLIENT_ID;
 
@@ -65,9 +66,7 @@ final class EnterpriseAuthServers implements AutoCloseable {
 
   /** A token request as received. */
   record Recorded(
-      @Nullable String authorization,
-      Map<String, String> form,
-      Map<String, List<String>> params) {
+      @Nullable String authorization, Map<String, String> form, Map<String, List<String>> params) {
     /** Returns the request as {@link ClientAuthCase#assertUsedBy} reads it. */
     TestIdp.TokenRequestRecord asRecord() {
       return new TestIdp.TokenRequestRecord(authorization, params);
@@ -353,7 +352,8 @@ final class EnterpriseAuthServers implements AutoCloseable {
     }
     Map<String, String> form = request.form();
     if (form.get("client_secret") != null) {
-      return CLIENT_ID.equals(form.get("client_id")) && CLIENT_SECRET.equals(form.get("client_secret"))
+      return CLIENT_ID.equals(form.get("client_id"))
+              && CLIENT_SECRET.equals(form.get("client_secret"))
           ? CLIENT_ID
           : null;
     }

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>The {@link CacheKey} carries the ID token as subject, the authorization server's issuer as
- * audience, the resource and the scope. The ID-JAG lives for this one fetch only. Failures name
- * the step; nothing logged or thrown holds a token. Not public API.
+ * audience, the resource and the scope. The ID-JAG lives for this one fetch only. Failures name the
+ * step; nothing logged or thrown holds a token. Not public API.
  */
 public final class CrossAppAccessFetcher implements TokenFetcher {
   private static final Logger log = LoggerFactory.getLogger(CrossAppAccessFetcher.class);
@@ -104,13 +104,14 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
    * Makes the authorization server {@code issuer} known with its {@code tokenEndpoint} (null:
    * discovered); called when a server's target is located, before any fetch for it.
    *
-   * @throws IllegalArgumentException if the issuer is already known with another token endpoint,
-   *     or an URL is refused
+   * @throws IllegalArgumentException if the issuer is already known with another token endpoint, or
+   *     an URL is refused
    */
   public void register(URI issuer, @Nullable URI tokenEndpoint) {
     Server known =
         servers.computeIfAbsent(
-            issuer.toString(), i -> new Server(tokenEndpoint, clients.create(issuer, tokenEndpoint)));
+            issuer.toString(),
+            i -> new Server(tokenEndpoint, clients.create(issuer, tokenEndpoint)));
     if (tokenEndpoint != null
         && known.tokenEndpoint() != null
         && !Objects.equals(known.tokenEndpoint(), tokenEndpoint)) {

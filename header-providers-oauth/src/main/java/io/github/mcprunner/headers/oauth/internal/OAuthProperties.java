@@ -301,8 +301,7 @@ public final class OAuthProperties {
               idp.put(key.substring(IDP.length()), value);
             }
           });
-      builder.idpClientAuthentication(
-          new OAuthProperties(grant, idp, IDP).clientAuthentication());
+      builder.idpClientAuthentication(new OAuthProperties(grant, idp, IDP).clientAuthentication());
     }
     get("REQUIRE_ID_TOKEN").ifPresent(v -> builder.requireIdToken(bool("REQUIRE_ID_TOKEN", v)));
     return builder.build();

@@ -107,7 +107,9 @@ public final class TokenEndpointClient implements TokenFetcher {
     T read(HTTPResponse response, long startMillis) throws TokenFetchException;
   }
 
-  /** Builds the HTTP request of one attempt (anew per attempt: client assertions are single-use). */
+  /**
+   * Builds the HTTP request of one attempt (anew per attempt: client assertions are single-use).
+   */
   @FunctionalInterface
   private interface RequestFactory {
     HTTPRequest build(URI tokenEndpoint, Instant now) throws TokenFetchException;
@@ -115,8 +117,7 @@ public final class TokenEndpointClient implements TokenFetcher {
 
   @Override
   public IssuedToken fetch(CacheKey key, String serverName) throws TokenFetchException {
-    IssuedToken token =
-        send(serverName, (uri, now) -> request(uri, key, now), this::issuedToken);
+    IssuedToken token = send(serverName, (uri, now) -> request(uri, key, now), this::issuedToken);
     if (log.isDebugEnabled()) {
       log.debug(
           "Provider '{}' obtained a token for server '{}' (client '{}'), valid for {} s",
@@ -145,8 +146,7 @@ public final class TokenEndpointClient implements TokenFetcher {
       ResponseReader<T> reader)
       throws TokenFetchException {
     requireNonNull(grant, "grant");
-    return send(
-        serverName, (uri, now) -> build(uri, now, grant, scope, resource, null), reader);
+    return send(serverName, (uri, now) -> build(uri, now, grant, scope, resource, null), reader);
   }
 
   private <T> T send(String serverName, RequestFactory factory, ResponseReader<T> reader)

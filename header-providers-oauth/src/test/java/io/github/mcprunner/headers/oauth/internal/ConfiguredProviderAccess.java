@@ -9,7 +9,8 @@ public final class ConfiguredProviderAccess {
     return new ConfiguredTokenExchangeProvider(Map.of(), env);
   }
 
-  public McpHeaderProvider crossAppAccess(Map<String, String> systemProperties, Map<String, String> env) {
+  public McpHeaderProvider crossAppAccess(
+      Map<String, String> systemProperties, Map<String, String> env) {
     return new ConfiguredCrossAppAccessProvider(systemProperties, env);
   }
 }
