@@ -7,6 +7,7 @@ import io.github.mcprunner.headers.oauth.internal.TokenCache;
 import io.github.mcprunner.headers.oauth.internal.TokenEndpointClient;
 import io.github.mcprunner.headers.oauth.internal.TokenEndpointResolver;
 import io.github.mcprunner.headers.oauth.internal.TokenExecutors;
+import io.github.mcprunner.headers.oauth.internal.TokenFetcher;
 import io.github.mcprunner.headers.oauth.internal.TokenHeaderResolver;
 import io.github.mcprunner.headers.oauth.internal.TokenRequestPolicy;
 import java.net.URI;
@@ -22,9 +23,9 @@ import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Settings shared by the builders of {@link TokenExchangeHeadersProvider} and {@link
- * ClientCredentialsHeadersProvider}. Not thread-safe; {@code build()} may be called more than once,
- * each provider getting its own token cache.
+ * Settings shared by the builders of {@link TokenExchangeHeadersProvider}, {@link
+ * ClientCredentialsHeadersProvider} and {@link CrossAppAccessHeadersProvider}. Not thread-safe;
+ * {@code build()} may be called more than once, each provider getting its own token cache.
  *
  * <p>Required: a token endpoint ({@link #tokenEndpoint(URI)}) or an issuer to discover it from
  * ({@link #issuer(URI)}), and a {@link #clientAuthentication(ClientAuthentication)}.
@@ -270,14 +271,7 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
     if ((tokenEndpoint == null) == (issuer == null)) {
       throw new IllegalStateException("exactly one of tokenEndpoint and issuer must be set");
     }
-    TokenRequestPolicy policy =
-        new TokenRequestPolicy(
-            connectTimeout,
-            readTimeout,
-            maxAttempts,
-            retryBackoff,
-            clockSkew,
-            defaultTokenLifetime);
+    TokenRequestPolicy policy = policy();
     TokenEndpointResolver endpoint =
         tokenEndpoint != null
             ? TokenEndpointResolver.fixed(tokenEndpoint, allowInsecureHttp)
@@ -286,14 +280,68 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
     ClientAuthenticator client = clientAuthentication.authenticator();
     TokenEndpointClient endpointClient =
         new TokenEndpointClient(name, endpoint, client, exchange, policy, clock);
-    Executor fetchExecutor = executor != null ? executor : TokenExecutors.newDefault(name);
-    TokenCache cache =
-        new TokenCache(
-            name, endpointClient, clock, fetchExecutor, maximumCacheSize, policy.maxWait());
+    TokenCache cache = newCache(endpointClient, policy.maxWait());
     return new TokenHeaderResolver(
         new TokenHeaderResolver.Settings(
             name, client.clientId(), subject, servers, targets, scope, sendAudience, sendResource),
         cache);
+  }
+
+  TokenRequestPolicy policy() {
+    return new TokenRequestPolicy(
+        connectTimeout, readTimeout, maxAttempts, retryBackoff, clockSkew, defaultTokenLifetime);
+  }
+
+  /** Returns a token cache over {@code fetcher} with this builder's clock, executor and size. */
+  TokenCache newCache(TokenFetcher fetcher, Duration maxWait) {
+    Executor fetchExecutor = executor != null ? executor : TokenExecutors.newDefault(name);
+    return new TokenCache(name, fetcher, clock, fetchExecutor, maximumCacheSize, maxWait);
+  }
+
+  // Read by builders that assemble their own machinery (cross-app access).
+
+  @Nullable URI tokenEndpoint() {
+    return tokenEndpoint;
+  }
+
+  @Nullable URI issuer() {
+    return issuer;
+  }
+
+  @Nullable ClientAuthentication clientAuthentication() {
+    return clientAuthentication;
+  }
+
+  @Nullable String scope() {
+    return scope;
+  }
+
+  Set<String> servers() {
+    return servers;
+  }
+
+  Map<String, TokenTarget> targets() {
+    return targets;
+  }
+
+  boolean sendResource() {
+    return sendResource;
+  }
+
+  boolean allowInsecureHttp() {
+    return allowInsecureHttp;
+  }
+
+  Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  Duration readTimeout() {
+    return readTimeout;
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   String describeEndpoint() {

@@ -231,8 +231,136 @@ class SecretsNeverLoggedTest {
       texts.add(failure(provider, forUser(CRM, "user-token-for-the-scripted-endpoint")));
     }
 
-    List<String> logged = new ArrayList<>();
     Set<String> levels = new TreeSet<>();
+    List<String> logged = capturedLines(levels);
+
+    System.out.println(
+        "log capture: "
+            + logged.size()
+            + " captured lines (levels "
+            + levels
+            + " from mcp-runner loggers), "
+            + texts.size()
+            + " exception texts and descriptions, checked against "
+            + secrets.size()
+            + " secrets");
+    assertThat(levels).contains("DEBUG", "INFO", "WARN", "ERROR");
+    for (String secret : secrets) {
+      assertThat(logged).as("log lines").noneMatch(line -> line.contains(secret));
+      assertThat(texts).as("exceptions and descriptions").noneMatch(text -> text.contains(secret));
+    }
+  }
+
+  @Test
+  void crossAppAccessLogsNoIdTokenIdJagAccessTokenOrSecret() throws Exception {
+    Set<String> secrets = new TreeSet<>();
+    List<String> texts = new ArrayList<>();
+    secrets.add(EnterpriseAuthServers.IDP_CLIENT_SECRET);
+    secrets.add(EnterpriseAuthServers.CLIENT_SECRET);
+    MutableClock clock = MutableClock.startingNow();
+    try (EnterpriseAuthServers servers = new EnterpriseAuthServers(clock)) {
+      servers.accessTokenLifetime(120);
+      CrossAppAccessHeadersProvider provider =
+          CrossAppAccessHeadersProvider.builder()
+              .idpIssuer(servers.idpIssuer())
+              .idpClientAuthentication(
+                  ClientAuthentication.clientSecretPost(
+                      EnterpriseAuthServers.IDP_CLIENT_ID, EnterpriseAuthServers.IDP_CLIENT_SECRET))
+              .issuer(servers.asIssuer())
+              .clientAuthentication(ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
+              .clock(clock)
+              .executor(Runnable::run)
+              .retryBackoff(Duration.ZERO)
+              .build();
+      String idToken = servers.idToken("alice");
+      secrets.add(idToken);
+      HeaderContext context = xaaContext(CRM, idToken);
+      // Miss, hit, 401, refresh ahead of expiry.
+      secrets.add(bearer(provider.headers(context)));
+      secrets.add(bearer(provider.headers(context)));
+      provider.onUnauthorized(context, "Bearer error=\"invalid_token\"");
+      secrets.add(bearer(provider.headers(context)));
+      clock.advance(Duration.ofSeconds(70));
+      secrets.add(bearer(provider.headers(context)));
+      secrets.add(bearer(provider.headers(context)));
+      // Error answers that echo what they were sent: the ID token, the ID-JAG.
+      servers.scriptIdp(
+          request ->
+              new EnterpriseAuthServers.Answer(
+                  400,
+                  "{\"error\":\"invalid_grant\",\"error_description\":\"bad "
+                      + request.form().get("subject_token")
+                      + "\"}"));
+      texts.add(failure(provider, xaaContext(TICKETS, idToken)));
+      servers.scriptIdp(null);
+      servers.scriptAs(
+          request ->
+              new EnterpriseAuthServers.Answer(
+                  request.form().get("scope") == null ? 503 : 400,
+                  "{\"error\":\"invalid_grant\",\"error_description\":\"bad "
+                      + request.form().get("assertion")
+                      + "\"}"));
+      texts.add(failure(provider, xaaContext(McpServerRefs.OTHER, idToken)));
+      // The IdP answers an access token where an ID-JAG was asked for.
+      servers.scriptIdp(
+          request ->
+              new EnterpriseAuthServers.Answer(
+                  200,
+                  "{\"access_token\":\"leaked-access-token-from-the-idp\",\"token_type\":"
+                      + "\"Bearer\",\"issued_token_type\":"
+                      + "\"urn:ietf:params:oauth:token-type:access_token\"}"));
+      secrets.add("leaked-access-token-from-the-idp");
+      texts.add(failure(provider, xaaContext(McpServerRefs.FOURTH, idToken)));
+      // A refresh that fails: the authorization server is gone.
+      servers.scriptIdp(null);
+      servers.scriptAs(null);
+      clock.advance(Duration.ofSeconds(200));
+      secrets.add(bearer(provider.headers(context)));
+      servers.asRequests().forEach(request -> secrets.add(request.form().get("assertion")));
+      servers.close();
+      clock.advance(Duration.ofSeconds(70));
+      secrets.add(bearer(provider.headers(context)));
+      clock.advance(Duration.ofSeconds(60));
+      texts.add(failure(provider, context));
+      texts.add(provider.toString());
+    }
+
+    Set<String> levels = new TreeSet<>();
+    List<String> logged = capturedLines(levels);
+    System.out.println(
+        "cross-app access log capture: "
+            + logged.size()
+            + " captured lines (levels "
+            + levels
+            + "), "
+            + texts.size()
+            + " exception texts and descriptions, checked against "
+            + secrets.size()
+            + " secrets");
+    assertThat(levels).contains("DEBUG", "INFO", "WARN");
+    assertThat(texts).anyMatch(text -> text.contains("at the enterprise IdP failed"));
+    assertThat(texts).anyMatch(text -> text.contains("at the MCP authorization server failed"));
+    for (String secret : secrets) {
+      assertThat(logged).as("log lines").noneMatch(line -> line.contains(secret));
+      assertThat(texts).as("exceptions and descriptions").noneMatch(text -> text.contains(secret));
+    }
+  }
+
+  private static HeaderContext xaaContext(
+      io.github.mcprunner.headers.McpServerRef server, String idToken) {
+    return HeaderContext.builder(server)
+        .runId("run-xaa")
+        .mcpMethod("tools/call")
+        .put(CrossAppAccessHeadersProvider.ID_TOKEN, idToken)
+        .build();
+  }
+
+  /**
+   * Returns every captured log line, MDC value and stack frame except the test IdP's, adding the
+   * levels logged by mcp-runner's loggers to {@code levels}.
+   */
+  private List<String> capturedLines(Set<String> levels) {
+    List<String> logged = new ArrayList<>();
     for (ILoggingEvent event : events.list) {
       if (IDP_LOGGERS.stream().anyMatch(prefix -> event.getLoggerName().startsWith(prefix))) {
         continue;
@@ -262,21 +390,7 @@ class SecretsNeverLoggedTest {
       }
     }
 
-    System.out.println(
-        "log capture: "
-            + logged.size()
-            + " captured lines (levels "
-            + levels
-            + " from mcp-runner loggers), "
-            + texts.size()
-            + " exception texts and descriptions, checked against "
-            + secrets.size()
-            + " secrets");
-    assertThat(levels).contains("DEBUG", "INFO", "WARN", "ERROR");
-    for (String secret : secrets) {
-      assertThat(logged).as("log lines").noneMatch(line -> line.contains(secret));
-      assertThat(texts).as("exceptions and descriptions").noneMatch(text -> text.contains(secret));
-    }
+    return logged;
   }
 
   /** Returns the full stack trace text of the provider's failure for {@code context}. */
@@ -298,5 +412,7 @@ class SecretsNeverLoggedTest {
   private static final class McpServerRefs {
     static final io.github.mcprunner.headers.McpServerRef OTHER =
         io.github.mcprunner.headers.McpServerRef.of("other", "https://other.example.com/mcp");
+    static final io.github.mcprunner.headers.McpServerRef FOURTH =
+        io.github.mcprunner.headers.McpServerRef.of("fourth", "https://fourth.example.com/mcp");
   }
 }

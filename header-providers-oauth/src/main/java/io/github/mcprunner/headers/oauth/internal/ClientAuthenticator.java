@@ -27,9 +27,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticates a client at the token endpoint: {@code client_secret_basic}, {@code
- * client_secret_post} or {@code private_key_jwt} (RFC 7523, a fresh signed assertion per request).
- * Holds the secret or private key; {@link #toString()} shows only the method and client id. Not
- * public API.
+ * client_secret_post} or {@code private_key_jwt} (RFC 7523, a fresh signed assertion per request),
+ * or identifies a public client ({@code none}: only {@code client_id} in the body). Holds the
+ * secret or private key; {@link #toString()} shows only the method and client id. Not public API.
  */
 public final class ClientAuthenticator {
 
@@ -37,7 +37,9 @@ public final class ClientAuthenticator {
   public enum Method {
     CLIENT_SECRET_BASIC("client_secret_basic"),
     CLIENT_SECRET_POST("client_secret_post"),
-    PRIVATE_KEY_JWT("private_key_jwt");
+    PRIVATE_KEY_JWT("private_key_jwt"),
+    /** A public client: no authentication, {@code client_id} in the request body. */
+    NONE("none");
 
     private final String value;
 
@@ -97,10 +99,16 @@ public final class ClientAuthenticator {
     requireNonNull(method, "method");
     requireNonEmpty(clientId, "clientId");
     requireNonEmpty(secret, "clientSecret");
-    if (method == Method.PRIVATE_KEY_JWT) {
-      throw new IllegalArgumentException("private_key_jwt needs a private key, not a secret");
+    if (method == Method.PRIVATE_KEY_JWT || method == Method.NONE) {
+      throw new IllegalArgumentException(method.value() + " takes no secret");
     }
     return new ClientAuthenticator(method, clientId, secret, null, null, null);
+  }
+
+  /** Returns a public client: requests carry {@code client_id} in the body and no credentials. */
+  public static ClientAuthenticator publicClient(String clientId) {
+    requireNonEmpty(clientId, "clientId");
+    return new ClientAuthenticator(Method.NONE, clientId, null, null, null, null);
   }
 
   /**
@@ -167,11 +175,14 @@ public final class ClientAuthenticator {
   /**
    * Returns the Nimbus client authentication for one request to {@code tokenEndpoint} at {@code
    * now}; for {@code private_key_jwt} a new assertion with a new {@code jti}, audience the token
-   * endpoint.
+   * endpoint; null for a public client, which only names itself ({@link #clientId()}).
    */
-  ClientAuthentication forRequest(URI tokenEndpoint, Instant now) throws TokenFetchException {
+  @Nullable ClientAuthentication forRequest(URI tokenEndpoint, Instant now)
+      throws TokenFetchException {
     ClientID id = new ClientID(clientId);
     switch (method) {
+      case NONE:
+        return null;
       case CLIENT_SECRET_BASIC:
         return new ClientSecretBasic(id, new Secret(requireNonNull(secret)));
       case CLIENT_SECRET_POST:

@@ -8,6 +8,7 @@ import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.ClientCredentialsHeadersProvider;
+import io.github.mcprunner.headers.oauth.CrossAppAccessHeadersProvider;
 import io.github.mcprunner.headers.oauth.TokenExchangeHeadersProvider;
 import java.util.HashMap;
 import java.util.List;
@@ -55,12 +56,18 @@ abstract class ConfiguredProvider implements McpHeaderProvider {
     this.misconfiguration = problem;
     this.misconfiguredServers = problem == null ? List.of() : properties.servers();
     this.name = built != null ? built.name() : properties.name();
-    this.order =
-        built != null
-            ? built.order()
-            : grant == OAuthProperties.Grant.TOKEN_EXCHANGE
-                ? TokenExchangeHeadersProvider.DEFAULT_ORDER
-                : ClientCredentialsHeadersProvider.DEFAULT_ORDER;
+    this.order = built != null ? built.order() : defaultOrder(grant);
+  }
+
+  private static int defaultOrder(OAuthProperties.Grant grant) {
+    switch (grant) {
+      case TOKEN_EXCHANGE:
+        return TokenExchangeHeadersProvider.DEFAULT_ORDER;
+      case CROSS_APP_ACCESS:
+        return CrossAppAccessHeadersProvider.DEFAULT_ORDER;
+      default:
+        return ClientCredentialsHeadersProvider.DEFAULT_ORDER;
+    }
   }
 
   static Map<String, String> systemProperties() {

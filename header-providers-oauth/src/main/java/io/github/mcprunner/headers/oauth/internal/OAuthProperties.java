@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.oauth.ClientAuthentication;
 import io.github.mcprunner.headers.oauth.ClientCredentialsHeadersProvider;
+import io.github.mcprunner.headers.oauth.CrossAppAccessHeadersProvider;
 import io.github.mcprunner.headers.oauth.OAuthProviderBuilder;
 import io.github.mcprunner.headers.oauth.TokenExchangeHeadersProvider;
 import io.github.mcprunner.headers.oauth.TokenTarget;
@@ -41,7 +42,8 @@ public final class OAuthProperties {
   /** Which provider the settings are for. */
   public enum Grant {
     TOKEN_EXCHANGE("token-exchange", "oauth-token-exchange-config"),
-    CLIENT_CREDENTIALS("client-credentials", "oauth-client-credentials-config");
+    CLIENT_CREDENTIALS("client-credentials", "oauth-client-credentials-config"),
+    CROSS_APP_ACCESS("cross-app-access", "oauth-cross-app-access-config");
 
     private final String segment;
     private final String defaultName;
@@ -96,16 +98,42 @@ public final class OAuthProperties {
   private static final Set<String> EXCHANGE_KEYS =
       Set.of("SUBJECT_TOKEN_TYPE", "REQUESTED_TOKEN_TYPE", "REQUIRE_SUBJECT_TOKEN");
 
+  /**
+   * Cross-app access: the enterprise IdP's endpoint and client ({@code IDP_} and the common client
+   * settings' names); the common settings are about the MCP authorization server.
+   */
+  private static final Set<String> CROSS_APP_KEYS =
+      Set.of(
+          "IDP_TOKEN_ENDPOINT",
+          "IDP_ISSUER",
+          "IDP_CLIENT_ID",
+          "IDP_CLIENT_AUTH",
+          "IDP_CLIENT_SECRET",
+          "IDP_CLIENT_SECRET_FILE",
+          "IDP_PRIVATE_KEY_FILE",
+          "IDP_PRIVATE_KEY_ID",
+          "IDP_PRIVATE_KEY_ALGORITHM",
+          "REQUIRE_ID_TOKEN");
+
+  private static final String IDP = "IDP_";
+
   private static final Pattern SERVER_KEY =
       Pattern.compile("SERVER_(.+)_(AUDIENCE|RESOURCE|SCOPE)");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   private final Grant grant;
   private final Map<String, String> values;
+  private final String keyPrefix;
 
   private OAuthProperties(Grant grant, Map<String, String> values) {
+    this(grant, values, "");
+  }
+
+  /** A view whose keys are those of {@code values} after {@code keyPrefix} (messages name both). */
+  private OAuthProperties(Grant grant, Map<String, String> values, String keyPrefix) {
     this.grant = grant;
     this.values = values;
+    this.keyPrefix = keyPrefix;
   }
 
   /** Reads the settings of {@code grant} from {@code systemProperties} and {@code environment}. */
@@ -167,8 +195,10 @@ public final class OAuthProperties {
         serverSettings
             .computeIfAbsent(server.group(1), s -> new LinkedHashMap<>())
             .put(server.group(2), values.get(key));
-      } else if (!COMMON_KEYS.contains(key)
-          && !(grant == Grant.TOKEN_EXCHANGE && EXCHANGE_KEYS.contains(key))) {
+      } else if (!(COMMON_KEYS.contains(key)
+              && !(grant == Grant.CROSS_APP_ACCESS && key.equals("SEND_AUDIENCE")))
+          && !(grant == Grant.TOKEN_EXCHANGE && EXCHANGE_KEYS.contains(key))
+          && !(grant == Grant.CROSS_APP_ACCESS && CROSS_APP_KEYS.contains(key))) {
         unknown.add(describe(key));
       }
     }
@@ -186,6 +216,9 @@ public final class OAuthProperties {
           .ifPresent(v -> builder.requireSubjectToken(bool("REQUIRE_SUBJECT_TOKEN", v)));
       return builder.build();
     }
+    if (grant == Grant.CROSS_APP_ACCESS) {
+      return crossAppAccess(serverSettings);
+    }
     ClientCredentialsHeadersProvider.Builder builder = ClientCredentialsHeadersProvider.builder();
     common(builder, serverSettings);
     return builder.build();
@@ -197,7 +230,12 @@ public final class OAuthProperties {
     get("ORDER").ifPresent(v -> builder.order((int) number("ORDER", v, Integer.MIN_VALUE)));
     Optional<String> endpoint = get("TOKEN_ENDPOINT");
     Optional<String> issuer = get("ISSUER");
-    if (endpoint.isPresent() == issuer.isPresent()) {
+    if (grant == Grant.CROSS_APP_ACCESS) {
+      if (issuer.isEmpty()) {
+        throw new IllegalArgumentException(
+            describe("ISSUER") + " (the MCP authorization server's issuer) is not set");
+      }
+    } else if (endpoint.isPresent() == issuer.isPresent()) {
       throw new IllegalArgumentException(
           "set exactly one of " + describe("TOKEN_ENDPOINT") + " and " + describe("ISSUER"));
     }
@@ -234,6 +272,39 @@ public final class OAuthProperties {
           }
           builder.target(server, target.build());
         });
+  }
+
+  private McpHeaderProvider crossAppAccess(Map<String, Map<String, String>> serverSettings) {
+    CrossAppAccessHeadersProvider.Builder builder = CrossAppAccessHeadersProvider.builder();
+    common(builder, serverSettings);
+    Optional<String> endpoint = get("IDP_TOKEN_ENDPOINT");
+    Optional<String> issuer = get("IDP_ISSUER");
+    if (endpoint.isPresent() == issuer.isPresent()) {
+      throw new IllegalArgumentException(
+          "set exactly one of "
+              + describe("IDP_TOKEN_ENDPOINT")
+              + " and "
+              + describe("IDP_ISSUER"));
+    }
+    endpoint.ifPresent(v -> builder.idpTokenEndpoint(uri("IDP_TOKEN_ENDPOINT", v)));
+    issuer.ifPresent(v -> builder.idpIssuer(uri("IDP_ISSUER", v)));
+    if (get("IDP_CLIENT_AUTH").map(m -> m.equalsIgnoreCase("none")).orElse(false)) {
+      builder.idpPublicClient(
+          get("IDP_CLIENT_ID")
+              .orElseThrow(
+                  () -> new IllegalArgumentException(describe("IDP_CLIENT_ID") + " is not set")));
+    } else {
+      Map<String, String> idp = new TreeMap<>();
+      values.forEach(
+          (key, value) -> {
+            if (key.startsWith(IDP)) {
+              idp.put(key.substring(IDP.length()), value);
+            }
+          });
+      builder.idpClientAuthentication(new OAuthProperties(grant, idp, IDP).clientAuthentication());
+    }
+    get("REQUIRE_ID_TOKEN").ifPresent(v -> builder.requireIdToken(bool("REQUIRE_ID_TOKEN", v)));
+    return builder.build();
   }
 
   private ClientAuthentication clientAuthentication() {
@@ -401,11 +472,12 @@ public final class OAuthProperties {
    * (MCPRUNNER_OAUTH_X_CLIENT_ID)}.
    */
   String describe(String key) {
+    String full = keyPrefix + key;
     return grant.propertyPrefix()
-        + key.toLowerCase(Locale.ROOT).replace('_', '-')
+        + full.toLowerCase(Locale.ROOT).replace('_', '-')
         + " ("
         + grant.envPrefix()
-        + key
+        + full
         + ")";
   }
 

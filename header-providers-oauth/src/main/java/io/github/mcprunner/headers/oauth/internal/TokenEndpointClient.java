@@ -12,9 +12,11 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.AccessTokenType;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
@@ -89,22 +91,71 @@ public final class TokenEndpointClient implements TokenFetcher {
     this.clock = requireNonNull(clock, "clock");
   }
 
+  /**
+   * Reads a token endpoint's HTTP 200 answer.
+   *
+   * @param <T> what is read
+   */
+  @FunctionalInterface
+  public interface ResponseReader<T> {
+    /**
+     * Returns what the answer holds.
+     *
+     * @param startMillis when the request was sent, for lifetimes
+     * @throws TokenFetchException if the answer is malformed or not acceptable
+     */
+    T read(HTTPResponse response, long startMillis) throws TokenFetchException;
+  }
+
+  /**
+   * Builds the HTTP request of one attempt (anew per attempt: client assertions are single-use).
+   */
+  @FunctionalInterface
+  private interface RequestFactory {
+    HTTPRequest build(URI tokenEndpoint, Instant now) throws TokenFetchException;
+  }
+
   @Override
   public IssuedToken fetch(CacheKey key, String serverName) throws TokenFetchException {
+    IssuedToken token = send(serverName, (uri, now) -> request(uri, key, now), this::issuedToken);
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "Provider '{}' obtained a token for server '{}' (client '{}'), valid for {} s",
+          providerName,
+          serverName,
+          client.clientId(),
+          (token.expiresAtMillis() - clock.millis()) / 1000);
+    }
+    return token;
+  }
+
+  /**
+   * Requests a token with any {@code grant} at this client's token endpoint, authenticated as this
+   * client, with the same timeouts, retries and failure rules as {@link #fetch}; the HTTP 200
+   * answer is read by {@code reader}.
+   *
+   * @param scope the {@code scope} to send, or null
+   * @param resource the RFC 8707 {@code resource} to send, or null
+   * @throws TokenFetchException if no acceptable answer was obtained
+   */
+  public <T> T request(
+      String serverName,
+      AuthorizationGrant grant,
+      @Nullable String scope,
+      @Nullable String resource,
+      ResponseReader<T> reader)
+      throws TokenFetchException {
+    requireNonNull(grant, "grant");
+    return send(serverName, (uri, now) -> build(uri, now, grant, scope, resource, null), reader);
+  }
+
+  private <T> T send(String serverName, RequestFactory factory, ResponseReader<T> reader)
+      throws TokenFetchException {
     URI tokenEndpoint = endpoint.tokenEndpoint();
     int maxAttempts = policy.maxAttempts();
     for (int attempt = 1; ; attempt++) {
       try {
-        IssuedToken token = attempt(tokenEndpoint, key);
-        if (log.isDebugEnabled()) {
-          log.debug(
-              "Provider '{}' obtained a token for server '{}' (client '{}'), valid for {} s",
-              providerName,
-              serverName,
-              client.clientId(),
-              (token.expiresAtMillis() - clock.millis()) / 1000);
-        }
-        return token;
+        return attempt(tokenEndpoint, factory, reader);
       } catch (RetryableFailure retryable) {
         TokenFetchException failure = retryable.failure;
         if (attempt >= maxAttempts) {
@@ -131,10 +182,10 @@ public final class TokenEndpointClient implements TokenFetcher {
     }
   }
 
-  private IssuedToken attempt(URI tokenEndpoint, CacheKey key)
+  private <T> T attempt(URI tokenEndpoint, RequestFactory factory, ResponseReader<T> reader)
       throws TokenFetchException, RetryableFailure {
     long startMillis = clock.millis();
-    HTTPRequest request = request(tokenEndpoint, key, Instant.ofEpochMilli(startMillis));
+    HTTPRequest request = factory.build(tokenEndpoint, Instant.ofEpochMilli(startMillis));
     request.setConnectTimeout((int) policy.connectTimeout().toMillis());
     request.setReadTimeout((int) policy.readTimeout().toMillis());
     request.setFollowRedirects(false);
@@ -150,7 +201,7 @@ public final class TokenEndpointClient implements TokenFetcher {
     }
     int status = response.getStatusCode();
     if (status == HTTPResponse.SC_OK) {
-      return issuedToken(response, startMillis);
+      return reader.read(response, startMillis);
     }
     String code = errorCode(response);
     TokenFetchException failure =
@@ -187,25 +238,50 @@ public final class TokenEndpointClient implements TokenFetcher {
     } else {
       grant = new ClientCredentialsGrant();
     }
+    return build(
+        tokenEndpoint,
+        now,
+        grant,
+        key.scope(),
+        key.resource(),
+        // Not part of RFC 6749's client credentials grant, but the usual way (RFC 8693's name) to
+        // ask for an audience; sent only when configured.
+        exchange == null ? key.audience() : null);
+  }
+
+  private HTTPRequest build(
+      URI tokenEndpoint,
+      Instant now,
+      AuthorizationGrant grant,
+      @Nullable String scope,
+      @Nullable String resource,
+      @Nullable String audienceParameter)
+      throws TokenFetchException {
+    ClientAuthentication authentication = client.forRequest(tokenEndpoint, now);
     TokenRequest.Builder builder =
-        new TokenRequest.Builder(tokenEndpoint, client.forRequest(tokenEndpoint, now), grant);
-    String scope = key.scope();
+        authentication != null
+            ? new TokenRequest.Builder(tokenEndpoint, authentication, grant)
+            : new TokenRequest.Builder(tokenEndpoint, new ClientID(client.clientId()), grant);
     if (scope != null) {
       builder.scope(Scope.parse(scope));
     }
-    String resource = key.resource();
     if (resource != null) {
       builder.resource(URI.create(resource));
     }
-    if (exchange == null && key.audience() != null) {
-      // Not part of RFC 6749's client credentials grant, but the usual way (RFC 8693's name) to ask
-      // for an audience; sent only when configured.
-      builder.customParameter("audience", key.audience());
+    if (audienceParameter != null) {
+      builder.customParameter("audience", audienceParameter);
     }
     return builder.build().toHTTPRequest();
   }
 
-  private IssuedToken issuedToken(HTTPResponse response, long startMillis)
+  /**
+   * Returns the Bearer access token of an HTTP 200 token response, with its expiry and refresh
+   * instants: a {@link ResponseReader} for grants that end in a token to send.
+   *
+   * @throws TokenFetchException if the answer is malformed, not a Bearer token, already expired or
+   *     not sendable in a header
+   */
+  public IssuedToken issuedToken(HTTPResponse response, long startMillis)
       throws TokenFetchException {
     AccessToken accessToken;
     try {

@@ -34,11 +34,18 @@ public final class TokenHeaderResolver {
    *
    * @param key the run-context key holding the subject token
    * @param required whether a run without one fails its requests (else nothing is contributed)
+   * @param missing what a run lacks without it, for the error ({@code subject token (…)}), or null
+   *     for the default wording
    */
-  public record SubjectPolicy(ContextKey<String> key, boolean required) {
+  public record SubjectPolicy(ContextKey<String> key, boolean required, @Nullable String missing) {
     /** Checks the key is set. */
     public SubjectPolicy {
       requireNonNull(key, "key");
+    }
+
+    /** Returns a policy with the default wording. */
+    public SubjectPolicy(ContextKey<String> key, boolean required) {
+      this(key, required, null);
     }
   }
 
@@ -72,12 +79,28 @@ public final class TokenHeaderResolver {
     }
   }
 
-  /** What a server's token is requested for. */
-  private record Target(
+  /**
+   * What a server's token is requested for: the parts of its {@link CacheKey} besides subject and
+   * client.
+   */
+  public record Target(
       @Nullable String audience, @Nullable String resource, @Nullable String scope) {}
+
+  /**
+   * Computes a server's {@link Target} in place of the settings' defaults and targets (the
+   * cross-app access provider, whose audience is the server's authorization server). Called once
+   * per server and again after the server answered 401; it may block, and may throw {@link
+   * HeaderProviderException}.
+   */
+  @FunctionalInterface
+  public interface TargetFunction {
+    /** Returns the target of {@code server}. */
+    Target target(McpServerRef server);
+  }
 
   private final Settings settings;
   private final TokenCache cache;
+  private final @Nullable TargetFunction targetFunction;
   private final Set<String> serverNames;
   private final Set<String> serverUris;
   private final Map<String, TokenTarget> targetsByLooseName;
@@ -86,8 +109,18 @@ public final class TokenHeaderResolver {
 
   /** Creates a resolver over {@code cache}. */
   public TokenHeaderResolver(Settings settings, TokenCache cache) {
+    this(settings, cache, null);
+  }
+
+  /**
+   * Creates a resolver over {@code cache} whose servers' targets come from {@code targetFunction}
+   * (when not null) instead of the settings' defaults and targets.
+   */
+  public TokenHeaderResolver(
+      Settings settings, TokenCache cache, @Nullable TargetFunction targetFunction) {
     this.settings = requireNonNull(settings, "settings");
     this.cache = requireNonNull(cache, "cache");
+    this.targetFunction = targetFunction;
     Set<String> names = new HashSet<>();
     Set<String> uris = new HashSet<>();
     for (String server : settings.servers()) {
@@ -184,6 +217,10 @@ public final class TokenHeaderResolver {
       return false;
     }
     cache.invalidate(key.get());
+    if (targetFunction != null) {
+      // Where the server's tokens come from may have changed: locate it again on the retry.
+      targets.invalidate(context.server());
+    }
     log.info(
         "Server '{}' refused the token of provider '{}' (HTTP 401); the cached token was dropped",
         context.server().name(),
@@ -207,11 +244,14 @@ public final class TokenHeaderResolver {
           throw new HeaderProviderException(
               settings.providerName(),
               server.name(),
-              "run has no subject token ("
-                  + (subject.key() == ContextKey.SUBJECT_TOKEN
-                      ? "ContextKey.SUBJECT_TOKEN"
-                      : "context key '" + subject.key().name() + "'")
-                  + ")",
+              "run has no "
+                  + (subject.missing() != null
+                      ? subject.missing()
+                      : "subject token ("
+                          + (subject.key() == ContextKey.SUBJECT_TOKEN
+                              ? "ContextKey.SUBJECT_TOKEN"
+                              : "context key '" + subject.key().name() + "'")
+                          + ")"),
               null);
         }
         return Optional.empty();
@@ -232,6 +272,10 @@ public final class TokenHeaderResolver {
     Target known = targets.getIfPresent(server);
     if (known != null) {
       return known;
+    }
+    if (targetFunction != null) {
+      // One computation per server at a time; a failure is not kept.
+      return targets.get(server, targetFunction::target);
     }
     TokenTarget override = settings.targets().get(server.name());
     if (override == null) {

@@ -8,4 +8,9 @@ public final class ConfiguredProviderAccess {
   public McpHeaderProvider tokenExchange(Map<String, String> env) {
     return new ConfiguredTokenExchangeProvider(Map.of(), env);
   }
+
+  public McpHeaderProvider crossAppAccess(
+      Map<String, String> systemProperties, Map<String, String> env) {
+    return new ConfiguredCrossAppAccessProvider(systemProperties, env);
+  }
 }
