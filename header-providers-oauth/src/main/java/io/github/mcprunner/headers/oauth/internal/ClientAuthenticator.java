@@ -37,7 +37,9 @@ public final class ClientAuthenticator {
   public enum Method {
     CLIENT_SECRET_BASIC("client_secret_basic"),
     CLIENT_SECRET_POST("client_secret_post"),
-    PRIVATE_KEY_JWT("private_key_jwt");
+    PRIVATE_KEY_JWT("private_key_jwt"),
+    /** A public client: only {@code client_id} in the request body (with PKCE). */
+    NONE("none");
 
     private final String value;
 
@@ -62,8 +64,8 @@ public final class ClientAuthenticator {
         }
       }
       throw new IllegalArgumentException(
-          "client authentication method must be client_secret_basic, client_secret_post or"
-              + " private_key_jwt");
+          "client authentication method must be client_secret_basic, client_secret_post,"
+              + " private_key_jwt or none");
     }
   }
 
@@ -97,10 +99,16 @@ public final class ClientAuthenticator {
     requireNonNull(method, "method");
     requireNonEmpty(clientId, "clientId");
     requireNonEmpty(secret, "clientSecret");
-    if (method == Method.PRIVATE_KEY_JWT) {
-      throw new IllegalArgumentException("private_key_jwt needs a private key, not a secret");
+    if (method == Method.PRIVATE_KEY_JWT || method == Method.NONE) {
+      throw new IllegalArgumentException(method.value() + " takes no client secret");
     }
     return new ClientAuthenticator(method, clientId, secret, null, null, null);
+  }
+
+  /** Returns a public client that sends only its {@code clientId} (token endpoint auth "none"). */
+  public static ClientAuthenticator none(String clientId) {
+    requireNonEmpty(clientId, "clientId");
+    return new ClientAuthenticator(Method.NONE, clientId, null, null, null, null);
   }
 
   /**
@@ -166,21 +174,28 @@ public final class ClientAuthenticator {
 
   /**
    * Returns the Nimbus client authentication for one request to {@code tokenEndpoint} at {@code
-   * now}; for {@code private_key_jwt} a new assertion with a new {@code jti}, audience the token
-   * endpoint.
+   * now}, or null for a public client ({@link Method#NONE}: the caller sends {@code client_id}). For
+   * {@code private_key_jwt} a new assertion with a new {@code jti}; its audience is {@code
+   * assertionAudience} (the authorization server's issuer, as RFC 7523bis asks) or, when that is
+   * null, the token endpoint.
    */
-  ClientAuthentication forRequest(URI tokenEndpoint, Instant now) throws TokenFetchException {
+  @Nullable ClientAuthentication forRequest(
+      URI tokenEndpoint, @Nullable String assertionAudience, Instant now)
+      throws TokenFetchException {
     ClientID id = new ClientID(clientId);
     switch (method) {
+      case NONE:
+        return null;
       case CLIENT_SECRET_BASIC:
         return new ClientSecretBasic(id, new Secret(requireNonNull(secret)));
       case CLIENT_SECRET_POST:
         return new ClientSecretPost(id, new Secret(requireNonNull(secret)));
       case PRIVATE_KEY_JWT:
+        String audience = assertionAudience != null ? assertionAudience : tokenEndpoint.toString();
         JWTAuthenticationClaimsSet claims =
             new JWTAuthenticationClaimsSet(
                 id,
-                List.of(new Audience(tokenEndpoint.toString())),
+                List.of(new Audience(audience)),
                 Date.from(now.plus(ASSERTION_LIFETIME)),
                 Date.from(now),
                 Date.from(now),
