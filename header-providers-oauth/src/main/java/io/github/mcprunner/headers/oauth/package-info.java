@@ -3,9 +3,11 @@
  * io.github.mcprunner.headers.oauth.TokenExchangeHeadersProvider} exchanges the signed-in user's
  * token (RFC 8693) for a token meant for one MCP server, {@link
  * io.github.mcprunner.headers.oauth.ClientCredentialsHeadersProvider} obtains a service token
- * (client credentials grant). Both cache tokens per subject, client, audience, resource and scope,
- * make one token request for many concurrent runs, refresh ahead of expiry and never send an
- * expired token.
+ * (client credentials grant), {@link
+ * io.github.mcprunner.headers.oauth.McpAuthorizationHeadersProvider} discovers each MCP server's
+ * authorization server from its 401 challenge (MCP authorization specification). All cache
+ * tokens, make one token request for many concurrent runs, refresh ahead of expiry and never send
+ * an expired token.
  */
 @NullMarked
 package io.github.mcprunner.headers.oauth;
