@@ -40,10 +40,10 @@ import org.jspecify.annotations.Nullable;
  *       S256 and the user ({@link #authorizationCode});
  * </ol>
  *
- * <p>and returns true, so the runner retries the request with {@code Authorization: Bearer …}.
- * Each call makes at most one token request; a refused metadata document, a failed discovery or
- * token request makes it return false (logged as one warning naming the server), and the run fails
- * as unauthorized.
+ * <p>and returns true, so the runner retries the request with {@code Authorization: Bearer …}. Each
+ * call makes at most one token request; a refused metadata document, a failed discovery or token
+ * request makes it return false (logged as one warning naming the server), and the run fails as
+ * unauthorized.
  *
  * <pre>{@code
  * // A service acting for itself:
@@ -221,8 +221,8 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
 
   /**
    * Discovers the server's authorization server from {@code wwwAuthenticate} and obtains a token,
-   * blocking (the authorization code grant: until the user has authorized). Returns true when a
-   * new token is ready, false when the server's metadata was refused or no token could be had.
+   * blocking (the authorization code grant: until the user has authorized). Returns true when a new
+   * token is ready, false when the server's metadata was refused or no token could be had.
    */
   @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
@@ -303,7 +303,8 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
           || clientMetadataDocument.getHost() == null
           || clientMetadataDocument.getRawPath() == null
           || clientMetadataDocument.getRawPath().length() <= 1) {
-        throw new IllegalArgumentException("clientMetadataDocument must be an https URL with a path");
+        throw new IllegalArgumentException(
+            "clientMetadataDocument must be an https URL with a path");
       }
       this.clientMetadataDocument = clientMetadataDocument;
       return this;
@@ -331,7 +332,10 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
       return this;
     }
 
-    /** Sets the audience of {@code private_key_jwt} assertions. Default {@link AssertionAudience#ISSUER}. */
+    /**
+     * Sets the audience of {@code private_key_jwt} assertions. Default {@link
+     * AssertionAudience#ISSUER}.
+     */
     public Builder assertionAudience(AssertionAudience assertionAudience) {
       this.assertionAudience = requireNonNull(assertionAudience, "assertionAudience");
       return this;
@@ -347,7 +351,10 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
       return this;
     }
 
-    /** Sets whether plain {@code http} URLs to any host are followed. Default false: never do this in production. */
+    /**
+     * Sets whether plain {@code http} URLs to any host are followed. Default false: never do this
+     * in production.
+     */
     public Builder allowInsecureHttp(boolean allowInsecureHttp) {
       this.allowInsecureHttp = allowInsecureHttp;
       return this;
@@ -389,7 +396,9 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
       return this;
     }
 
-    /** Sets the pause before the first retry; it doubles before each further one. Default 100 ms. */
+    /**
+     * Sets the pause before the first retry; it doubles before each further one. Default 100 ms.
+     */
     public Builder retryBackoff(Duration retryBackoff) {
       this.retryBackoff = requireNonNull(retryBackoff, "retryBackoff");
       return this;
@@ -401,7 +410,9 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
       return this;
     }
 
-    /** Sets the lifetime assumed for a token issued without {@code expires_in} or JWT {@code exp}. */
+    /**
+     * Sets the lifetime assumed for a token issued without {@code expires_in} or JWT {@code exp}.
+     */
     public Builder defaultTokenLifetime(Duration defaultTokenLifetime) {
       this.defaultTokenLifetime = requireNonNull(defaultTokenLifetime, "defaultTokenLifetime");
       return this;

@@ -31,8 +31,8 @@ public interface UserAuthorization {
   /**
    * Has the user authorize and returns where the authorization server redirected back to.
    *
-   * @param authorizationUrl the authorization request (response_type=code, client_id,
-   *     redirect_uri, scope, state, PKCE S256 code_challenge, resource)
+   * @param authorizationUrl the authorization request (response_type=code, client_id, redirect_uri,
+   *     scope, state, PKCE S256 code_challenge, resource)
    * @param context the request the MCP server refused, with the run's identity and context values
    * @return the redirect URI with {@code code} and {@code state} (or {@code error})
    * @throws InterruptedException if interrupted while waiting for the user

@@ -5,9 +5,9 @@
  * io.github.mcprunner.headers.oauth.ClientCredentialsHeadersProvider} obtains a service token
  * (client credentials grant), {@link
  * io.github.mcprunner.headers.oauth.McpAuthorizationHeadersProvider} discovers each MCP server's
- * authorization server from its 401 challenge (MCP authorization specification). All cache
- * tokens, make one token request for many concurrent runs, refresh ahead of expiry and never send
- * an expired token.
+ * authorization server from its 401 challenge (MCP authorization specification). All cache tokens,
+ * make one token request for many concurrent runs, refresh ahead of expiry and never send an
+ * expired token.
  */
 @NullMarked
 package io.github.mcprunner.headers.oauth;

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoopbackAuthorization implements AutoCloseable {
   /** A request as received. */
-  record Received(String method, String path, Map<String, List<String>> params, String authorization) {
+  record Received(
+      String method, String path, Map<String, List<String>> params, String authorization) {
     String param(String name) {
       List<String> values = params.get(name);
       return values == null || values.isEmpty() ? null : values.get(0);
@@ -62,7 +63,8 @@ final class LoopbackAuthorization implements AutoCloseable {
   }
 
   /** Serves protected resource metadata for {@code resource} naming {@code issuer}. */
-  LoopbackAuthorization resourceMetadata(String path, String resource, String issuer, String scopes) {
+  LoopbackAuthorization resourceMetadata(
+      String path, String resource, String issuer, String scopes) {
     return document(
         path,
         "{\"resource\":\""
@@ -106,7 +108,11 @@ final class LoopbackAuthorization implements AutoCloseable {
     Map<String, List<String>> params =
         method.equals("POST")
             ? path.equals("/register")
-                ? Map.of("json", List.of(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)))
+                ? Map.of(
+                    "json",
+                    List.of(
+                        new String(
+                            exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)))
                 : URLUtils.parseParameters(
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
             : URLUtils.parseParameters(exchange.getRequestURI().getRawQuery());
@@ -121,7 +127,8 @@ final class LoopbackAuthorization implements AutoCloseable {
               + "?code=code-"
               + tokens.incrementAndGet()
               + "&state="
-              + URLUtils.serializeParameters(Map.of("s", List.of(request.param("state")))).substring(2);
+              + URLUtils.serializeParameters(Map.of("s", List.of(request.param("state"))))
+                  .substring(2);
       exchange.getResponseHeaders().set("Location", location);
       exchange.sendResponseHeaders(302, -1);
       exchange.close();

@@ -72,7 +72,11 @@ class McpAuthorizationHeadersProviderTest {
   }
 
   private HeaderContext context(String identity) {
-    return HeaderContext.builder(server).runId("r").identity(identity).mcpMethod("tools/list").build();
+    return HeaderContext.builder(server)
+        .runId("r")
+        .identity(identity)
+        .mcpMethod("tools/list")
+        .build();
   }
 
   /** Plays the user's browser: opens the URL, does not follow the redirect, returns its target. */
@@ -83,7 +87,8 @@ class McpAuthorizationHeadersProviderTest {
               HttpClient.newBuilder()
                   .followRedirects(HttpClient.Redirect.NEVER)
                   .build()
-                  .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding());
+                  .send(
+                      HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding());
           return url.resolve(response.headers().firstValue("Location").orElseThrow());
         } catch (java.io.IOException e) {
           throw new IllegalStateException("authorization endpoint unreachable", e);
@@ -134,14 +139,17 @@ class McpAuthorizationHeadersProviderTest {
     assertThat(provider.onUnauthorized(context(null), "Bearer")).isTrue();
 
     assertThat(as.paths()).containsExactly(PRM_MCP, AS_META, "/token");
-    assertThat(as.received("/token").get(0).param("scope")).as("no scope known: none sent").isNull();
+    assertThat(as.received("/token").get(0).param("scope"))
+        .as("no scope known: none sent")
+        .isNull();
   }
 
   @Test
   void rootMetadataAndAnAuthorizationServerWithAPathUseThePathInsertedServerMetadataOnly() {
     as.resourceMetadata(
             "/.well-known/oauth-protected-resource", as.base(), as.base() + "/tenant1", null)
-        .serverMetadata("/.well-known/oauth-authorization-server/tenant1", as.base() + "/tenant1", null)
+        .serverMetadata(
+            "/.well-known/oauth-authorization-server/tenant1", as.base() + "/tenant1", null)
         .document(AS_META, "{\"issuer\":\"trap\"}");
     McpAuthorizationHeadersProvider provider =
         McpAuthorizationHeadersProvider.clientCredentials(
@@ -220,7 +228,12 @@ class McpAuthorizationHeadersProviderTest {
 
     assertThat(as.paths())
         .containsExactly(
-            PRM_MCP, "/.well-known/oauth-protected-resource", AS_META, "/register", "/authorize", "/token");
+            PRM_MCP,
+            "/.well-known/oauth-protected-resource",
+            AS_META,
+            "/register",
+            "/authorize",
+            "/token");
   }
 
   @Test
@@ -231,7 +244,12 @@ class McpAuthorizationHeadersProviderTest {
 
     assertThat(as.paths())
         .containsExactly(
-            PRM_MCP, "/.well-known/oauth-protected-resource", AS_META, "/register", "/authorize", "/token");
+            PRM_MCP,
+            "/.well-known/oauth-protected-resource",
+            AS_META,
+            "/register",
+            "/authorize",
+            "/token");
     assertThat(Contexts.bearer(provider.headers(context(null)))).startsWith("access-token-");
   }
 
@@ -295,7 +313,9 @@ class McpAuthorizationHeadersProviderTest {
     assertThat(token.param("grant_type")).isEqualTo("authorization_code");
     assertThat(token.param("resource")).isEqualTo(resource);
     assertThat(token.param("redirect_uri")).isEqualTo(authorize.param("redirect_uri"));
-    assertThat(token.param("client_secret")).as("registered for client_secret_post").isEqualTo("registered-secret");
+    assertThat(token.param("client_secret"))
+        .as("registered for client_secret_post")
+        .isEqualTo("registered-secret");
     String verifier = token.param("code_verifier");
     assertThat(verifier).hasSizeGreaterThanOrEqualTo(43);
     assertThat(authorize.param("code_challenge"))
@@ -327,9 +347,16 @@ class McpAuthorizationHeadersProviderTest {
     as.resourceMetadata(PRM_MCP, resource, as.base(), null)
         .document(
             AS_META,
-            "{\"issuer\":\"" + as.base() + "\",\"authorization_endpoint\":\"" + as.base()
-                + "/authorize\",\"token_endpoint\":\"" + as.base() + "/token\","
-                + "\"registration_endpoint\":\"" + as.base() + "/register\","
+            "{\"issuer\":\""
+                + as.base()
+                + "\",\"authorization_endpoint\":\""
+                + as.base()
+                + "/authorize\",\"token_endpoint\":\""
+                + as.base()
+                + "/token\","
+                + "\"registration_endpoint\":\""
+                + as.base()
+                + "/register\","
                 + "\"response_types_supported\":[\"code\"]}");
     McpAuthorizationHeadersProvider provider = userFlow(HEADLESS).build();
     assertThat(provider.onUnauthorized(context("alice"), challenge(null))).isFalse();
@@ -370,7 +397,9 @@ class McpAuthorizationHeadersProviderTest {
 
     String stepUp =
         "Bearer error=\"insufficient_scope\", scope=\"mcp:write\", resource_metadata=\""
-            + as.base() + PRM_MCP + "\"";
+            + as.base()
+            + PRM_MCP
+            + "\"";
     assertThat(provider.onUnauthorized(context("alice"), stepUp)).isTrue();
     assertThat(provider.onUnauthorized(context("alice"), stepUp))
         .as("asking again for scopes already requested does not loop")
@@ -393,7 +422,8 @@ class McpAuthorizationHeadersProviderTest {
     McpAuthorizationHeadersProvider provider =
         userFlow(HEADLESS).clock(clock).executor(Runnable::run).build();
     assertThat(provider.onUnauthorized(context("alice"), challenge(null))).isTrue();
-    assertThat(as.received("/authorize").get(0).param("scope")).isEqualTo("mcp:basic offline_access");
+    assertThat(as.received("/authorize").get(0).param("scope"))
+        .isEqualTo("mcp:basic offline_access");
     String first = Contexts.bearer(provider.headers(context("alice")));
 
     clock.advance(Duration.ofSeconds(601));
@@ -465,7 +495,10 @@ class McpAuthorizationHeadersProviderTest {
       List<String> secrets = new ArrayList<>();
       secrets.add(ClientAuthCase.SECRET);
       secrets.add("registered-secret");
-      secrets.add(Base64.getEncoder().encodeToString(TestKeys.RSA.getPrivate().getEncoded()).substring(40, 100));
+      secrets.add(
+          Base64.getEncoder()
+              .encodeToString(TestKeys.RSA.getPrivate().getEncoded())
+              .substring(40, 100));
       for (LoopbackAuthorization.Received r : as.received("/token")) {
         for (String name : List.of("code", "code_verifier", "client_assertion", "refresh_token")) {
           if (r.param(name) != null) {

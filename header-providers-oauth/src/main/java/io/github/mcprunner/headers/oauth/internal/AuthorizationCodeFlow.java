@@ -181,9 +181,7 @@ public final class AuthorizationCodeFlow {
         && server.issuer() != null
         && !response.getIssuer().getValue().equals(server.issuer())) {
       throw new TokenFetchException(
-          "the authorization response names another issuer than "
-              + server.issuer()
-              + "; refused");
+          "the authorization response names another issuer than " + server.issuer() + "; refused");
     }
     if (!response.indicatesSuccess()) {
       String error = ((AuthorizationErrorResponse) response).getErrorObject().getCode();

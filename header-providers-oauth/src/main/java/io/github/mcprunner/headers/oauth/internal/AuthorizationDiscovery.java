@@ -42,8 +42,8 @@ public final class AuthorizationDiscovery {
    * @param registrationEndpoint where clients register dynamically (RFC 7591), or null
    * @param clientIdMetadataDocumentSupported whether it accepts a URL as client id
    * @param scopesSupported its {@code scopes_supported}, empty when not advertised
-   * @param tokenEndpointAuthMethods its {@code token_endpoint_auth_methods_supported}, empty when not
-   *     advertised
+   * @param tokenEndpointAuthMethods its {@code token_endpoint_auth_methods_supported}, empty when
+   *     not advertised
    * @param codeChallengeMethods its {@code code_challenge_methods_supported}, empty when not
    *     advertised
    */
@@ -64,7 +64,9 @@ public final class AuthorizationDiscovery {
       codeChallengeMethods = List.copyOf(codeChallengeMethods);
     }
 
-    /** Returns a key naming this server for per-server state (registrations): issuer or token URL. */
+    /**
+     * Returns a key naming this server for per-server state (registrations): issuer or token URL.
+     */
     public String key() {
       return issuer != null ? issuer : tokenEndpoint.toString();
     }
@@ -113,8 +115,8 @@ public final class AuthorizationDiscovery {
    * Discovers the authorization server of {@code server}.
    *
    * @param resourceMetadataUrl the challenge's {@code resource_metadata}, or null
-   * @throws TokenFetchException if the metadata is missing, unreachable, refused (a {@code resource}
-   *     other than the server, a URL that is not allowed) or incomplete
+   * @throws TokenFetchException if the metadata is missing, unreachable, refused (a {@code
+   *     resource} other than the server, a URL that is not allowed) or incomplete
    */
   public Discovery discover(McpServerRef server, @Nullable String resourceMetadataUrl)
       throws TokenFetchException {

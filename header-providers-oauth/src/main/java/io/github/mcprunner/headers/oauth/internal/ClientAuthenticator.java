@@ -174,8 +174,8 @@ public final class ClientAuthenticator {
 
   /**
    * Returns the Nimbus client authentication for one request to {@code tokenEndpoint} at {@code
-   * now}, or null for a public client ({@link Method#NONE}: the caller sends {@code client_id}). For
-   * {@code private_key_jwt} a new assertion with a new {@code jti}; its audience is {@code
+   * now}, or null for a public client ({@link Method#NONE}: the caller sends {@code client_id}).
+   * For {@code private_key_jwt} a new assertion with a new {@code jti}; its audience is {@code
    * assertionAudience} (the authorization server's issuer, as RFC 7523bis asks) or, when that is
    * null, the token endpoint.
    */

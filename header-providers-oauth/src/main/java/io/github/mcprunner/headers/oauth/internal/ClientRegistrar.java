@@ -106,11 +106,12 @@ public final class ClientRegistrar {
 
   /** Returns the number of authorization servers registered with (for tests). */
   public int registrations() {
-    return (int) clients.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+    return (int)
+        clients.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
   }
 
-  private ClientAuthenticator register(URI endpoint, AuthorizationDiscovery.AuthorizationServer server)
-      throws TokenFetchException {
+  private ClientAuthenticator register(
+      URI endpoint, AuthorizationDiscovery.AuthorizationServer server) throws TokenFetchException {
     ClientMetadata metadata = new ClientMetadata();
     metadata.setName(clientName);
     metadata.setRedirectionURI(redirectUri);
@@ -171,7 +172,8 @@ public final class ClientRegistrar {
     String methodName =
         method != null
             ? method.getValue()
-            // RFC 7591 §2: without a method, client_secret_basic; a client without secret is public.
+            // RFC 7591 §2: without a method, client_secret_basic; a client without secret is
+            // public.
             : secret != null ? "client_secret_basic" : "none";
     switch (methodName) {
       case "none":

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * 401; {@link #onUnauthorized} then discovers its authorization server, selects the scope and
  * obtains a token (client credentials, or the authorization code grant with the user), one token
  * request per call. Tokens live in a {@link TokenCache}: per server and scope for client
- * credentials, per server and identity for the authorization code grant; discoveries per server
- * for a bounded time. Not public API.
+ * credentials, per server and identity for the authorization code grant; discoveries per server for
+ * a bounded time. Not public API.
  */
 public final class McpAuthorizationResolver {
   private static final Logger log = LoggerFactory.getLogger(McpAuthorizationResolver.class);
@@ -92,7 +92,10 @@ public final class McpAuthorizationResolver {
     }
   }
 
-  /** One authorization: a server, for an identity (authorization code) or for all (client credentials). */
+  /**
+   * One authorization: a server, for an identity (authorization code) or for all (client
+   * credentials).
+   */
   private record SlotKey(String resource, @Nullable String identity) {}
 
   /** Where a slot's token came from, and how to refresh it. Guarded by {@code lock}. */
@@ -190,8 +193,8 @@ public final class McpAuthorizationResolver {
   }
 
   /**
-   * Returns the {@code Authorization} header for the request, or nothing when no token was
-   * obtained for its server (and identity) yet.
+   * Returns the {@code Authorization} header for the request, or nothing when no token was obtained
+   * for its server (and identity) yet.
    *
    * @throws OAuthTokenException if a token was obtained before but cannot be renewed
    */
@@ -383,8 +386,7 @@ public final class McpAuthorizationResolver {
 
   /** The {@link TokenCache}'s fetcher: client credentials, or a refresh with the refresh token. */
   private IssuedToken fetch(CacheKey key, String serverName) throws TokenFetchException {
-    Slot slot =
-        slots.getIfPresent(new SlotKey(requireNonNull(key.resource()), key.subjectToken()));
+    Slot slot = slots.getIfPresent(new SlotKey(requireNonNull(key.resource()), key.subjectToken()));
     if (slot == null) {
       throw new TokenFetchException("the server's authorization is no longer known");
     }

@@ -6,9 +6,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The MCP authorization specification's scope selection strategy (2025-11-25): the {@code scope}
- * of the server's challenge when it has one, else every scope of the protected resource
- * metadata's {@code scopes_supported}, else no scope at all; and the union of scopes for step-up
+ * The MCP authorization specification's scope selection strategy (2025-11-25): the {@code scope} of
+ * the server's challenge when it has one, else every scope of the protected resource metadata's
+ * {@code scopes_supported}, else no scope at all; and the union of scopes for step-up
  * authorization. Scopes are space separated; order is kept, duplicates dropped. Not public API.
  */
 public final class ScopeSelection {

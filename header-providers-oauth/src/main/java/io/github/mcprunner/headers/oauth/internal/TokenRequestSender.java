@@ -58,8 +58,8 @@ public final class TokenRequestSender {
    * @param tokenEndpoint where it goes
    * @param grant the grant (client credentials, token exchange, authorization code, refresh token)
    * @param client how the client authenticates
-   * @param assertionAudience the {@code aud} of a {@code private_key_jwt} assertion, or null for the
-   *     token endpoint
+   * @param assertionAudience the {@code aud} of a {@code private_key_jwt} assertion, or null for
+   *     the token endpoint
    * @param scope the scope to request, or null
    * @param resource the RFC 8707 resource, or null
    * @param customParameters further form parameters
@@ -339,7 +339,6 @@ public final class TokenRequestSender {
       this.failure = failure;
     }
   }
-
 
   @Override
   public String toString() {

@@ -51,9 +51,12 @@ class ScopeSelectionProperties {
 
   @Property
   void aChallengeSurvivesOtherSchemesAndParameterOrder(
-      @ForAll("scopeLists") List<String> scopes, @ForAll boolean dpopFirst, @ForAll boolean scopeFirst) {
+      @ForAll("scopeLists") List<String> scopes,
+      @ForAll boolean dpopFirst,
+      @ForAll boolean scopeFirst) {
     String scope = "scope=\"" + String.join(" ", scopes) + "\"";
-    String metadata = "resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\"";
+    String metadata =
+        "resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\"";
     String bearer =
         "Bearer realm=\"mcp\", error=\"insufficient_scope\", "
             + (scopeFirst ? scope + ", " + metadata : metadata + ", " + scope);
@@ -77,11 +80,18 @@ class ScopeSelectionProperties {
   @Test
   void theResourceMustBeTheServerOrAPathPrefixOfIt() {
     String server = "https://mcp.example.com/tools/mcp";
-    assertThat(AuthorizationDiscovery.resourceMatches("https://MCP.example.com:443/tools/mcp/", server)).isTrue();
+    assertThat(
+            AuthorizationDiscovery.resourceMatches(
+                "https://MCP.example.com:443/tools/mcp/", server))
+        .isTrue();
     assertThat(AuthorizationDiscovery.resourceMatches("https://mcp.example.com", server)).isTrue();
-    assertThat(AuthorizationDiscovery.resourceMatches("https://mcp.example.com/tools", server)).isTrue();
-    assertThat(AuthorizationDiscovery.resourceMatches("https://mcp.example.com/to", server)).isFalse();
-    assertThat(AuthorizationDiscovery.resourceMatches("https://evil.example.com/tools/mcp", server)).isFalse();
-    assertThat(AuthorizationDiscovery.resourceMatches("http://mcp.example.com/tools/mcp", server)).isFalse();
+    assertThat(AuthorizationDiscovery.resourceMatches("https://mcp.example.com/tools", server))
+        .isTrue();
+    assertThat(AuthorizationDiscovery.resourceMatches("https://mcp.example.com/to", server))
+        .isFalse();
+    assertThat(AuthorizationDiscovery.resourceMatches("https://evil.example.com/tools/mcp", server))
+        .isFalse();
+    assertThat(AuthorizationDiscovery.resourceMatches("http://mcp.example.com/tools/mcp", server))
+        .isFalse();
   }
 }
