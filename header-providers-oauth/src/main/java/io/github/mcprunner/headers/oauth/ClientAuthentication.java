@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How the runner authenticates as an OAuth client at the token endpoint: {@code
- * client_secret_basic}, {@code client_secret_post} or {@code private_key_jwt} (RFC 7523).
+ * client_secret_basic}, {@code client_secret_post}, {@code private_key_jwt} (RFC 7523), or {@code
+ * none} for a public client.
  *
  * <pre>{@code
  * ClientAuthentication.clientSecretBasic("mcp-runner", System.getenv("OAUTH_CLIENT_SECRET"));
@@ -16,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>For {@code private_key_jwt} every token request carries a newly signed assertion ({@code iss}
- * and {@code sub} the client id, {@code aud} the token endpoint, a 60 second lifetime, a random
- * {@code jti}).
+ * and {@code sub} the client id, a 60 second lifetime, a random {@code jti}; {@code aud} the token
+ * endpoint for {@link TokenExchangeHeadersProvider} and {@link ClientCredentialsHeadersProvider},
+ * the authorization server's issuer for {@link McpAuthorizationHeadersProvider} by default).
  *
  * <p>Instances are immutable and thread-safe. {@link #toString()} shows the method and client id,
  * never the secret or key.
@@ -79,14 +81,25 @@ public final class ClientAuthentication {
             clientId, privateKey, keyId, requireNonNull(algorithm, "algorithm")));
   }
 
+  /**
+   * Returns a public client: {@code client_id} in the request body and no secret ({@code none}).
+   * Only for {@link McpAuthorizationHeadersProvider#authorizationCode}, where PKCE protects the
+   * code; the other providers need a confidential client.
+   *
+   * @throws IllegalArgumentException if the client id is blank
+   */
+  public static ClientAuthentication none(String clientId) {
+    return new ClientAuthentication(ClientAuthenticator.none(clientId));
+  }
+
   /** Returns the client id. */
   public String clientId() {
     return authenticator.clientId();
   }
 
   /**
-   * Returns the method's registered name: {@code client_secret_basic}, {@code client_secret_post}
-   * or {@code private_key_jwt}.
+   * Returns the method's registered name: {@code client_secret_basic}, {@code client_secret_post},
+   * {@code private_key_jwt} or {@code none}.
    */
   public String method() {
     return authenticator.method().value();

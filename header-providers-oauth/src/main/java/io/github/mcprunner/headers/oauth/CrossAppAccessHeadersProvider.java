@@ -325,7 +325,7 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
       ClientAuthenticator idpClient =
           idpClientAuthentication != null
               ? idpClientAuthentication.authenticator()
-              : ClientAuthenticator.publicClient(requireNonNull(idpPublicClientId));
+              : ClientAuthenticator.none(requireNonNull(idpPublicClientId));
       TokenEndpointResolver idpEndpoint =
           idpTokenEndpoint != null
               ? TokenEndpointResolver.fixed(idpTokenEndpoint, insecure)

@@ -268,6 +268,11 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
     if (clientAuthentication == null) {
       throw new IllegalStateException("clientAuthentication must be set");
     }
+    if (clientAuthentication.authenticator().method() == ClientAuthenticator.Method.NONE) {
+      throw new IllegalStateException(
+          "clientAuthentication must authenticate the client (a secret or a private key), not"
+              + " none");
+    }
     if ((tokenEndpoint == null) == (issuer == null)) {
       throw new IllegalStateException("exactly one of tokenEndpoint and issuer must be set");
     }

@@ -27,9 +27,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Authenticates a client at the token endpoint: {@code client_secret_basic}, {@code
- * client_secret_post} or {@code private_key_jwt} (RFC 7523, a fresh signed assertion per request),
- * or identifies a public client ({@code none}: only {@code client_id} in the body). Holds the
- * secret or private key; {@link #toString()} shows only the method and client id. Not public API.
+ * client_secret_post} or {@code private_key_jwt} (RFC 7523, a fresh signed assertion per request).
+ * Holds the secret or private key; {@link #toString()} shows only the method and client id. Not
+ * public API.
  */
 public final class ClientAuthenticator {
 
@@ -38,7 +38,7 @@ public final class ClientAuthenticator {
     CLIENT_SECRET_BASIC("client_secret_basic"),
     CLIENT_SECRET_POST("client_secret_post"),
     PRIVATE_KEY_JWT("private_key_jwt"),
-    /** A public client: no authentication, {@code client_id} in the request body. */
+    /** A public client: only {@code client_id} in the request body (with PKCE). */
     NONE("none");
 
     private final String value;
@@ -64,8 +64,8 @@ public final class ClientAuthenticator {
         }
       }
       throw new IllegalArgumentException(
-          "client authentication method must be client_secret_basic, client_secret_post or"
-              + " private_key_jwt");
+          "client authentication method must be client_secret_basic, client_secret_post,"
+              + " private_key_jwt or none");
     }
   }
 
@@ -100,13 +100,13 @@ public final class ClientAuthenticator {
     requireNonEmpty(clientId, "clientId");
     requireNonEmpty(secret, "clientSecret");
     if (method == Method.PRIVATE_KEY_JWT || method == Method.NONE) {
-      throw new IllegalArgumentException(method.value() + " takes no secret");
+      throw new IllegalArgumentException(method.value() + " takes no client secret");
     }
     return new ClientAuthenticator(method, clientId, secret, null, null, null);
   }
 
-  /** Returns a public client: requests carry {@code client_id} in the body and no credentials. */
-  public static ClientAuthenticator publicClient(String clientId) {
+  /** Returns a public client that sends only its {@code clientId} (token endpoint auth "none"). */
+  public static ClientAuthenticator none(String clientId) {
     requireNonEmpty(clientId, "clientId");
     return new ClientAuthenticator(Method.NONE, clientId, null, null, null, null);
   }
@@ -174,10 +174,13 @@ public final class ClientAuthenticator {
 
   /**
    * Returns the Nimbus client authentication for one request to {@code tokenEndpoint} at {@code
-   * now}; for {@code private_key_jwt} a new assertion with a new {@code jti}, audience the token
-   * endpoint; null for a public client, which only names itself ({@link #clientId()}).
+   * now}, or null for a public client ({@link Method#NONE}: the caller sends {@code client_id}).
+   * For {@code private_key_jwt} a new assertion with a new {@code jti}; its audience is {@code
+   * assertionAudience} (the authorization server's issuer, as RFC 7523bis asks) or, when that is
+   * null, the token endpoint.
    */
-  @Nullable ClientAuthentication forRequest(URI tokenEndpoint, Instant now)
+  @Nullable ClientAuthentication forRequest(
+      URI tokenEndpoint, @Nullable String assertionAudience, Instant now)
       throws TokenFetchException {
     ClientID id = new ClientID(clientId);
     switch (method) {
@@ -188,10 +191,11 @@ public final class ClientAuthenticator {
       case CLIENT_SECRET_POST:
         return new ClientSecretPost(id, new Secret(requireNonNull(secret)));
       case PRIVATE_KEY_JWT:
+        String audience = assertionAudience != null ? assertionAudience : tokenEndpoint.toString();
         JWTAuthenticationClaimsSet claims =
             new JWTAuthenticationClaimsSet(
                 id,
-                List.of(new Audience(tokenEndpoint.toString())),
+                List.of(new Audience(audience)),
                 Date.from(now.plus(ASSERTION_LIFETIME)),
                 Date.from(now),
                 Date.from(now),

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.headers.McpHeaders;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A token issued by a token endpoint, with the instant it expires and the instant from which it is
@@ -17,10 +18,13 @@ public final class IssuedToken {
   private final String value;
   private final long expiresAtMillis;
   private final long refreshAtMillis;
+  private final @Nullable String refreshToken;
   private volatile long nextRefreshMillis;
 
-  private IssuedToken(String value, long expiresAtMillis, long refreshAtMillis) {
+  private IssuedToken(
+      String value, long expiresAtMillis, long refreshAtMillis, @Nullable String refreshToken) {
     this.value = value;
+    this.refreshToken = refreshToken;
     this.expiresAtMillis = expiresAtMillis;
     this.refreshAtMillis = refreshAtMillis;
     this.nextRefreshMillis = refreshAtMillis;
@@ -34,11 +38,31 @@ public final class IssuedToken {
    *     HTTP header (the message never holds it)
    */
   public static IssuedToken of(String value, long expiresAtMillis, long refreshAtMillis) {
+    return of(value, expiresAtMillis, refreshAtMillis, null);
+  }
+
+  /**
+   * Returns a token as {@link #of(String, long, long)}, with the refresh token issued with it.
+   *
+   * @param refreshToken the refresh token, or null when none was issued
+   */
+  public static IssuedToken of(
+      String value, long expiresAtMillis, long refreshAtMillis, @Nullable String refreshToken) {
     requireNonNull(value, "value");
     if (refreshAtMillis > expiresAtMillis) {
       throw new IllegalArgumentException("refreshAtMillis must not be after expiresAtMillis");
     }
-    return new IssuedToken(value, expiresAtMillis, refreshAtMillis);
+    return new IssuedToken(value, expiresAtMillis, refreshAtMillis, refreshToken);
+  }
+
+  /** Returns the refresh token issued with this token, if any. Never log it. */
+  public @Nullable String refreshToken() {
+    return refreshToken;
+  }
+
+  /** Returns this token with its refresh instant moved to its expiry: no refresh ahead. */
+  public IssuedToken withoutRefreshAhead() {
+    return new IssuedToken(value, expiresAtMillis, expiresAtMillis, refreshToken);
   }
 
   /** Returns the token itself. Never log it. */

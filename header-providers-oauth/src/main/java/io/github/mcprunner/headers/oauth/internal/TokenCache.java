@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +118,22 @@ public final class TokenCache {
       throw new TokenFetchException("the token obtained expired before it could be used");
     }
     return fresh;
+  }
+
+  /**
+   * Returns the cached token of {@code key} if it is still valid, without fetching or refreshing.
+   */
+  public @Nullable IssuedToken getIfValid(CacheKey key) {
+    IssuedToken cached = tokens.getIfPresent(key);
+    return cached != null && cached.isValidAt(clock.millis()) ? cached : null;
+  }
+
+  /**
+   * Caches {@code token} for {@code key}, replacing any: for tokens obtained outside the fetcher
+   * (an authorization the user completed).
+   */
+  public void put(CacheKey key, IssuedToken token) {
+    tokens.put(key, token);
   }
 
   /** Drops the cached token of {@code key}, if any; a fetch under way is left to finish. */

@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
-import com.nimbusds.oauth2.sdk.http.HTTPRequest;
-import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -133,14 +131,9 @@ public final class TokenEndpointResolver {
   /** Returns the metadata at {@code url}, or null when there is none (not 200, not metadata). */
   private @Nullable AuthorizationServerMetadata fetch(URI url, URI issuerUri)
       throws TokenFetchException {
-    HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, url);
-    request.setConnectTimeout(connectTimeoutMillis);
-    request.setReadTimeout(readTimeoutMillis);
-    request.setFollowRedirects(false);
-    request.setAccept("application/json");
-    HTTPResponse response;
+    MetadataDocuments.Answer answer;
     try {
-      response = request.send();
+      answer = MetadataDocuments.get(url, connectTimeoutMillis, readTimeoutMillis);
     } catch (ConnectException e) {
       throw new TokenFetchException(
           "could not connect to issuer " + issuerUri + " to discover its token endpoint",
@@ -158,12 +151,12 @@ public final class TokenEndpointResolver {
           0,
           e);
     }
-    if (response.getStatusCode() != HTTPResponse.SC_OK) {
-      log.debug("No authorization server metadata at {} (HTTP {})", url, response.getStatusCode());
+    if (answer.json() == null) {
+      log.debug("No authorization server metadata at {} (HTTP {})", url, answer.status());
       return null;
     }
     try {
-      return AuthorizationServerMetadata.parse(response.getBodyAsJSONObject());
+      return AuthorizationServerMetadata.parse(answer.json());
     } catch (ParseException | RuntimeException e) {
       log.debug("No valid authorization server metadata at {}", url);
       return null;
@@ -175,7 +168,7 @@ public final class TokenEndpointResolver {
    * order: RFC 8414 with the path inserted, OpenID Connect with the path inserted, OpenID Connect
    * with the path appended; then RFC 8414 with the path appended, which some servers use.
    */
-  static List<URI> metadataUrls(URI issuer) {
+  public static List<URI> metadataUrls(URI issuer) {
     String origin = issuer.getScheme() + "://" + issuer.getRawAuthority();
     String path = issuer.getRawPath() == null ? "" : issuer.getRawPath();
     while (path.endsWith("/")) {
@@ -196,7 +189,22 @@ public final class TokenEndpointResolver {
     return urls;
   }
 
-  static void requireSafe(URI uri, String what, boolean allowInsecureHttp) {
+  /**
+   * Checks {@code uri} is an absolute {@code https} URL, or plain {@code http} to a loopback host,
+   * or any {@code http} when {@code allowInsecureHttp}.
+   *
+   * @throws IllegalArgumentException naming {@code what} otherwise
+   */
+  public static void requireSafe(URI uri, String what, boolean allowInsecureHttp) {
+    requireSafe(uri, what, allowInsecureHttp, true);
+  }
+
+  /**
+   * Like {@link #requireSafe(URI, String, boolean)}, with plain {@code http} to loopback hosts
+   * allowed only when {@code allowLoopbackHttp}.
+   */
+  public static void requireSafe(
+      URI uri, String what, boolean allowInsecureHttp, boolean allowLoopbackHttp) {
     requireNonNull(uri, what);
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!uri.isAbsolute() || uri.getHost() == null) {
@@ -208,15 +216,18 @@ public final class TokenEndpointResolver {
     if (!scheme.equals("http")) {
       throw new IllegalArgumentException(what + " must be an https URL");
     }
-    if (!allowInsecureHttp && !isLoopback(uri.getHost())) {
+    if (!allowInsecureHttp && !(allowLoopbackHttp && isLoopback(uri.getHost()))) {
       throw new IllegalArgumentException(
           what
-              + " must use https (plain http is accepted for loopback hosts, or with"
-              + " allowInsecureHttp)");
+              + (allowLoopbackHttp
+                  ? " must use https (plain http is accepted for loopback hosts, or with"
+                      + " allowInsecureHttp)"
+                  : " must use https (plain http is accepted only with allowInsecureHttp)"));
     }
   }
 
-  private static boolean isLoopback(String host) {
+  /** Returns whether {@code host} is localhost, 127.x.x.x or ::1. */
+  public static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
   }

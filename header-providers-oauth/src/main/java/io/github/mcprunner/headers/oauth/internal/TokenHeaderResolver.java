@@ -12,7 +12,6 @@ import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.OAuthTokenException;
 import io.github.mcprunner.headers.oauth.TokenTarget;
 import java.net.URI;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -101,8 +100,7 @@ public final class TokenHeaderResolver {
   private final Settings settings;
   private final TokenCache cache;
   private final @Nullable TargetFunction targetFunction;
-  private final Set<String> serverNames;
-  private final Set<String> serverUris;
+  private final ServerSelection selection;
   private final Map<String, TokenTarget> targetsByLooseName;
   private final Cache<McpServerRef, Target> targets =
       Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).build();
@@ -121,17 +119,7 @@ public final class TokenHeaderResolver {
     this.settings = requireNonNull(settings, "settings");
     this.cache = requireNonNull(cache, "cache");
     this.targetFunction = targetFunction;
-    Set<String> names = new HashSet<>();
-    Set<String> uris = new HashSet<>();
-    for (String server : settings.servers()) {
-      if (server.contains("://")) {
-        uris.add(CanonicalUri.of(URI.create(server.trim())));
-      } else {
-        names.add(server.trim());
-      }
-    }
-    this.serverNames = Set.copyOf(names);
-    this.serverUris = Set.copyOf(uris);
+    this.selection = new ServerSelection(settings.servers());
     Map<String, TokenTarget> loose = new LinkedHashMap<>();
     settings.targets().forEach((name, target) -> loose.putIfAbsent(looseName(name), target));
     this.targetsByLooseName = Map.copyOf(loose);
@@ -155,20 +143,7 @@ public final class TokenHeaderResolver {
 
   /** Returns whether the provider applies to {@code server}. */
   public boolean appliesTo(McpServerRef server) {
-    if (serverNames.isEmpty() && serverUris.isEmpty()) {
-      return true;
-    }
-    if (serverNames.contains(server.name())) {
-      return true;
-    }
-    if (serverUris.isEmpty()) {
-      return false;
-    }
-    try {
-      return serverUris.contains(CanonicalUri.of(server.uri()));
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return selection.contains(server);
   }
 
   /**

@@ -1,0 +1,463 @@
+package io.github.mcprunner.headers.oauth.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import io.github.mcprunner.headers.HeaderContext;
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.McpServerRef;
+import io.github.mcprunner.headers.oauth.OAuthTokenException;
+import io.github.mcprunner.headers.oauth.UserAuthorization;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work of {@code McpAuthorizationHeadersProvider}: authorization discovered from the MCP server
+ * (MCP authorization specification 2025-11-25). Nothing is contributed to a server until its first
+ * 401; {@link #onUnauthorized} then discovers its authorization server, selects the scope and
+ * obtains a token (client credentials, or the authorization code grant with the user), one token
+ * request per call. Tokens live in a {@link TokenCache}: per server and scope for client
+ * credentials, per server and identity for the authorization code grant; discoveries per server for
+ * a bounded time. Not public API.
+ */
+public final class McpAuthorizationResolver {
+  private static final Logger log = LoggerFactory.getLogger(McpAuthorizationResolver.class);
+  private static final String OFFLINE_ACCESS = "offline_access";
+
+  /** The grant the provider uses. */
+  public enum Grant {
+    CLIENT_CREDENTIALS,
+    AUTHORIZATION_CODE
+  }
+
+  /**
+   * The settings.
+   *
+   * @param providerName for messages and logs
+   * @param grant the grant
+   * @param client the configured client (required for client credentials), or null
+   * @param clientMetadataDocument a Client ID Metadata Document URL to use as client id, or null
+   * @param redirectUri the redirect URI (authorization code grant), or null
+   * @param userAuthorization the user's part (authorization code grant), or null
+   * @param clientName the client name sent in dynamic client registration
+   * @param servers the servers (names or URIs) the provider applies to; empty for all
+   * @param assertionAudienceIssuer whether {@code private_key_jwt} assertions name the issuer
+   * @param requestOfflineAccess whether {@code offline_access} is added where the server offers it
+   * @param allowInsecureHttp whether plain http is followed to any host
+   * @param allowLoopbackHttp whether plain http is followed to loopback hosts
+   * @param discoveryLifetime how long a discovery is reused
+   * @param policy timeouts, retries and token lifetimes
+   * @param maximumCacheSize most tokens (and authorization slots) kept
+   */
+  public record Settings(
+      String providerName,
+      Grant grant,
+      @Nullable ClientAuthenticator client,
+      @Nullable URI clientMetadataDocument,
+      @Nullable URI redirectUri,
+      @Nullable UserAuthorization userAuthorization,
+      String clientName,
+      Set<String> servers,
+      boolean assertionAudienceIssuer,
+      boolean requestOfflineAccess,
+      boolean allowInsecureHttp,
+      boolean allowLoopbackHttp,
+      Duration discoveryLifetime,
+      TokenRequestPolicy policy,
+      long maximumCacheSize) {
+    /** Checks the settings fit the grant. */
+    public Settings {
+      requireNonNull(providerName, "providerName");
+      requireNonNull(grant, "grant");
+      servers = Set.copyOf(servers);
+      if (grant == Grant.CLIENT_CREDENTIALS && client == null) {
+        throw new IllegalStateException("the client credentials grant needs a client");
+      }
+      if (grant == Grant.AUTHORIZATION_CODE && (redirectUri == null || userAuthorization == null)) {
+        throw new IllegalStateException(
+            "the authorization code grant needs a redirect URI and a user authorization");
+      }
+    }
+  }
+
+  /**
+   * One authorization: a server, for an identity (authorization code) or for all (client
+   * credentials).
+   */
+  private record SlotKey(String resource, @Nullable String identity) {}
+
+  /** Where a slot's token came from, and how to refresh it. Guarded by {@code lock}. */
+  private static final class Slot {
+    final Object lock = new Object();
+    final McpServerRef server;
+    volatile @Nullable CacheKey key;
+    volatile @Nullable String scope;
+    volatile @Nullable String resourceMetadata;
+    volatile @Nullable String refreshToken;
+    volatile AuthorizationDiscovery.@Nullable AuthorizationServer authorizationServer;
+    volatile @Nullable ClientAuthenticator client;
+    volatile long generation;
+
+    Slot(McpServerRef server) {
+      this.server = server;
+    }
+  }
+
+  private final Settings settings;
+  private final ServerSelection selection;
+  private final AuthorizationDiscovery discovery;
+  private final TokenRequestSender sender;
+  private final @Nullable AuthorizationCodeFlow flow;
+  private final @Nullable ClientRegistrar registrar;
+  private final TokenCache cache;
+  private final Cache<String, AuthorizationDiscovery.Discovery> discoveries;
+  private final Cache<SlotKey, Slot> slots;
+  private final Cache<URI, String> canonical =
+      Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).build();
+
+  /** Creates the resolver; no network access happens here. */
+  public McpAuthorizationResolver(Settings settings, Clock clock, Executor executor) {
+    this.settings = requireNonNull(settings, "settings");
+    requireNonNull(clock, "clock");
+    TokenRequestPolicy policy = settings.policy();
+    this.selection = new ServerSelection(settings.servers());
+    this.discovery =
+        new AuthorizationDiscovery(
+            settings.allowInsecureHttp(),
+            settings.allowLoopbackHttp(),
+            policy.connectTimeout(),
+            policy.readTimeout());
+    this.sender = new TokenRequestSender(settings.providerName(), policy, clock);
+    if (settings.grant() == Grant.AUTHORIZATION_CODE) {
+      URI redirect = requireNonNull(settings.redirectUri());
+      this.flow =
+          new AuthorizationCodeFlow(
+              requireNonNull(settings.userAuthorization()),
+              redirect,
+              sender,
+              settings.assertionAudienceIssuer());
+      this.registrar =
+          new ClientRegistrar(
+              settings.providerName(),
+              settings.clientName(),
+              redirect,
+              policy.connectTimeout(),
+              policy.readTimeout(),
+              policy.maxWait());
+    } else {
+      this.flow = null;
+      this.registrar = null;
+    }
+    this.cache =
+        new TokenCache(
+            settings.providerName(),
+            this::fetch,
+            clock,
+            executor,
+            settings.maximumCacheSize(),
+            policy.maxWait());
+    Ticker ticker =
+        () -> {
+          Instant now = clock.instant();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        };
+    this.discoveries =
+        Caffeine.newBuilder()
+            .maximumSize(4096)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .expireAfterWrite(settings.discoveryLifetime())
+            .build();
+    this.slots =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maximumCacheSize())
+            .executor(Runnable::run)
+            .build();
+  }
+
+  /** Returns whether the provider applies to {@code server}. */
+  public boolean appliesTo(McpServerRef server) {
+    return selection.contains(server);
+  }
+
+  /**
+   * Returns the {@code Authorization} header for the request, or nothing when no token was obtained
+   * for its server (and identity) yet.
+   *
+   * @throws OAuthTokenException if a token was obtained before but cannot be renewed
+   */
+  public McpHeaders headers(HeaderContext context) {
+    requireNonNull(context, "context");
+    McpServerRef server = context.server();
+    String resource = canonical(server);
+    if (resource == null || !appliesTo(server)) {
+      return McpHeaders.empty();
+    }
+    Slot slot = slots.getIfPresent(slotKey(resource, context));
+    if (slot == null) {
+      return McpHeaders.empty();
+    }
+    CacheKey key = slot.key;
+    if (key == null) {
+      return McpHeaders.empty();
+    }
+    if (settings.grant() == Grant.AUTHORIZATION_CODE && slot.refreshToken == null) {
+      // Without a refresh token only the user can renew it: after expiry the server's 401 asks.
+      IssuedToken token = cache.getIfValid(key);
+      return token == null ? McpHeaders.empty() : token.headers();
+    }
+    try {
+      return cache.get(key, server.name()).headers();
+    } catch (TokenFetchException e) {
+      if (settings.grant() == Grant.AUTHORIZATION_CODE
+          && e.httpStatus() >= 400
+          && e.httpStatus() < 500) {
+        // The refresh token was refused: the user must authorize again, on the server's 401.
+        slot.refreshToken = null;
+        log.warn(
+            "Provider '{}' could not refresh the token for server '{}': {}; the user must"
+                + " authorize again",
+            settings.providerName(),
+            server.name(),
+            e.getMessage());
+        return McpHeaders.empty();
+      }
+      throw new OAuthTokenException(
+          settings.providerName(),
+          server.name(),
+          requireNonNull(e.getMessage()),
+          e.errorCode(),
+          e.httpStatus(),
+          e.getCause());
+    }
+  }
+
+  /**
+   * Handles the server's 401 (or 403 {@code insufficient_scope}) challenge: discovers, selects the
+   * scope and obtains a token, synchronously; returns whether a retry may now succeed.
+   */
+  public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
+    requireNonNull(context, "context");
+    McpServerRef server = context.server();
+    String resource = canonical(server);
+    if (resource == null || !appliesTo(server)) {
+      return false;
+    }
+    BearerChallenge challenge =
+        BearerChallenge.parse(wwwAuthenticate).orElse(new BearerChallenge(null, null, null));
+    Slot slot = slots.get(slotKey(resource, context), k -> new Slot(server));
+    long seen = slot.generation;
+    synchronized (slot.lock) {
+      if (slot.generation != seen) {
+        // Another request of this slot obtained a new token meanwhile: retry with it.
+        return true;
+      }
+      try {
+        return authorize(slot, resource, challenge, context);
+      } catch (TokenFetchException e) {
+        log.warn(
+            "Provider '{}' could not obtain a token for server '{}' after its challenge: {}",
+            settings.providerName(),
+            server.name(),
+            e.getMessage());
+        return false;
+      }
+    }
+  }
+
+  private boolean authorize(
+      Slot slot, String resource, BearerChallenge challenge, HeaderContext context)
+      throws TokenFetchException {
+    McpServerRef server = context.server();
+    boolean stepUp = challenge.insufficientScope();
+    CacheKey previous = slot.key;
+    if (previous != null && !stepUp) {
+      // The server refused our token: drop it, and discover again (the server may have moved).
+      cache.invalidate(previous);
+      slot.refreshToken = null;
+      discoveries.invalidate(resource);
+    }
+    if (challenge.resourceMetadata() != null) {
+      slot.resourceMetadata = challenge.resourceMetadata();
+    }
+    AuthorizationDiscovery.Discovery found = discovered(server, resource, slot.resourceMetadata);
+    String scope;
+    if (stepUp) {
+      String asked =
+          challenge.scope() != null
+              ? challenge.scope()
+              : ScopeSelection.select(null, found.resourceScopes());
+      if (previous != null && ScopeSelection.covers(slot.scope, asked)) {
+        log.warn(
+            "Server '{}' refused the token of provider '{}' for insufficient scope, but asks for"
+                + " no scope the token was not requested for; not authorizing again",
+            server.name(),
+            settings.providerName());
+        return false;
+      }
+      scope = ScopeSelection.union(slot.scope, asked);
+    } else {
+      scope = ScopeSelection.select(challenge.scope(), found.resourceScopes());
+    }
+    if (settings.grant() == Grant.AUTHORIZATION_CODE
+        && settings.requestOfflineAccess()
+        && scope != null
+        && found.server().scopesSupported().contains(OFFLINE_ACCESS)) {
+      scope = ScopeSelection.union(scope, OFFLINE_ACCESS);
+    }
+    String subject =
+        settings.grant() == Grant.AUTHORIZATION_CODE ? context.identity().orElse("") : null;
+    CacheKey key = new CacheKey(subject, settings.providerName(), null, resource, scope);
+    if (settings.grant() == Grant.CLIENT_CREDENTIALS) {
+      slot.authorizationServer = found.server();
+      slot.client = settings.client();
+      cache.invalidate(key);
+      cache.get(key, server.name());
+      slot.key = key;
+      slot.scope = scope;
+    } else {
+      ClientAuthenticator client = clientFor(found.server());
+      IssuedToken token =
+          requireNonNull(flow).authorize(found, client, scope, context, server.name());
+      slot.authorizationServer = found.server();
+      slot.client = client;
+      slot.refreshToken = token.refreshToken();
+      cache.put(key, token.refreshToken() == null ? token.withoutRefreshAhead() : token);
+      slot.key = key;
+      slot.scope = scope;
+    }
+    if (previous != null && !previous.equals(key)) {
+      cache.invalidate(previous);
+    }
+    slot.generation++;
+    log.info(
+        "Provider '{}' obtained a token for server '{}' from authorization server {}{}",
+        settings.providerName(),
+        server.name(),
+        found.server().key(),
+        scope == null ? "" : " (scope '" + scope + "')");
+    return true;
+  }
+
+  private ClientAuthenticator clientFor(AuthorizationDiscovery.AuthorizationServer server)
+      throws TokenFetchException {
+    ClientAuthenticator configured = settings.client();
+    if (configured != null) {
+      return configured;
+    }
+    URI document = settings.clientMetadataDocument();
+    if (document != null && server.clientIdMetadataDocumentSupported()) {
+      return ClientAuthenticator.none(document.toString());
+    }
+    if (server.registrationEndpoint() != null) {
+      return requireNonNull(registrar).clientFor(server);
+    }
+    throw new TokenFetchException(
+        "authorization server "
+            + server.key()
+            + " offers no dynamic client registration"
+            + (document == null ? "" : " nor client ID metadata documents")
+            + ", and no client is configured");
+  }
+
+  private AuthorizationDiscovery.Discovery discovered(
+      McpServerRef server, String resource, @Nullable String resourceMetadata)
+      throws TokenFetchException {
+    AuthorizationDiscovery.Discovery known = discoveries.getIfPresent(resource);
+    if (known != null) {
+      return known;
+    }
+    AuthorizationDiscovery.Discovery found = discovery.discover(server, resourceMetadata);
+    discoveries.put(resource, found);
+    return found;
+  }
+
+  /** The {@link TokenCache}'s fetcher: client credentials, or a refresh with the refresh token. */
+  private IssuedToken fetch(CacheKey key, String serverName) throws TokenFetchException {
+    Slot slot = slots.getIfPresent(new SlotKey(requireNonNull(key.resource()), key.subjectToken()));
+    if (slot == null) {
+      throw new TokenFetchException("the server's authorization is no longer known");
+    }
+    if (settings.grant() == Grant.CLIENT_CREDENTIALS) {
+      AuthorizationDiscovery.Discovery found =
+          discovered(slot.server, requireNonNull(key.resource()), slot.resourceMetadata);
+      AuthorizationDiscovery.AuthorizationServer server = found.server();
+      return sender.send(
+          new TokenRequestSender.Grant(
+              server.tokenEndpoint(),
+              new ClientCredentialsGrant(),
+              requireNonNull(settings.client()),
+              settings.assertionAudienceIssuer() ? server.issuer() : null,
+              key.scope(),
+              key.resource(),
+              Map.of()),
+          serverName);
+    }
+    String refreshToken = slot.refreshToken;
+    AuthorizationDiscovery.AuthorizationServer server = slot.authorizationServer;
+    ClientAuthenticator client = slot.client;
+    if (refreshToken == null || server == null || client == null) {
+      throw new TokenFetchException("no refresh token; the user must authorize again");
+    }
+    IssuedToken token =
+        requireNonNull(flow)
+            .refresh(server, client, refreshToken, requireNonNull(key.resource()), serverName);
+    if (token.refreshToken() != null && Objects.equals(slot.key, key)) {
+      slot.refreshToken = token.refreshToken();
+    }
+    return token;
+  }
+
+  private SlotKey slotKey(String resource, HeaderContext context) {
+    return new SlotKey(
+        resource,
+        settings.grant() == Grant.AUTHORIZATION_CODE ? context.identity().orElse("") : null);
+  }
+
+  private @Nullable String canonical(McpServerRef server) {
+    String known = canonical.getIfPresent(server.uri());
+    if (known != null) {
+      return known;
+    }
+    try {
+      String value = CanonicalUri.of(server.uri());
+      canonical.put(server.uri(), value);
+      return value;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Returns the token cache, for tests. */
+  public TokenCache cache() {
+    return cache;
+  }
+
+  /** Returns the registrar of the authorization code grant, or null, for tests. */
+  public @Nullable ClientRegistrar registrar() {
+    return registrar;
+  }
+
+  @Override
+  public String toString() {
+    return "McpAuthorizationResolver{provider="
+        + settings.providerName()
+        + ", grant="
+        + settings.grant()
+        + ", servers="
+        + (settings.servers().isEmpty() ? "all" : settings.servers())
+        + "}";
+  }
+}
