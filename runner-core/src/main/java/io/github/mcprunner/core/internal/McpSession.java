@@ -142,6 +142,13 @@ final class McpSession {
     if (cached != null) {
       return Mono.just(cached);
     }
+    McpSchema.ServerCapabilities capabilities = client.getServerCapabilities();
+    if (capabilities != null && capabilities.tools() == null) {
+      // The server did not offer tools at initialize: the spec says not to ask (the SDK refuses).
+      List<ToolDefinition> none = List.of();
+      tools = none;
+      return Mono.just(none);
+    }
     List<McpSchema.Tool> all = new ArrayList<>();
     return client
         .listTools()
