@@ -89,10 +89,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * event stream, re-opened with {@code Last-Event-ID} when the transport says it resumes ({@link
  * #resumesEventStreams()}); an SSE answer stream that ends before the response resumed after the
  * server's {@code retry} with a GET carrying {@code Last-Event-ID} and the run's headers, a bounded
- * number of times (SEP-1699, against a scripted loopback server); connect, read and
- * per-call timeouts, refused connections and a server
- * killed mid-call fail with an {@link McpServerException} naming the server and its URL, without
- * hanging; 5 MiB of unicode arrives intact; close sends DELETE.
+ * number of times (SEP-1699, against a scripted loopback server); connect, read and per-call
+ * timeouts, refused connections and a server killed mid-call fail with an {@link
+ * McpServerException} naming the server and its URL, without hanging; 5 MiB of unicode arrives
+ * intact; close sends DELETE.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class McpTransportContractTest {
@@ -880,8 +880,7 @@ public abstract class McpTransportContractTest {
 
     assertThat(result.finalOutput()).isEqualTo("done: " + SseRetryServer.RESULT_TEXT);
     assertThat(server.resumptions()).hasSize(1);
-    assertThat(server.resumptions().get(0).lastEventId())
-        .isEqualTo(server.callPrimingIds().get(0));
+    assertThat(server.resumptions().get(0).lastEventId()).isEqualTo(server.callPrimingIds().get(0));
     assertThat(server.firstResumptionGap()).isGreaterThanOrEqualTo(defaultResumeRetry());
   }
 
@@ -894,8 +893,7 @@ public abstract class McpTransportContractTest {
         spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(30)).build();
 
     Throwable failure =
-        catchThrowable(
-            () -> runner().run(agent(calling(SseRetryServer.TOOL, "{}"), spec), "hi"));
+        catchThrowable(() -> runner().run(agent(calling(SseRetryServer.TOOL, "{}"), spec), "hi"));
 
     assertClear(failure, "tickets", server.url());
     // Failed by giving up the resumptions, not by the 30 s request timeout.

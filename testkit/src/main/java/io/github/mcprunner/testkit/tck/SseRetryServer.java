@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  * A scripted loopback Streamable HTTP server for resumability (SEP-1699), as the MCP conformance
  * scenario {@code sse-retry} plays it: it answers {@code tools/call} with an event stream that
  * carries a priming event ({@code id}, optional {@code retry}, empty data) and then ends, with or
- * without the response; a GET with {@code Last-Event-ID} (a resumption) gets, as scripted, an
- * event stream with a priming event and the pending response, an event stream that ends at once
- * without it, or 401. The standalone GET stream (no {@code Last-Event-ID}) gets a priming event and
- * stays open. Records every GET with its arrival time and the time each answer stream was closed
- * ({@link System#nanoTime()}, server side). Not public API.
+ * without the response; a GET with {@code Last-Event-ID} (a resumption) gets, as scripted, an event
+ * stream with a priming event and the pending response, an event stream that ends at once without
+ * it, or 401. The standalone GET stream (no {@code Last-Event-ID}) gets a priming event and stays
+ * open. Records every GET with its arrival time and the time each answer stream was closed ({@link
+ * System#nanoTime()}, server side). Not public API.
  */
 final class SseRetryServer implements AutoCloseable {
 
@@ -279,7 +279,11 @@ final class SseRetryServer implements AutoCloseable {
   }
 
   private String priming(String id) {
-    return "id: " + id + "\n" + (retryMillis == null ? "" : "retry: " + retryMillis + "\n") + "data: \n\n";
+    return "id: "
+        + id
+        + "\n"
+        + (retryMillis == null ? "" : "retry: " + retryMillis + "\n")
+        + "data: \n\n";
   }
 
   private String responseEvent() throws IOException {
@@ -293,8 +297,12 @@ final class SseRetryServer implements AutoCloseable {
                 id == null ? "none" : id,
                 "result",
                 Map.of("content", List.of(Map.of("type", "text", "text", RESULT_TEXT)))));
-    return "event: message\nid: " + CALL_EVENT_PREFIX + eventIds.incrementAndGet() + "\ndata: "
-        + response + "\n\n";
+    return "event: message\nid: "
+        + CALL_EVENT_PREFIX
+        + eventIds.incrementAndGet()
+        + "\ndata: "
+        + response
+        + "\n\n";
   }
 
   private static void startEventStream(HttpExchange exchange) throws IOException {
@@ -310,8 +318,7 @@ final class SseRetryServer implements AutoCloseable {
   }
 
   private static void json(HttpExchange exchange, Object id, Object result) throws IOException {
-    byte[] body =
-        JSON.writeValueAsBytes(Map.of("jsonrpc", "2.0", "id", id, "result", result));
+    byte[] body = JSON.writeValueAsBytes(Map.of("jsonrpc", "2.0", "id", id, "result", result));
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.getResponseHeaders().set("Mcp-Session-Id", SESSION);
     exchange.sendResponseHeaders(200, body.length);

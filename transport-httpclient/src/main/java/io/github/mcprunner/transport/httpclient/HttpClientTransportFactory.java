@@ -3,9 +3,9 @@ package io.github.mcprunner.transport.httpclient;
 import static java.util.Objects.requireNonNull;
 
 import com.google.auto.service.AutoService;
+import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.TransportSettings;
-import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.spi.http.StreamableHttpTransports;
 import io.github.mcprunner.transport.httpclient.internal.HeaderCustomizer;
 import io.github.mcprunner.transport.httpclient.internal.JdkMcpHttpClient;
@@ -24,17 +24,17 @@ import java.util.function.Consumer;
 
 /**
  * The {@code "httpclient"} transport on {@link HttpClient}: MCP Streamable HTTP with mcp-runner's
- * own client ({@code StreamableHttpTransports}: JSON and SSE answers, resumption of an answer stream
- * with {@code Last-Event-ID} after the server's {@code retry}, the GET event stream, session ids,
- * DELETE on close), and legacy HTTP+SSE with the MCP Java SDK's {@code
+ * own client ({@code StreamableHttpTransports}: JSON and SSE answers, resumption of an answer
+ * stream with {@code Last-Event-ID} after the server's {@code retry}, the GET event stream, session
+ * ids, DELETE on close), and legacy HTTP+SSE with the MCP Java SDK's {@code
  * HttpClientSseClientTransport}. Every request's headers are resolved by the runner's precedence
  * chain and applied after the transport's own protocol headers (which they can never replace or
  * duplicate).
  *
  * <p>Streamable HTTP calls run on this factory's own daemon threads (one per request in flight and
  * per open event stream; idle ones end after a minute), each waiting for its response; a {@code
- * clientCustomizer} that sets an executor on the {@link HttpClient.Builder} still gets the
- * client's own asynchronous work.
+ * clientCustomizer} that sets an executor on the {@link HttpClient.Builder} still gets the client's
+ * own asynchronous work.
  *
  * <p>Redirects are not followed ({@link HttpClient.Redirect#NEVER}), so a credential can never
  * travel to another origin; a redirecting server fails with a clear error. Found with {@link

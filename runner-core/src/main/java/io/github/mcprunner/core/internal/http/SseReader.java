@@ -10,13 +10,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a {@code text/event-stream} body as the HTML standard's event-stream interpretation does:
- * lines end with CR, LF or CRLF; {@code :} starts a comment; {@code data} lines are joined with
- * LF; {@code id} sets the last event id (ignored when it holds NUL) and persists across events;
- * {@code retry} with ASCII digits only sets the reconnection time at once; a blank line dispatches
- * the event when it had a {@code data}, {@code event} or {@code id} field, also with empty data (a
- * priming event: the standard would not dispatch an id-only event, but its id counts all the
- * same, so the listener sees it); an event not ended by a blank line before the end of the stream
- * is dropped. Not public API.
+ * lines end with CR, LF or CRLF; {@code :} starts a comment; {@code data} lines are joined with LF;
+ * {@code id} sets the last event id (ignored when it holds NUL) and persists across events; {@code
+ * retry} with ASCII digits only sets the reconnection time at once; a blank line dispatches the
+ * event when it had a {@code data}, {@code event} or {@code id} field, also with empty data (a
+ * priming event: the standard would not dispatch an id-only event, but its id counts all the same,
+ * so the listener sees it); an event not ended by a blank line before the end of the stream is
+ * dropped. Not public API.
  */
 public final class SseReader {
 
