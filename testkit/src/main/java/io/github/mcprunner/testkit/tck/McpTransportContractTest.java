@@ -87,9 +87,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * per-run headers never cross between concurrent runs; sensitive headers never reach another origin
  * on a redirect; a 401 asks the providers once and is retried once; SSE answers of many events; the
  * event stream, re-opened with {@code Last-Event-ID} when the transport says it resumes ({@link
- * #resumesEventStreams()}); connect, read and per-call timeouts, refused connections and a server
- * killed mid-call fail with an {@link McpServerException} naming the server and its URL, without
- * hanging; 5 MiB of unicode arrives intact; close sends DELETE.
+ * #resumesEventStreams()}); an SSE answer stream that ends before the response resumed after the
+ * server's {@code retry} with a GET carrying {@code Last-Event-ID} and the run's headers, a bounded
+ * number of times (SEP-1699, against a scripted loopback server); connect, read and per-call
+ * timeouts, refused connections and a server killed mid-call fail with an {@link
+ * McpServerException} naming the server and its URL, without hanging; 5 MiB of unicode arrives
+ * intact; close sends DELETE.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class McpTransportContractTest {
@@ -810,6 +813,142 @@ public abstract class McpTransportContractTest {
     if (!resumesEventStreams()) {
       assertThat(gets).allSatisfy(get -> assertThat(get.header("Last-Event-ID")).isEmpty());
     }
+  }
+
+  // ---------------------------------------------------------------- resumability (SEP-1699)
+
+  /**
+   * Returns the wait before resuming an answer stream whose server gave no {@code retry}. Defaults
+   * to the 1 s of mcp-runner's Streamable HTTP client.
+   */
+  protected Duration defaultResumeRetry() {
+    return Duration.ofSeconds(1);
+  }
+
+  private SseRetryServer sseRetryServer(
+      @Nullable Integer retryMillis,
+      SseRetryServer.CallStream callStream,
+      SseRetryServer.Resumption resumption)
+      throws IOException {
+    return track(SseRetryServer.start(retryMillis, callStream, resumption));
+  }
+
+  private static McpServerSpec sseRetrySpec(SseRetryServer server) {
+    return spec("tickets", server.url(), Mode.STATEFUL).build();
+  }
+
+  @Test
+  void answerStreamEndedBeforeTheResponseIsResumedAfterRetryWithLastEventId() throws Exception {
+    SseRetryServer server =
+        sseRetryServer(
+            500, SseRetryServer.CallStream.PRIMING_ONLY, SseRetryServer.Resumption.DELIVER);
+
+    RunResult result =
+        runner()
+            .run(
+                agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(server)),
+                "hi",
+                McpHeaders.of("Authorization", "Bearer u1-token", "X-User-Id", "u1"));
+
+    assertThat(result.finalOutput()).isEqualTo("done: " + SseRetryServer.RESULT_TEXT);
+    List<SseRetryServer.Get> resumptions = server.resumptions();
+    assertThat(resumptions).as("GETs resuming the answer stream").hasSize(1);
+    SseRetryServer.Get get = resumptions.get(0);
+    assertThat(get.lastEventId()).isEqualTo(server.callPrimingIds().get(0));
+    assertThat(get.header("Mcp-Session-Id")).containsExactly(SseRetryServer.SESSION);
+    assertThat(get.header("Authorization")).containsExactly("Bearer u1-token");
+    assertThat(get.header("X-User-Id")).containsExactly("u1");
+    assertThat(get.header("Accept")).hasSize(1);
+    assertThat(get.header("Accept").get(0)).contains("text/event-stream");
+    assertThat(server.firstResumptionGap())
+        .as("the wait between the end of the stream and the resumption")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void answerStreamWithoutRetryIsResumedAfterTheDefaultWait() throws Exception {
+    SseRetryServer server =
+        sseRetryServer(
+            null, SseRetryServer.CallStream.PRIMING_ONLY, SseRetryServer.Resumption.DELIVER);
+
+    RunResult result =
+        runner()
+            .run(
+                agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(server)),
+                "hi",
+                McpHeaders.of("X-User-Id", "u1"));
+
+    assertThat(result.finalOutput()).isEqualTo("done: " + SseRetryServer.RESULT_TEXT);
+    assertThat(server.resumptions()).hasSize(1);
+    assertThat(server.resumptions().get(0).lastEventId()).isEqualTo(server.callPrimingIds().get(0));
+    assertThat(server.firstResumptionGap()).isGreaterThanOrEqualTo(defaultResumeRetry());
+  }
+
+  @Test
+  void resumptionsAreBoundedAndThenTheCallFailsClearly() throws Exception {
+    SseRetryServer server =
+        sseRetryServer(
+            50, SseRetryServer.CallStream.PRIMING_ONLY, SseRetryServer.Resumption.NEVER_DELIVER);
+    McpServerSpec spec =
+        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(30)).build();
+
+    Throwable failure =
+        catchThrowable(() -> runner().run(agent(calling(SseRetryServer.TOOL, "{}"), spec), "hi"));
+
+    assertClear(failure, "tickets", server.url());
+    // Failed by giving up the resumptions, not by the 30 s request timeout.
+    assertThat(failure).hasMessageNotContaining("did not answer");
+    assertThat(server.toolCalls()).isEqualTo(1);
+    List<SseRetryServer.Get> resumptions = server.resumptions();
+    assertThat(resumptions).hasSizeBetween(1, 5);
+    // Each resumption names the last event id the client received: the previous stream's primer.
+    assertThat(resumptions.get(0).lastEventId()).isEqualTo(server.callPrimingIds().get(0));
+    for (int i = 1; i < resumptions.size(); i++) {
+      assertThat(resumptions.get(i).lastEventId()).isNotEqualTo(resumptions.get(0).lastEventId());
+    }
+  }
+
+  @Test
+  void resumptionRefusedWith401FailsTheRunAsUnauthorized() throws Exception {
+    SseRetryServer server =
+        sseRetryServer(
+            50, SseRetryServer.CallStream.PRIMING_ONLY, SseRetryServer.Resumption.UNAUTHORIZED);
+
+    assertThatThrownBy(
+            () ->
+                runner()
+                    .run(
+                        agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(server)),
+                        "hi",
+                        McpHeaders.of("Authorization", "Bearer u1-token")))
+        .isInstanceOf(McpUnauthorizedException.class)
+        .hasMessageContaining("'tickets'")
+        .hasMessageContaining("401")
+        .hasMessageNotContaining("u1-token");
+    assertThat(server.resumptions()).isNotEmpty();
+  }
+
+  @Test
+  void answerStreamThatCarriedTheResponseIsNotResumed() throws Exception {
+    // retry: 0 — a client that resumed a completed stream would do so at once.
+    SseRetryServer server =
+        sseRetryServer(
+            0, SseRetryServer.CallStream.PRIMING_AND_RESPONSE, SseRetryServer.Resumption.DELIVER);
+    Runner runner = runner();
+    ScriptedModel twice =
+        ScriptedModel.builder()
+            .callTool(SseRetryServer.TOOL, "{}")
+            .callTool(SseRetryServer.TOOL, "{}")
+            .answer(request -> "done: " + ScriptedModel.lastToolOutput(request))
+            .build();
+
+    RunResult result = runner.run(agent(twice, sseRetrySpec(server)), "hi");
+    runner.close();
+
+    assertThat(result.finalOutput()).isEqualTo("done: " + SseRetryServer.RESULT_TEXT);
+    assertThat(server.toolCalls()).isEqualTo(2);
+    assertThat(server.awaitDelete(WAIT)).as("the session was deleted").isTrue();
+    assertThat(server.resumptions()).isEmpty();
   }
 
   // ---------------------------------------------------------------- failures and timeouts

@@ -3,23 +3,38 @@ package io.github.mcprunner.transport.httpclient;
 import static java.util.Objects.requireNonNull;
 
 import com.google.auto.service.AutoService;
+import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.TransportSettings;
+import io.github.mcprunner.core.spi.http.StreamableHttpTransports;
 import io.github.mcprunner.transport.httpclient.internal.HeaderCustomizer;
+import io.github.mcprunner.transport.httpclient.internal.JdkMcpHttpClient;
 import io.github.mcprunner.transport.httpclient.internal.StatusMappingTransport;
-import io.github.mcprunner.TransportKind;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The {@code "httpclient"} transport: the MCP Java SDK's {@code HttpClientStreamableHttpTransport}
- * and {@code HttpClientSseClientTransport} on {@link HttpClient}, with every request's headers
- * resolved by the runner's precedence chain and applied after the SDK's own protocol headers (which
- * they can never replace or duplicate).
+ * The {@code "httpclient"} transport on {@link HttpClient}: MCP Streamable HTTP with mcp-runner's
+ * own client ({@code StreamableHttpTransports}: JSON and SSE answers, resumption of an answer
+ * stream with {@code Last-Event-ID} after the server's {@code retry}, the GET event stream, session
+ * ids, DELETE on close), and legacy HTTP+SSE with the MCP Java SDK's {@code
+ * HttpClientSseClientTransport}. Every request's headers are resolved by the runner's precedence
+ * chain and applied after the transport's own protocol headers (which they can never replace or
+ * duplicate).
+ *
+ * <p>Streamable HTTP calls run on this factory's own daemon threads (one per request in flight and
+ * per open event stream; idle ones end after a minute), each waiting for its response; a {@code
+ * clientCustomizer} that sets an executor on the {@link HttpClient.Builder} still gets the client's
+ * own asynchronous work.
  *
  * <p>Redirects are not followed ({@link HttpClient.Redirect#NEVER}), so a credential can never
  * travel to another origin; a redirecting server fails with a clear error. Found with {@link
@@ -37,7 +52,10 @@ public final class HttpClientTransportFactory implements McpTransportFactory {
   /** The name servers choose this transport by. */
   public static final String NAME = "httpclient";
 
+  private static final AtomicInteger FACTORIES = new AtomicInteger();
+
   private final Consumer<HttpClient.Builder> clientCustomizer;
+  private final ExecutorService executor = newExecutor();
 
   /** Creates the factory with the default {@link HttpClient} settings. */
   public HttpClientTransportFactory() {
@@ -78,27 +96,34 @@ public final class HttpClientTransportFactory implements McpTransportFactory {
             .connectTimeout(settings.connectTimeout());
     clientCustomizer.accept(client);
     client.followRedirects(HttpClient.Redirect.NEVER);
-    HeaderCustomizer customizer = new HeaderCustomizer(settings.headers(), settings.jsonMapper());
-    McpClientTransport transport;
-    if (settings.kind() == TransportKind.SSE) {
-      transport =
-          HttpClientSseClientTransport.builder(base)
-              .sseEndpoint(path)
-              .clientBuilder(client)
-              .connectTimeout(settings.connectTimeout())
-              .jsonMapper(settings.jsonMapper())
-              .asyncHttpRequestCustomizer(customizer)
-              .build();
-    } else {
-      transport =
-          HttpClientStreamableHttpTransport.builder(base)
-              .endpoint(path)
-              .clientBuilder(client)
-              .connectTimeout(settings.connectTimeout())
-              .jsonMapper(settings.jsonMapper())
-              .asyncHttpRequestCustomizer(customizer)
-              .build();
+    if (settings.kind() != TransportKind.SSE) {
+      return StreamableHttpTransports.create(
+          settings, new JdkMcpHttpClient(settings, client.build()), executor);
     }
+    HeaderCustomizer customizer = new HeaderCustomizer(settings.headers(), settings.jsonMapper());
+    McpClientTransport transport =
+        HttpClientSseClientTransport.builder(base)
+            .sseEndpoint(path)
+            .clientBuilder(client)
+            .connectTimeout(settings.connectTimeout())
+            .jsonMapper(settings.jsonMapper())
+            .asyncHttpRequestCustomizer(customizer)
+            .build();
     return new StatusMappingTransport(transport);
+  }
+
+  private static ExecutorService newExecutor() {
+    int factory = FACTORIES.incrementAndGet();
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory named =
+        task -> {
+          Thread thread =
+              new Thread(task, "mcp-httpclient-" + factory + "-" + threads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        };
+    // A thread per blocking call, reused; idle ones end.
+    return new ThreadPoolExecutor(
+        0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), named);
   }
 }

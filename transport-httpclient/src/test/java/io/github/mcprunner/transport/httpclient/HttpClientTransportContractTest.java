@@ -12,6 +12,11 @@ class HttpClientTransportContractTest extends McpTransportContractTest {
   }
 
   @Override
+  protected boolean resumesEventStreams() {
+    return true;
+  }
+
+  @Override
   protected String userAgentPrefix() {
     return "Java-http-client/";
   }

@@ -6,9 +6,10 @@ import com.google.auto.service.AutoService;
 import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.TransportSettings;
+import io.github.mcprunner.core.spi.http.StreamableHttpTransports;
 import io.github.mcprunner.transport.okhttp.internal.HeaderInterceptor;
 import io.github.mcprunner.transport.okhttp.internal.LegacySseTransport;
-import io.github.mcprunner.transport.okhttp.internal.StreamableHttpTransport;
+import io.github.mcprunner.transport.okhttp.internal.OkHttpMcpClient;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -111,7 +112,8 @@ public final class OkHttpTransportFactory implements McpTransportFactory {
     if (settings.kind() == TransportKind.SSE) {
       return new LegacySseTransport(settings, requests, streams, executor);
     }
-    return new StreamableHttpTransport(settings, requests, streams, executor);
+    return StreamableHttpTransports.create(
+        settings, new OkHttpMcpClient(settings, requests, streams), executor);
   }
 
   /** Returns the OkHttp client this factory derives each session's client from (for tests). */

@@ -1,5 +1,6 @@
 package io.github.mcprunner.transport.okhttp.internal;
 
+import io.github.mcprunner.core.internal.http.JsonRpc;
 import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.modelcontextprotocol.common.McpTransportContext;

@@ -1,14 +1,14 @@
-package io.github.mcprunner.transport.okhttp.internal;
+package io.github.mcprunner.core.internal.http;
 
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** What header resolution wants to know of an outgoing JSON-RPC message. Not public API. */
-final class JsonRpc {
+public final class JsonRpc {
   private JsonRpc() {}
 
-  static @Nullable String method(McpSchema.JSONRPCMessage message) {
+  public static @Nullable String method(McpSchema.JSONRPCMessage message) {
     if (message instanceof McpSchema.JSONRPCRequest) {
       return ((McpSchema.JSONRPCRequest) message).method();
     }
@@ -18,7 +18,7 @@ final class JsonRpc {
     return null;
   }
 
-  static @Nullable String toolName(McpSchema.JSONRPCMessage message) {
+  public static @Nullable String toolName(McpSchema.JSONRPCMessage message) {
     if (!(message instanceof McpSchema.JSONRPCRequest)) {
       return null;
     }
@@ -37,7 +37,7 @@ final class JsonRpc {
     return null;
   }
 
-  static @Nullable Object requestId(McpSchema.JSONRPCMessage message) {
+  public static @Nullable Object requestId(McpSchema.JSONRPCMessage message) {
     return message instanceof McpSchema.JSONRPCRequest
         ? ((McpSchema.JSONRPCRequest) message).id()
         : null;

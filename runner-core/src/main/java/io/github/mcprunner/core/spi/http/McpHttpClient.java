@@ -1,0 +1,28 @@
+package io.github.mcprunner.core.spi.http;
+
+/**
+ * The HTTP client a transport module lends to the Streamable HTTP transport: one per MCP session,
+ * created with the session's {@link io.github.mcprunner.core.spi.TransportSettings}.
+ *
+ * <p>An implementation must resolve the headers of every request with {@code
+ * TransportSettings.headers().headersFor(request.request(), request.context())} when the call
+ * executes, add them after the request's protocol headers (never replacing one), send nothing when
+ * that throws, never follow redirects, and apply the settings' connect timeout, and the request
+ * timeout to every request but event streams ({@link McpHttpRequest#eventStream()}). Thread-safe.
+ */
+public interface McpHttpClient {
+
+  /** Returns a call that sends {@code request} when executed; nothing is sent before. */
+  McpHttpCall newCall(McpHttpRequest request);
+
+  /**
+   * Returns what the runner should see for a failure of this client: a read timeout as a {@link
+   * java.util.concurrent.TimeoutException} or {@link java.net.http.HttpTimeoutException}, a connect
+   * timeout as a {@link java.net.ConnectException} or {@link
+   * java.net.http.HttpConnectTimeoutException}; anything else unchanged. The default returns {@code
+   * error}.
+   */
+  default Throwable mapFailure(Throwable error) {
+    return error;
+  }
+}
