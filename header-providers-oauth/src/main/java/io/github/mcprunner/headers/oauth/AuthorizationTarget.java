@@ -3,7 +3,10 @@ package io.github.mcprunner.headers.oauth;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.headers.McpServerRef;
+import io.github.mcprunner.headers.oauth.internal.AuthorizationDiscovery;
+import io.github.mcprunner.headers.oauth.internal.TokenFetchException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +56,46 @@ public final class AuthorizationTarget {
       throw new IllegalArgumentException("tokenEndpoint must be an absolute URL");
     }
     return new AuthorizationTarget(checkIssuer(issuer), tokenEndpoint, checkResource(resource));
+  }
+
+  /**
+   * Returns a locator that discovers each server's authorization server as the MCP authorization
+   * specification says: the server's RFC 9728 protected resource metadata at its well-known URIs
+   * (path-inserted, then root), <b>refused</b> unless its {@code resource} is the server (or a path
+   * prefix of it), then the first listed authorization server's RFC 8414 or OpenID Connect metadata,
+   * whose {@code issuer} must match. The target's resource is the server's canonical URI. Only
+   * {@code https} is followed, and plain {@code http} to loopback hosts; redirects never; each
+   * document within {@code timeout}.
+   *
+   * <p>A server without such metadata (or whose authorization server publishes none) is not
+   * located: the locator throws, and the provider sends nothing to the server.
+   */
+  public static Locator discovered(Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    AuthorizationDiscovery discovery = new AuthorizationDiscovery(false, true, timeout, timeout);
+    return server -> {
+      AuthorizationDiscovery.Discovery found;
+      try {
+        found = discovery.discover(server, null);
+      } catch (TokenFetchException e) {
+        // Discovery messages name URLs and resources only, never a secret.
+        throw new IllegalStateException(
+            "no authorization server found for MCP server '" + server.name() + "': " + e.getMessage());
+      }
+      String issuer = found.server().issuer();
+      if (found.legacy() || issuer == null) {
+        throw new IllegalStateException(
+            "MCP server '"
+                + server.name()
+                + "' publishes no protected resource metadata naming its authorization server");
+      }
+      return of(URI.create(issuer), found.server().tokenEndpoint(), URI.create(found.resource()));
+    };
+  }
+
+  /** Returns {@link #discovered(Duration)} with a 10 s timeout per document. */
+  public static Locator discovered() {
+    return discovered(Duration.ofSeconds(10));
   }
 
   private static URI checkIssuer(URI issuer) {

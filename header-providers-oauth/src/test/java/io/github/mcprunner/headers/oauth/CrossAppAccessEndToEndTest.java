@@ -6,7 +6,6 @@ import static io.github.mcprunner.headers.oauth.EnterpriseAuthServers.IDP_CLIENT
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.RunOptions;
@@ -17,10 +16,6 @@ import io.github.mcprunner.headers.oauth.EnterpriseAuthServers.Answer;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
 import io.github.mcprunner.testkit.ScriptedModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,32 +136,13 @@ class CrossAppAccessEndToEndTest {
   void theAuthorizationServerCanBeLocatedFromTheServersProtectedResourceMetadata()
       throws Exception {
     AtomicInteger lookups = new AtomicInteger();
-    HttpClient http = HttpClient.newHttpClient();
-    // A small RFC 9728 locator, standing in for the real one: the metadata names the resource and
-    // its authorization server, whose token endpoint is then discovered by RFC 8414.
+    // RFC 9728: the metadata names the resource and its authorization server, whose token
+    // endpoint is then discovered by RFC 8414.
+    AuthorizationTarget.Locator discovered = AuthorizationTarget.discovered();
     AuthorizationTarget.Locator fromMetadata =
         server -> {
           lookups.incrementAndGet();
-          URI uri = server.uri();
-          URI metadata =
-              URI.create(
-                  uri.getScheme()
-                      + "://"
-                      + uri.getRawAuthority()
-                      + "/.well-known/oauth-protected-resource");
-          try {
-            String body =
-                http.send(
-                        HttpRequest.newBuilder(metadata).build(),
-                        HttpResponse.BodyHandlers.ofString())
-                    .body();
-            Map<String, Object> json = JSONObjectUtils.parse(body);
-            return AuthorizationTarget.of(
-                URI.create(JSONObjectUtils.getStringList(json, "authorization_servers").get(0)),
-                URI.create(JSONObjectUtils.getString(json, "resource")));
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
+          return discovered.locate(server);
         };
     try (Runner runner = runner(provider().authorizationTargets(fromMetadata).build())) {
       String output =
