@@ -123,8 +123,8 @@ for scenario in "${scenarios[@]}"; do
       reasons+=("")
     else
       outcome=FAIL
-      dir="$(ls -dt "$out"/"${scenario//\//-}"-* 2>/dev/null | head -1 || true)"
-      [ -n "$dir" ] || dir="$(ls -dt "$out"/*/ 2>/dev/null | head -1 || true)"
+      # The suite names a run's folder <scenario>-<time>, so auth/x lands in auth/x-<time>.
+      dir="$(ls -dt "$out/$scenario"-* 2>/dev/null | head -1 || true)"
       reasons+=("$(reason "${dir:-/nonexistent}")")
       if is_required "$scenario"; then
         failed_required+=("$scenario over $transport")

@@ -10,6 +10,7 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,6 +26,8 @@ final class SessionPool {
   private final HeaderChain chain;
   private final McpJsonMapper jsonMapper;
   private final AsyncCache<String, McpSession> sessions;
+  private final ConcurrentHashMap<String, CompletableFuture<McpSession>> pending =
+      new ConcurrentHashMap<>();
 
   SessionPool(
       McpServerSpec server,
@@ -67,8 +70,50 @@ final class SessionPool {
    * the failure is not cached.
    */
   CompletableFuture<McpSession> session(String key, RunScope scope) {
-    return sessions.get(
-        key, (k, executor) -> McpSession.open(k, server, factory, chain, scope, jsonMapper));
+    CompletableFuture<McpSession> existing = sessions.getIfPresent(key);
+    if (existing != null) {
+      return existing;
+    }
+    // Sessions being opened wait here, not in the cache: Caffeine logs every failed future it
+    // holds as a warning with its stack trace, and a session that fails to open (a 401 a provider
+    // answers by fetching a token, a server that is down) is an outcome the run reports.
+    CompletableFuture<McpSession> opening = new CompletableFuture<>();
+    CompletableFuture<McpSession> raced = pending.putIfAbsent(key, opening);
+    if (raced != null) {
+      return raced;
+    }
+    existing = sessions.getIfPresent(key);
+    if (existing != null) {
+      // Another caller's session moved from pending to the cache in between.
+      pending.remove(key, opening);
+      existing.whenComplete(
+          (session, error) -> {
+            if (error != null) {
+              opening.completeExceptionally(error);
+            } else {
+              opening.complete(session);
+            }
+          });
+      return opening;
+    }
+    CompletableFuture<McpSession> opened;
+    try {
+      opened = McpSession.open(key, server, factory, chain, scope, jsonMapper);
+    } catch (RuntimeException e) {
+      opened = CompletableFuture.failedFuture(e);
+    }
+    opened.whenComplete(
+        (session, error) -> {
+          if (error != null) {
+            pending.remove(key, opening);
+            opening.completeExceptionally(error);
+          } else {
+            sessions.put(key, CompletableFuture.completedFuture(session));
+            pending.remove(key, opening);
+            opening.complete(session);
+          }
+        });
+    return opening;
   }
 
   /** Opens a session outside the pool (the {@code PER_RUN} strategy). */
