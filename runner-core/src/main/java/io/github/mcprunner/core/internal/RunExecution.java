@@ -350,7 +350,10 @@ final class RunExecution {
           throw new RunCancelledException(runId);
         }
         Failure failure = Failure.classify(e);
-        if (session != null && session.sessionLost() && failure.kind != Failure.Kind.OURS) {
+        if (session != null
+            && session.sessionLost()
+            && failure.kind != Failure.Kind.OURS
+            && failure.kind != Failure.Kind.RESPONSE_LOST) {
           failure = Failure.sessionExpired(e);
         }
         switch (failure.kind) {
