@@ -18,6 +18,9 @@ final class Scenarios {
   /** Where the suite's authorization servers send the user back (never opened: see below). */
   static final URI REDIRECT_URI = URI.create("http://localhost:3000/callback");
 
+  /** The identity of the user the authorization code scenarios sign in. */
+  static final String USER = "conformance-user";
+
   /** The client id metadata document URL the suite's authorization servers accept (SEP-991). */
   static final URI CLIENT_METADATA_DOCUMENT =
       URI.create("https://conformance-test.local/client-metadata.json");
@@ -40,6 +43,15 @@ final class Scenarios {
 
     static Setup with(String description, McpHeaderProvider provider) {
       return new Setup(description, List.of(provider), RunOptions.defaults());
+    }
+
+    /**
+     * A setup whose run belongs to {@link #USER}: the authorization code grant keeps tokens per run
+     * identity and serves no run without one.
+     */
+    static Setup forUser(String description, McpHeaderProvider provider) {
+      return new Setup(
+          description, List.of(provider), RunOptions.builder().identity(USER).build());
     }
   }
 
@@ -73,7 +85,7 @@ final class Scenarios {
       case "auth/cross-app-access-complete-flow":
         return crossAppAccess(context);
       case "auth/pre-registration":
-        return Setup.with(
+        return Setup.forUser(
             "MCP authorization discovery, authorization code, pre-registered client",
             McpAuthorizationHeadersProvider.authorizationCode(userAgent(), REDIRECT_URI)
                 .clientAuthentication(
@@ -82,7 +94,7 @@ final class Scenarios {
                 .build());
       default:
         if (scenario.startsWith("auth/")) {
-          return Setup.with(
+          return Setup.forUser(
               "MCP authorization discovery, authorization code with a headless user agent",
               McpAuthorizationHeadersProvider.authorizationCode(userAgent(), REDIRECT_URI)
                   .clientMetadataDocument(CLIENT_METADATA_DOCUMENT)

@@ -60,8 +60,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Tokens are cached: for client credentials per server and scope, for the authorization code
- * grant per server and run identity ({@link HeaderContext#identity()}; runs without one share one
- * anonymous slot). A token is refreshed ahead of expiry (client credentials: a new token;
+ * grant per server and run identity ({@link HeaderContext#identity()}, set by {@code
+ * RunOptions.builder().identity(...)}). A run without an identity gets nothing from the
+ * authorization code grant (its 401 is not answered, one warning per server) unless {@link
+ * Builder#allowAnonymousUser(boolean)} makes all such runs share one sign-in. A token is refreshed ahead of expiry (client credentials: a new token;
  * authorization code: with the refresh token, when one was issued) and an expired one is never
  * sent. A 401 for a token the provider sent drops it and discovers again. Discoveries are reused
  * for {@link Builder#discoveryLifetime(Duration)}.
@@ -138,7 +140,8 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
                 builder.allowLoopbackHttp,
                 builder.discoveryLifetime,
                 policy,
-                builder.maximumCacheSize),
+                builder.maximumCacheSize,
+                builder.allowAnonymousUser),
             builder.clock,
             builder.executor != null ? builder.executor : TokenExecutors.newDefault(name));
     this.description =
@@ -261,6 +264,7 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
     private Duration clockSkew = OAuthProviderBuilder.DEFAULT_CLOCK_SKEW;
     private Duration defaultTokenLifetime = OAuthProviderBuilder.DEFAULT_TOKEN_LIFETIME;
     private long maximumCacheSize = OAuthProviderBuilder.DEFAULT_MAXIMUM_CACHE_SIZE;
+    private boolean allowAnonymousUser;
     private Clock clock = Clock.systemUTC();
     private @Nullable Executor executor;
 
@@ -307,6 +311,21 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
             "clientMetadataDocument must be an https URL with a path");
       }
       this.clientMetadataDocument = clientMetadataDocument;
+      return this;
+    }
+
+    /**
+     * Sets whether the authorization code grant serves runs without an identity ({@code
+     * RunOptions.builder().identity(...)}). Default false: tokens of the authorization code grant
+     * are kept per identity, so a run without one gets nothing from this provider and its 401 is
+     * not answered (one WARN per server), whatever else its context holds (such as {@code
+     * ContextKey.USER_ID}). True makes every run without an identity share <b>one</b> sign-in and
+     * its token: only for single-user tools (a command line, a desktop agent), never for a service
+     * serving several users. No effect on the client credentials grant, whose token belongs to the
+     * client.
+     */
+    public Builder allowAnonymousUser(boolean allowAnonymousUser) {
+      this.allowAnonymousUser = allowAnonymousUser;
       return this;
     }
 

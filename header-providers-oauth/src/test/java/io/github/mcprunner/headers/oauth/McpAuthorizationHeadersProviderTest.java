@@ -224,7 +224,7 @@ class McpAuthorizationHeadersProviderTest {
             + "/register\",\"response_types_supported\":[\"code\"]}");
     McpAuthorizationHeadersProvider provider = userFlow(HEADLESS).build();
 
-    assertThat(provider.onUnauthorized(context(null), "Bearer error=\"invalid_token\"")).isTrue();
+    assertThat(provider.onUnauthorized(context("alice"), "Bearer error=\"invalid_token\"")).isTrue();
 
     assertThat(as.paths())
         .containsExactly(
@@ -240,7 +240,7 @@ class McpAuthorizationHeadersProviderTest {
   void withoutAnyMetadataTheDefaultEndpointsAtTheOriginAreUsed() {
     McpAuthorizationHeadersProvider provider = userFlow(HEADLESS).build();
 
-    assertThat(provider.onUnauthorized(context(null), "Bearer")).isTrue();
+    assertThat(provider.onUnauthorized(context("alice"), "Bearer")).isTrue();
 
     assertThat(as.paths())
         .containsExactly(
@@ -250,7 +250,7 @@ class McpAuthorizationHeadersProviderTest {
             "/register",
             "/authorize",
             "/token");
-    assertThat(Contexts.bearer(provider.headers(context(null)))).startsWith("access-token-");
+    assertThat(Contexts.bearer(provider.headers(context("alice")))).startsWith("access-token-");
   }
 
   @ParameterizedTest

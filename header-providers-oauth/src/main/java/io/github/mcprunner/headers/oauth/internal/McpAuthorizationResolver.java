@@ -60,6 +60,8 @@ public final class McpAuthorizationResolver {
    * @param discoveryLifetime how long a discovery is reused
    * @param policy timeouts, retries and token lifetimes
    * @param maximumCacheSize most tokens (and authorization slots) kept
+   * @param allowAnonymousUser whether the authorization code grant serves runs without an identity,
+   *     all with one shared sign-in
    */
   public record Settings(
       String providerName,
@@ -76,7 +78,8 @@ public final class McpAuthorizationResolver {
       boolean allowLoopbackHttp,
       Duration discoveryLifetime,
       TokenRequestPolicy policy,
-      long maximumCacheSize) {
+      long maximumCacheSize,
+      boolean allowAnonymousUser) {
     /** Checks the settings fit the grant. */
     public Settings {
       requireNonNull(providerName, "providerName");
@@ -125,6 +128,8 @@ public final class McpAuthorizationResolver {
   private final Cache<String, AuthorizationDiscovery.Discovery> discoveries;
   private final Cache<SlotKey, Slot> slots;
   private final Cache<URI, String> canonical =
+      Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).build();
+  private final Cache<String, Boolean> anonymousWarned =
       Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).build();
 
   /** Creates the resolver; no network access happens here. */
@@ -202,7 +207,7 @@ public final class McpAuthorizationResolver {
     requireNonNull(context, "context");
     McpServerRef server = context.server();
     String resource = canonical(server);
-    if (resource == null || !appliesTo(server)) {
+    if (resource == null || !appliesTo(server) || anonymousRefused(context)) {
       return McpHeaders.empty();
     }
     Slot slot = slots.getIfPresent(slotKey(resource, context));
@@ -253,6 +258,17 @@ public final class McpAuthorizationResolver {
     McpServerRef server = context.server();
     String resource = canonical(server);
     if (resource == null || !appliesTo(server)) {
+      return false;
+    }
+    if (anonymousRefused(context)) {
+      if (anonymousWarned.asMap().putIfAbsent(server.name(), Boolean.TRUE) == null) {
+        log.warn(
+            "Provider '{}' does not authorize server '{}' for a run without an identity: no user is"
+                + " signed in for an anonymous run (set RunOptions identity, or allowAnonymousUser"
+                + " for a single-user tool)",
+            settings.providerName(),
+            server.name());
+      }
       return false;
     }
     BearerChallenge challenge =
@@ -317,8 +333,7 @@ public final class McpAuthorizationResolver {
         && found.server().scopesSupported().contains(OFFLINE_ACCESS)) {
       scope = ScopeSelection.union(scope, OFFLINE_ACCESS);
     }
-    String subject =
-        settings.grant() == Grant.AUTHORIZATION_CODE ? context.identity().orElse("") : null;
+    String subject = settings.grant() == Grant.AUTHORIZATION_CODE ? userOf(context) : null;
     CacheKey key = new CacheKey(subject, settings.providerName(), null, resource, scope);
     if (settings.grant() == Grant.CLIENT_CREDENTIALS) {
       slot.authorizationServer = found.server();
@@ -422,8 +437,26 @@ public final class McpAuthorizationResolver {
 
   private SlotKey slotKey(String resource, HeaderContext context) {
     return new SlotKey(
-        resource,
-        settings.grant() == Grant.AUTHORIZATION_CODE ? context.identity().orElse("") : null);
+        resource, settings.grant() == Grant.AUTHORIZATION_CODE ? userOf(context) : null);
+  }
+
+  /**
+   * The user a token of the authorization code grant belongs to: the run's identity, or {@code ""}
+   * (the one shared anonymous user) when anonymous runs are allowed.
+   */
+  private static String userOf(HeaderContext context) {
+    return context.identity().filter(id -> !id.isBlank()).orElse("");
+  }
+
+  /**
+   * Whether the request is of a run without an identity, which the authorization code grant does
+   * not serve unless anonymous runs are allowed: tokens are kept per identity, so two users without
+   * one would share a token.
+   */
+  private boolean anonymousRefused(HeaderContext context) {
+    return settings.grant() == Grant.AUTHORIZATION_CODE
+        && !settings.allowAnonymousUser()
+        && context.identity().filter(id -> !id.isBlank()).isEmpty();
   }
 
   private @Nullable String canonical(McpServerRef server) {
