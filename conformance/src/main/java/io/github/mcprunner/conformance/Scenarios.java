@@ -50,8 +50,7 @@ final class Scenarios {
      * identity and serves no run without one.
      */
     static Setup forUser(String description, McpHeaderProvider provider) {
-      return new Setup(
-          description, List.of(provider), RunOptions.builder().identity(USER).build());
+      return new Setup(description, List.of(provider), RunOptions.builder().identity(USER).build());
     }
   }
 
@@ -74,6 +73,9 @@ final class Scenarios {
             McpAuthorizationHeadersProvider.clientCredentials(
                     ClientAuthentication.clientSecretBasic(
                         context.require("client_id"), context.require("client_secret")))
+                // The suite's authorization server listens on a random port: no allowlist can name
+                // it, so this test client opts out. A service lists its authorization servers.
+                .trustAnyAuthorizationServer()
                 .build());
       case "auth/client-credentials-jwt":
         return Setup.with(
@@ -91,6 +93,8 @@ final class Scenarios {
                 .clientAuthentication(
                     ClientAuthentication.clientSecretBasic(
                         context.require("client_id"), context.require("client_secret")))
+                // Random port of the suite's authorization server: opt out of the allowlist.
+                .trustAnyAuthorizationServer()
                 .build());
       default:
         if (scenario.startsWith("auth/")) {
@@ -109,7 +113,10 @@ final class Scenarios {
         CrossAppAccessHeadersProvider.builder()
             .idpTokenEndpoint(URI.create(context.require("idp_token_endpoint")))
             .idpPublicClient(context.require("idp_client_id"))
-            .authorizationTargets(AuthorizationTarget.discovered())
+            // The suite's authorization server listens on a random port: no allowlist can name
+            // it, so this test client opts out. A service lists its authorization servers.
+            .authorizationTargets(
+                AuthorizationTarget.discovery().trustAnyAuthorizationServer().build())
             .clientAuthentication(
                 ClientAuthentication.clientSecretBasic(
                     context.require("client_id"), context.require("client_secret")))

@@ -56,7 +56,8 @@ import org.jspecify.annotations.Nullable;
  * by default one authorization server ({@link Builder#issuer(URI)}, optionally {@link
  * Builder#tokenEndpoint(URI)}) with each server's canonical URI as resource; {@link
  * Builder#authorizationTargets(AuthorizationTarget.Locator)} plugs in another, such as RFC 9728
- * protected resource metadata discovery.
+ * protected resource metadata discovery ({@link AuthorizationTarget#discovery()}, which with a
+ * client secret needs the allowlist of authorization servers the secret may be sent to).
  *
  * <p>Access tokens are cached per ID token, authorization server, resource and scope, shared by all
  * of a user's runs; concurrent requests needing the same token make one pair of token requests;
@@ -249,7 +250,10 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
     /**
      * Sets how each MCP server's authorization server and resource are found, in place of {@link
      * #issuer(URI)} and {@link #tokenEndpoint(URI)}: for instance RFC 9728 protected resource
-     * metadata discovery.
+     * metadata discovery ({@link AuthorizationTarget#discovery()}). The located authorization
+     * server receives this provider's {@link #clientAuthentication}: a locator that follows what
+     * the MCP server says must restrict the authorization servers it accepts; the library's own
+     * refuses to build with a client secret unless given an allowlist (or the opt-out).
      */
     public Builder authorizationTargets(AuthorizationTarget.Locator locator) {
       this.locator = requireNonNull(locator, "locator");
@@ -272,8 +276,9 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
      * Returns the provider. No network access happens here: discovery and token requests happen on
      * the first request that needs a token.
      *
-     * @throws IllegalStateException if a required setting is missing, or two settings exclude each
-     *     other
+     * @throws IllegalStateException if a required setting is missing, two settings exclude each
+     *     other, or the client secret would go to any authorization server a server names ({@link
+     *     AuthorizationTarget#discovered()} without allowlist)
      * @throws IllegalArgumentException if a URL is not acceptable (plain http off loopback, not
      *     absolute) or a setting is out of range
      */
@@ -300,6 +305,16 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
       if (locator != null && (issuer != null || tokenEndpoint != null)) {
         throw new IllegalStateException(
             "set either authorizationTargets or issuer (and tokenEndpoint), not both");
+      }
+      if (locator instanceof AuthorizationTarget.DiscoveredLocator
+          && ((AuthorizationTarget.DiscoveredLocator) locator).unrestricted()
+          && McpAuthorizationHeadersProvider.carriesSecret(client)) {
+        throw new IllegalStateException(
+            "provider '"
+                + name()
+                + "' would send its client secret to whichever authorization server an MCP server"
+                + " names: use AuthorizationTarget.discovery().authorizationServers(...) (or"
+                + " trustAnyAuthorizationServer() for tests)");
       }
       if (locator == null && issuer == null) {
         throw new IllegalStateException(
@@ -425,11 +440,15 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
       } catch (HeaderProviderException e) {
         throw e;
       } catch (RuntimeException e) {
+        // The library's own discovering locator words its messages safely; another locator's
+        // message is not shown.
         throw new HeaderProviderException(
             providerName,
             server.name(),
             "could not locate the server's authorization server ("
-                + e.getClass().getSimpleName()
+                + (locator instanceof AuthorizationTarget.DiscoveredLocator
+                    ? e.getMessage()
+                    : e.getClass().getSimpleName())
                 + ")",
             e);
       }

@@ -34,8 +34,7 @@ class AnonymousUserTest {
     server = McpServerRef.of("crm", resource);
     as.resourceMetadata(PRM_MCP, resource, as.base(), null)
         .serverMetadata("/.well-known/oauth-authorization-server", as.base(), null);
-    challenge =
-        "Bearer error=\"invalid_token\", resource_metadata=\"" + as.base() + PRM_MCP + "\"";
+    challenge = "Bearer error=\"invalid_token\", resource_metadata=\"" + as.base() + PRM_MCP + "\"";
     logs.start();
     root().addAppender(logs);
   }

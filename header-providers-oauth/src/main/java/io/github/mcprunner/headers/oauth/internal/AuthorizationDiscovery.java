@@ -211,6 +211,14 @@ public final class AuthorizationDiscovery {
     return server.equals(expected) || server.startsWith(expected + "/");
   }
 
+  /**
+   * Returns the origin ({@code scheme://authority}) of {@code server}: the authorization server of
+   * the 2025-03-26 rules.
+   */
+  public static String origin(URI server) {
+    return server.getScheme() + "://" + server.getRawAuthority();
+  }
+
   /** The RFC 9728 well-known URLs of {@code server}: path inserted (when it has a path), root. */
   static List<URI> wellKnownResourceMetadataUrls(URI server) {
     String origin = server.getScheme() + "://" + server.getRawAuthority();

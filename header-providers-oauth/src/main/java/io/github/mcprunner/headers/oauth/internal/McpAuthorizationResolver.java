@@ -62,6 +62,7 @@ public final class McpAuthorizationResolver {
    * @param maximumCacheSize most tokens (and authorization slots) kept
    * @param allowAnonymousUser whether the authorization code grant serves runs without an identity,
    *     all with one shared sign-in
+   * @param trustedIssuers the authorization servers tokens may be requested from
    */
   public record Settings(
       String providerName,
@@ -79,11 +80,13 @@ public final class McpAuthorizationResolver {
       Duration discoveryLifetime,
       TokenRequestPolicy policy,
       long maximumCacheSize,
-      boolean allowAnonymousUser) {
+      boolean allowAnonymousUser,
+      TrustedIssuers trustedIssuers) {
     /** Checks the settings fit the grant. */
     public Settings {
       requireNonNull(providerName, "providerName");
       requireNonNull(grant, "grant");
+      requireNonNull(trustedIssuers, "trustedIssuers");
       servers = Set.copyOf(servers);
       if (grant == Grant.CLIENT_CREDENTIALS && client == null) {
         throw new IllegalStateException("the client credentials grant needs a client");
@@ -390,12 +393,22 @@ public final class McpAuthorizationResolver {
   private AuthorizationDiscovery.Discovery discovered(
       McpServerRef server, String resource, @Nullable String resourceMetadata)
       throws TokenFetchException {
-    AuthorizationDiscovery.Discovery known = discoveries.getIfPresent(resource);
-    if (known != null) {
-      return known;
+    AuthorizationDiscovery.Discovery found = discoveries.getIfPresent(resource);
+    if (found == null) {
+      found = discovery.discover(server, resourceMetadata);
+      discoveries.put(resource, found);
     }
-    AuthorizationDiscovery.Discovery found = discovery.discover(server, resourceMetadata);
-    discoveries.put(resource, found);
+    // Checked on every use, before any registration or token request: the authorization server is
+    // named by the MCP server, and the configured client's credentials go there.
+    String issuer =
+        found.legacy() ? AuthorizationDiscovery.origin(server.uri()) : found.server().issuer();
+    if (!settings.trustedIssuers().trusts(issuer)) {
+      throw new TokenFetchException(
+          "the server names authorization server "
+              + issuer
+              + ", which is not one of the provider's trusted authorization servers"
+              + " (authorizationServers); no token is requested there");
+    }
     return found;
   }
 
