@@ -62,8 +62,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Access tokens are cached per ID token, authorization server, resource and scope, shared by all
  * of a user's runs; concurrent requests needing the same token make one pair of token requests;
  * tokens are refreshed ahead of expiry and an expired one is never sent. The ID-JAG is used for one
- * JWT bearer grant and not kept. When a server answers 401, {@link #onUnauthorized} drops the token
- * (and the server's located target) so that the retry gets a fresh one.
+ * JWT bearer grant and not kept. When a server answers 401 {@code invalid_token}, {@link
+ * #onUnauthorized} drops the token (and the server's located target) so that the retry gets a fresh
+ * one.
  *
  * <p>Failures are {@link OAuthTokenException}s whose message names the step: {@code token exchange
  * for an ID-JAG at the enterprise IdP failed: …} or {@code JWT bearer grant at the MCP
@@ -147,11 +148,14 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
 
   /**
    * Drops the cached token of the refused request, and the server's located authorization target,
-   * and returns true: a retry gets a new token.
+   * and returns true (a retry gets a new token) when the server's challenge says the token is
+   * invalid: a {@code Bearer} challenge with {@code error="invalid_token"} or without error. Any
+   * other refusal returns false and keeps both: no challenge (a 401 must carry one, so this is
+   * taken for a 403), another error, or {@code insufficient_scope} (the scope is configured).
    */
   @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
-    return resolver.onUnauthorized(context);
+    return resolver.onUnauthorized(context, wwwAuthenticate);
   }
 
   TokenHeaderResolver resolver() {

@@ -263,6 +263,14 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
    * Discovers the server's authorization server from {@code wwwAuthenticate} and obtains a token,
    * blocking (the authorization code grant: until the user has authorized). Returns true when a new
    * token is ready, false when the server's metadata was refused or no token could be had.
+   *
+   * <p>The runner asks on 401 and 403 alike and passes the challenge only, so the provider decides
+   * from the challenge: a {@code Bearer} challenge with {@code error="insufficient_scope"} asks for
+   * more scope (step-up); one with {@code error="invalid_token"} or without error drops the token
+   * and authorizes again; no challenge does so only when no token of this provider was sent (a 401
+   * must carry a challenge, so a refusal of a request that carried the token and names none is
+   * taken for a 403). Anything else (another error, another scheme: a 403 for a forbidden
+   * operation) returns false, keeps the token and never sends the user to sign in again.
    */
   @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {

@@ -254,7 +254,9 @@ public final class McpAuthorizationResolver {
 
   /**
    * Handles the server's 401 (or 403 {@code insufficient_scope}) challenge: discovers, selects the
-   * scope and obtains a token, synchronously; returns whether a retry may now succeed.
+   * scope and obtains a token, synchronously; returns whether a retry may now succeed. A refusal
+   * that {@link BearerChallenge#classify} finds nothing to answer in (a 403 for another reason)
+   * returns false and keeps the token.
    */
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
     requireNonNull(context, "context");
@@ -274,9 +276,23 @@ public final class McpAuthorizationResolver {
       }
       return false;
     }
+    SlotKey slotKey = slotKey(resource, context);
+    Slot known = slots.getIfPresent(slotKey);
+    CacheKey knownKey = known == null ? null : known.key;
+    boolean tokenSent = knownKey != null && cache.getIfValid(knownKey) != null;
+    if (BearerChallenge.classify(wwwAuthenticate, tokenSent) == BearerChallenge.Refusal.NONE) {
+      // A 403 for something other than scope (or another error): a new token would not help, and
+      // the user is not sent to sign in again.
+      log.debug(
+          "Server '{}' refused a request with a challenge provider '{}' does not answer (neither"
+              + " invalid_token nor insufficient_scope); the token is kept",
+          server.name(),
+          settings.providerName());
+      return false;
+    }
     BearerChallenge challenge =
         BearerChallenge.parse(wwwAuthenticate).orElse(new BearerChallenge(null, null, null));
-    Slot slot = slots.get(slotKey(resource, context), k -> new Slot(server));
+    Slot slot = slots.get(slotKey, k -> new Slot(server));
     long seen = slot.generation;
     synchronized (slot.lock) {
       if (slot.generation != seen) {

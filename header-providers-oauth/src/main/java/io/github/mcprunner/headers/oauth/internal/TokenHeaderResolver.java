@@ -174,12 +174,23 @@ public final class TokenHeaderResolver {
   }
 
   /**
-   * Drops the cached token the refused request carried; returns whether a retry may succeed (true
-   * whenever the provider contributed a token to it).
+   * Drops the cached token the refused request carried; returns whether a retry may succeed: true
+   * when the provider contributed a token to it and {@link BearerChallenge#classify} finds the
+   * refusal asks for a new one ({@code invalid_token}, a {@code Bearer} challenge without error). A
+   * 403 for another reason, or {@code insufficient_scope} (the scope is configured, a new token
+   * would carry the same), keeps the token and returns false.
    */
-  public boolean onUnauthorized(HeaderContext context) {
+  public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
     requireNonNull(context, "context");
     if (!appliesTo(context.server())) {
+      return false;
+    }
+    if (BearerChallenge.classify(wwwAuthenticate, true) != BearerChallenge.Refusal.REAUTHORIZE) {
+      log.debug(
+          "Server '{}' refused a request with a challenge provider '{}' does not answer (not"
+              + " invalid_token); the token is kept",
+          context.server().name(),
+          settings.providerName());
       return false;
     }
     Optional<CacheKey> key;
