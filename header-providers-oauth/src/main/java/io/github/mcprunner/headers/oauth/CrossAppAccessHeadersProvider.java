@@ -394,7 +394,7 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
           server -> {
             AuthorizationTarget target = locate(providerName, finalLocator, server);
             try {
-              fetcher.register(target.issuer(), target.tokenEndpoint().orElse(null));
+              fetcher.located(target.issuer(), target.tokenEndpoint().orElse(null));
             } catch (IllegalArgumentException e) {
               throw new HeaderProviderException(
                   providerName,
