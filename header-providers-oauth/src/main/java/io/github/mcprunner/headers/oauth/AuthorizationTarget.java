@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.internal.AuthorizationDiscovery;
+import io.github.mcprunner.headers.oauth.internal.RemoteText;
 import io.github.mcprunner.headers.oauth.internal.TokenFetchException;
 import io.github.mcprunner.headers.oauth.internal.TrustedIssuers;
 import java.net.URI;
@@ -301,7 +302,7 @@ public final class AuthorizationTarget {
             "MCP server '"
                 + server.name()
                 + "' names authorization server "
-                + issuer
+                + RemoteText.of(issuer)
                 + ", which is not one of the trusted authorization servers; no token is requested"
                 + " there";
         if (warned.asMap().putIfAbsent(server.name() + " " + issuer, Boolean.TRUE) == null) {

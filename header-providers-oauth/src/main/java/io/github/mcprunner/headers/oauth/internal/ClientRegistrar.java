@@ -75,7 +75,7 @@ public final class ClientRegistrar {
     URI endpoint = server.registrationEndpoint();
     if (endpoint == null) {
       throw new TokenFetchException(
-          "authorization server " + server.key() + " offers no dynamic client registration");
+          "authorization server " + server.describe() + " offers no dynamic client registration");
     }
     CompletableFuture<ClientAuthenticator> mine = new CompletableFuture<>();
     CompletableFuture<ClientAuthenticator> existing = clients.putIfAbsent(server.key(), mine);
@@ -128,7 +128,7 @@ public final class ClientRegistrar {
     } catch (IOException e) {
       throw new TokenFetchException(
           "could not reach the registration endpoint of authorization server "
-              + server.key()
+              + server.describe()
               + " ("
               + e.getClass().getSimpleName()
               + ")",
@@ -142,7 +142,7 @@ public final class ClientRegistrar {
     } catch (ParseException | RuntimeException e) {
       throw new TokenFetchException(
           "the registration endpoint of authorization server "
-              + server.key()
+              + server.describe()
               + " answered HTTP "
               + response.getStatusCode()
               + " with no client information",
@@ -155,7 +155,7 @@ public final class ClientRegistrar {
       code = code == null ? null : ERROR_CODE.matcher(code).matches() ? code : "unrecognised";
       throw new TokenFetchException(
           "client registration at authorization server "
-              + server.key()
+              + server.describe()
               + " was refused (HTTP "
               + response.getStatusCode()
               + (code == null ? "" : ", OAuth error '" + code + "'")
@@ -184,7 +184,7 @@ public final class ClientRegistrar {
         if (secret == null || secret.getValue().isBlank()) {
           throw new TokenFetchException(
               "authorization server "
-                  + server.key()
+                  + server.describe()
                   + " registered the client for "
                   + methodName
                   + " but issued no client secret");
@@ -196,7 +196,7 @@ public final class ClientRegistrar {
       default:
         throw new TokenFetchException(
             "authorization server "
-                + server.key()
+                + server.describe()
                 + " registered the client for token endpoint authentication '"
                 + (ERROR_CODE.matcher(methodName).matches() ? methodName : "unrecognised")
                 + "', which is not supported");
@@ -204,9 +204,9 @@ public final class ClientRegistrar {
     log.info(
         "Provider '{}' registered as client '{}' ({}) with authorization server {}",
         providerName,
-        clientId,
+        RemoteText.of(clientId),
         client.method().value(),
-        server.key());
+        server.describe());
     return client;
   }
 

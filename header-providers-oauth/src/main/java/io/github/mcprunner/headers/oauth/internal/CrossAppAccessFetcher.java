@@ -249,7 +249,9 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
           "token endpoint issued "
               + (token.getIssuedTokenType() == null
                   ? "a token without issued_token_type"
-                  : "a token of issued_token_type '" + token.getIssuedTokenType() + "'")
+                  : "a token of issued_token_type '"
+                      + RemoteText.of(token.getIssuedTokenType())
+                      + "'")
               + ", not an ID-JAG",
           null,
           200,
@@ -258,7 +260,7 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
     if (!AccessTokenType.N_A.equals(token.getType())) {
       throw new TokenFetchException(
           "token endpoint issued an ID-JAG of token_type '"
-              + token.getType()
+              + RemoteText.of(token.getType())
               + "'; an ID-JAG is not an access token and must be of token_type 'N_A'",
           null,
           200,

@@ -380,7 +380,7 @@ public final class McpAuthorizationResolver {
         "Provider '{}' obtained a token for server '{}' from authorization server {}{}",
         settings.providerName(),
         server.name(),
-        found.server().key(),
+        found.server().describe(),
         scope == null ? "" : " (scope '" + scope + "')");
     return true;
   }
@@ -400,7 +400,7 @@ public final class McpAuthorizationResolver {
     }
     throw new TokenFetchException(
         "authorization server "
-            + server.key()
+            + server.describe()
             + " offers no dynamic client registration"
             + (document == null ? "" : " nor client ID metadata documents")
             + ", and no client is configured");
@@ -421,7 +421,7 @@ public final class McpAuthorizationResolver {
     if (!settings.trustedIssuers().trusts(issuer)) {
       throw new TokenFetchException(
           "the server names authorization server "
-              + issuer
+              + RemoteText.of(issuer)
               + ", which is not one of the provider's trusted authorization servers"
               + " (authorizationServers); no token is requested there");
     }
