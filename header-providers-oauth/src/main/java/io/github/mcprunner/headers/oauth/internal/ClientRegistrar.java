@@ -2,6 +2,7 @@ package io.github.mcprunner.headers.oauth.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.ResponseType;
@@ -21,7 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the runner as an OAuth client with an authorization server by dynamic client
  * registration (RFC 7591), once per authorization server however many runs need it at once, and
- * keeps the client id, secret and {@code token_endpoint_auth_method} it was given. A failed
- * registration is tried again by the next authorization. Not public API.
+ * keeps the client id, secret and {@code token_endpoint_auth_method} it was given (for a bounded
+ * number of authorization servers). A failed registration is tried again by the next authorization,
+ * and so is one the token endpoint refuses with {@code invalid_client}. Not public API.
  */
 public final class ClientRegistrar {
   private static final Logger log = LoggerFactory.getLogger(ClientRegistrar.class);
@@ -45,8 +47,16 @@ public final class ClientRegistrar {
   private final int connectTimeoutMillis;
   private final int readTimeoutMillis;
   private final Duration maxWait;
-  private final ConcurrentHashMap<String, CompletableFuture<ClientAuthenticator>> clients =
-      new ConcurrentHashMap<>();
+
+  /** Most authorization servers whose registration is kept. */
+  private static final int MAXIMUM_REGISTRATIONS = 4096;
+
+  private final ConcurrentMap<String, CompletableFuture<ClientAuthenticator>> clients =
+      Caffeine.newBuilder()
+          .maximumSize(MAXIMUM_REGISTRATIONS)
+          .executor(Runnable::run)
+          .<String, CompletableFuture<ClientAuthenticator>>build()
+          .asMap();
 
   /** Creates a registrar registering clients named {@code clientName} for {@code redirectUri}. */
   public ClientRegistrar(
@@ -101,6 +111,26 @@ public final class ClientRegistrar {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TokenFetchException("interrupted while waiting for the client registration");
+    }
+  }
+
+  /**
+   * Forgets the registration with {@code server} if it is still {@code client}: the authorization
+   * server refused it ({@code invalid_client}), so the next authorization registers again.
+   */
+  public void forget(
+      AuthorizationDiscovery.AuthorizationServer server, ClientAuthenticator client) {
+    CompletableFuture<ClientAuthenticator> known = clients.get(server.key());
+    if (known != null
+        && known.isDone()
+        && !known.isCompletedExceptionally()
+        && known.join() == client
+        && clients.remove(server.key(), known)) {
+      log.info(
+          "Provider '{}' dropped its registration with authorization server {}, which refused it;"
+              + " it registers again on the next authorization",
+          providerName,
+          server.describe());
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ public final class McpAuthorizationResolver {
 
   /** Where a slot's token came from, and how to refresh it. Guarded by {@code lock}. */
   private static final class Slot {
-    final Object lock = new Object();
+    final ReentrantLock lock = new ReentrantLock();
     final McpServerRef server;
     volatile @Nullable CacheKey key;
     volatile @Nullable String scope;
@@ -294,21 +295,29 @@ public final class McpAuthorizationResolver {
         BearerChallenge.parse(wwwAuthenticate).orElse(new BearerChallenge(null, null, null));
     Slot slot = slots.get(slotKey, k -> new Slot(server));
     long seen = slot.generation;
-    synchronized (slot.lock) {
+    // Held while the user authorizes, which may take minutes: a waiting request can be
+    // interrupted (its run cancelled) and then gives up.
+    try {
+      slot.lock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
       if (slot.generation != seen) {
         // Another request of this slot obtained a new token meanwhile: retry with it.
         return true;
       }
-      try {
-        return authorize(slot, resource, challenge, context);
-      } catch (TokenFetchException e) {
-        log.warn(
-            "Provider '{}' could not obtain a token for server '{}' after its challenge: {}",
-            settings.providerName(),
-            server.name(),
-            e.getMessage());
-        return false;
-      }
+      return authorize(slot, resource, challenge, context);
+    } catch (TokenFetchException e) {
+      log.warn(
+          "Provider '{}' could not obtain a token for server '{}' after its challenge: {}",
+          settings.providerName(),
+          server.name(),
+          e.getMessage());
+      return false;
+    } finally {
+      slot.lock.unlock();
     }
   }
 
@@ -363,8 +372,13 @@ public final class McpAuthorizationResolver {
       slot.scope = scope;
     } else {
       ClientAuthenticator client = clientFor(found.server());
-      IssuedToken token =
-          requireNonNull(flow).authorize(found, client, scope, context, server.name());
+      IssuedToken token;
+      try {
+        token = requireNonNull(flow).authorize(found, client, scope, context, server.name());
+      } catch (TokenFetchException e) {
+        forgetRegistrationIfRefused(found.server(), client, e);
+        throw e;
+      }
       slot.authorizationServer = found.server();
       slot.client = client;
       slot.refreshToken = token.refreshToken();
@@ -455,13 +469,32 @@ public final class McpAuthorizationResolver {
     if (refreshToken == null || server == null || client == null) {
       throw new TokenFetchException("no refresh token; the user must authorize again");
     }
-    IssuedToken token =
-        requireNonNull(flow)
-            .refresh(server, client, refreshToken, requireNonNull(key.resource()), serverName);
+    IssuedToken token;
+    try {
+      token =
+          requireNonNull(flow)
+              .refresh(server, client, refreshToken, requireNonNull(key.resource()), serverName);
+    } catch (TokenFetchException e) {
+      forgetRegistrationIfRefused(server, client, e);
+      throw e;
+    }
     if (token.refreshToken() != null && Objects.equals(slot.key, key)) {
       slot.refreshToken = token.refreshToken();
     }
     return token;
+  }
+
+  /**
+   * Drops a dynamically registered client the authorization server no longer knows ({@code
+   * invalid_client}: deleted, expired), so that the next authorization registers again.
+   */
+  private void forgetRegistrationIfRefused(
+      AuthorizationDiscovery.AuthorizationServer server,
+      ClientAuthenticator client,
+      TokenFetchException failure) {
+    if (registrar != null && "invalid_client".equals(failure.errorCode())) {
+      registrar.forget(server, client);
+    }
   }
 
   private SlotKey slotKey(String resource, HeaderContext context) {
