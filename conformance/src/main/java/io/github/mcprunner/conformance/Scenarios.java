@@ -18,6 +18,9 @@ final class Scenarios {
   /** Where the suite's authorization servers send the user back (never opened: see below). */
   static final URI REDIRECT_URI = URI.create("http://localhost:3000/callback");
 
+  /** The identity of the user the authorization code scenarios sign in. */
+  static final String USER = "conformance-user";
+
   /** The client id metadata document URL the suite's authorization servers accept (SEP-991). */
   static final URI CLIENT_METADATA_DOCUMENT =
       URI.create("https://conformance-test.local/client-metadata.json");
@@ -41,6 +44,14 @@ final class Scenarios {
     static Setup with(String description, McpHeaderProvider provider) {
       return new Setup(description, List.of(provider), RunOptions.defaults());
     }
+
+    /**
+     * A setup whose run belongs to {@link #USER}: the authorization code grant keeps tokens per run
+     * identity and serves no run without one.
+     */
+    static Setup forUser(String description, McpHeaderProvider provider) {
+      return new Setup(description, List.of(provider), RunOptions.builder().identity(USER).build());
+    }
   }
 
   private Scenarios() {}
@@ -62,6 +73,9 @@ final class Scenarios {
             McpAuthorizationHeadersProvider.clientCredentials(
                     ClientAuthentication.clientSecretBasic(
                         context.require("client_id"), context.require("client_secret")))
+                // The suite's authorization server listens on a random port: no allowlist can name
+                // it, so this test client opts out. A service lists its authorization servers.
+                .trustAnyAuthorizationServer()
                 .build());
       case "auth/client-credentials-jwt":
         return Setup.with(
@@ -73,16 +87,18 @@ final class Scenarios {
       case "auth/cross-app-access-complete-flow":
         return crossAppAccess(context);
       case "auth/pre-registration":
-        return Setup.with(
+        return Setup.forUser(
             "MCP authorization discovery, authorization code, pre-registered client",
             McpAuthorizationHeadersProvider.authorizationCode(userAgent(), REDIRECT_URI)
                 .clientAuthentication(
                     ClientAuthentication.clientSecretBasic(
                         context.require("client_id"), context.require("client_secret")))
+                // Random port of the suite's authorization server: opt out of the allowlist.
+                .trustAnyAuthorizationServer()
                 .build());
       default:
         if (scenario.startsWith("auth/")) {
-          return Setup.with(
+          return Setup.forUser(
               "MCP authorization discovery, authorization code with a headless user agent",
               McpAuthorizationHeadersProvider.authorizationCode(userAgent(), REDIRECT_URI)
                   .clientMetadataDocument(CLIENT_METADATA_DOCUMENT)
@@ -97,7 +113,10 @@ final class Scenarios {
         CrossAppAccessHeadersProvider.builder()
             .idpTokenEndpoint(URI.create(context.require("idp_token_endpoint")))
             .idpPublicClient(context.require("idp_client_id"))
-            .authorizationTargets(AuthorizationTarget.discovered())
+            // The suite's authorization server listens on a random port: no allowlist can name
+            // it, so this test client opts out. A service lists its authorization servers.
+            .authorizationTargets(
+                AuthorizationTarget.discovery().trustAnyAuthorizationServer().build())
             .clientAuthentication(
                 ClientAuthentication.clientSecretBasic(
                     context.require("client_id"), context.require("client_secret")))

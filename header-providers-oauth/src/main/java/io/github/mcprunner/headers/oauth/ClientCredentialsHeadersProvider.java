@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Tokens are cached per client, audience, resource and scope, shared by all runs; concurrent
  * requests needing the same token make one token request; tokens are refreshed ahead of expiry and
- * an expired one is never sent. When a server answers 401, {@link #onUnauthorized} drops the token
- * so that the retry gets a fresh one.
+ * an expired one is never sent. When a server answers 401 {@code invalid_token}, {@link
+ * #onUnauthorized} drops the token so that the retry gets a fresh one.
  *
  * <p>Thread-safe. {@link #toString()} shows no secret.
  */
@@ -91,10 +91,16 @@ public final class ClientCredentialsHeadersProvider implements McpHeaderProvider
     return resolver.appliesTo(requireNonNull(server, "server"));
   }
 
-  /** Drops the cached token for the refused request and returns true: a retry gets a new one. */
+  /**
+   * Drops the cached token for the refused request and returns true (a retry gets a new one) when
+   * the server's challenge says the token is invalid: a {@code Bearer} challenge with {@code
+   * error="invalid_token"} or without error. Any other refusal returns false and keeps the token:
+   * no challenge (a 401 must carry one, so this is taken for a 403), another error, or {@code
+   * insufficient_scope} (the scope is configured, a new token would carry the same).
+   */
   @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
-    return resolver.onUnauthorized(context);
+    return resolver.onUnauthorized(context, wwwAuthenticate);
   }
 
   TokenHeaderResolver resolver() {

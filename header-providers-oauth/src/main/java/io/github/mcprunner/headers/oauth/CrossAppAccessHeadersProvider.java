@@ -56,13 +56,15 @@ import org.jspecify.annotations.Nullable;
  * by default one authorization server ({@link Builder#issuer(URI)}, optionally {@link
  * Builder#tokenEndpoint(URI)}) with each server's canonical URI as resource; {@link
  * Builder#authorizationTargets(AuthorizationTarget.Locator)} plugs in another, such as RFC 9728
- * protected resource metadata discovery.
+ * protected resource metadata discovery ({@link AuthorizationTarget#discovery()}, which with a
+ * client secret needs the allowlist of authorization servers the secret may be sent to).
  *
  * <p>Access tokens are cached per ID token, authorization server, resource and scope, shared by all
  * of a user's runs; concurrent requests needing the same token make one pair of token requests;
  * tokens are refreshed ahead of expiry and an expired one is never sent. The ID-JAG is used for one
- * JWT bearer grant and not kept. When a server answers 401, {@link #onUnauthorized} drops the token
- * (and the server's located target) so that the retry gets a fresh one.
+ * JWT bearer grant and not kept. When a server answers 401 {@code invalid_token}, {@link
+ * #onUnauthorized} drops the token (and the server's located target) so that the retry gets a fresh
+ * one.
  *
  * <p>Failures are {@link OAuthTokenException}s whose message names the step: {@code token exchange
  * for an ID-JAG at the enterprise IdP failed: …} or {@code JWT bearer grant at the MCP
@@ -146,11 +148,14 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
 
   /**
    * Drops the cached token of the refused request, and the server's located authorization target,
-   * and returns true: a retry gets a new token.
+   * and returns true (a retry gets a new token) when the server's challenge says the token is
+   * invalid: a {@code Bearer} challenge with {@code error="invalid_token"} or without error. Any
+   * other refusal returns false and keeps both: no challenge (a 401 must carry one, so this is
+   * taken for a 403), another error, or {@code insufficient_scope} (the scope is configured).
    */
   @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
-    return resolver.onUnauthorized(context);
+    return resolver.onUnauthorized(context, wwwAuthenticate);
   }
 
   TokenHeaderResolver resolver() {
@@ -249,7 +254,10 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
     /**
      * Sets how each MCP server's authorization server and resource are found, in place of {@link
      * #issuer(URI)} and {@link #tokenEndpoint(URI)}: for instance RFC 9728 protected resource
-     * metadata discovery.
+     * metadata discovery ({@link AuthorizationTarget#discovery()}). The located authorization
+     * server receives this provider's {@link #clientAuthentication}: a locator that follows what
+     * the MCP server says must restrict the authorization servers it accepts; the library's own
+     * refuses to build with a client secret unless given an allowlist (or the opt-out).
      */
     public Builder authorizationTargets(AuthorizationTarget.Locator locator) {
       this.locator = requireNonNull(locator, "locator");
@@ -272,8 +280,9 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
      * Returns the provider. No network access happens here: discovery and token requests happen on
      * the first request that needs a token.
      *
-     * @throws IllegalStateException if a required setting is missing, or two settings exclude each
-     *     other
+     * @throws IllegalStateException if a required setting is missing, two settings exclude each
+     *     other, or the client secret would go to any authorization server a server names ({@link
+     *     AuthorizationTarget#discovered()} without allowlist)
      * @throws IllegalArgumentException if a URL is not acceptable (plain http off loopback, not
      *     absolute) or a setting is out of range
      */
@@ -300,6 +309,16 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
       if (locator != null && (issuer != null || tokenEndpoint != null)) {
         throw new IllegalStateException(
             "set either authorizationTargets or issuer (and tokenEndpoint), not both");
+      }
+      if (locator instanceof AuthorizationTarget.DiscoveredLocator
+          && ((AuthorizationTarget.DiscoveredLocator) locator).unrestricted()
+          && McpAuthorizationHeadersProvider.carriesSecret(client)) {
+        throw new IllegalStateException(
+            "provider '"
+                + name()
+                + "' would send its client secret to whichever authorization server an MCP server"
+                + " names: use AuthorizationTarget.discovery().authorizationServers(...) (or"
+                + " trustAnyAuthorizationServer() for tests)");
       }
       if (locator == null && issuer == null) {
         throw new IllegalStateException(
@@ -375,7 +394,7 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
           server -> {
             AuthorizationTarget target = locate(providerName, finalLocator, server);
             try {
-              fetcher.register(target.issuer(), target.tokenEndpoint().orElse(null));
+              fetcher.located(target.issuer(), target.tokenEndpoint().orElse(null));
             } catch (IllegalArgumentException e) {
               throw new HeaderProviderException(
                   providerName,
@@ -425,11 +444,15 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
       } catch (HeaderProviderException e) {
         throw e;
       } catch (RuntimeException e) {
+        // The library's own discovering locator words its messages safely; another locator's
+        // message is not shown.
         throw new HeaderProviderException(
             providerName,
             server.name(),
             "could not locate the server's authorization server ("
-                + e.getClass().getSimpleName()
+                + (locator instanceof AuthorizationTarget.DiscoveredLocator
+                    ? e.getMessage()
+                    : e.getClass().getSimpleName())
                 + ")",
             e);
       }

@@ -10,12 +10,14 @@ import io.github.mcprunner.headers.oauth.internal.ClientAuthenticator;
 import io.github.mcprunner.headers.oauth.internal.McpAuthorizationResolver;
 import io.github.mcprunner.headers.oauth.internal.TokenExecutors;
 import io.github.mcprunner.headers.oauth.internal.TokenRequestPolicy;
+import io.github.mcprunner.headers.oauth.internal.TrustedIssuers;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -60,17 +62,21 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Tokens are cached: for client credentials per server and scope, for the authorization code
- * grant per server and run identity ({@link HeaderContext#identity()}; runs without one share one
- * anonymous slot). A token is refreshed ahead of expiry (client credentials: a new token;
- * authorization code: with the refresh token, when one was issued) and an expired one is never
- * sent. A 401 for a token the provider sent drops it and discovers again. Discoveries are reused
- * for {@link Builder#discoveryLifetime(Duration)}.
+ * grant per server and run identity ({@link HeaderContext#identity()}, set by {@code
+ * RunOptions.builder().identity(...)}). A run without an identity gets nothing from the
+ * authorization code grant (its 401 is not answered, one warning per server) unless {@link
+ * Builder#allowAnonymousUser(boolean)} makes all such runs share one sign-in. A token is refreshed
+ * ahead of expiry (client credentials: a new token; authorization code: with the refresh token,
+ * when one was issued) and an expired one is never sent. A 401 for a token the provider sent drops
+ * it and discovers again. Discoveries are reused for {@link Builder#discoveryLifetime(Duration)}.
  *
  * <p>Security: no token, secret, code, code verifier or client assertion appears in a log line,
  * exception message or {@link #toString()}; only {@code https} URLs are followed, and plain {@code
  * http} to loopback hosts ({@code localhost}, {@code 127.0.0.1}, {@code ::1}) unless {@link
  * Builder#allowLoopbackHttp(boolean)} is off; redirects are never followed on metadata,
- * registration and token requests.
+ * registration and token requests. The authorization server is named by the MCP server: a client
+ * secret is sent only to the issuers of {@link Builder#authorizationServers(URI...)} (required with
+ * a secret); a run's tokens of the authorization code grant belong to its identity.
  *
  * <p>Thread-safe.
  */
@@ -138,7 +144,9 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
                 builder.allowLoopbackHttp,
                 builder.discoveryLifetime,
                 policy,
-                builder.maximumCacheSize),
+                builder.maximumCacheSize,
+                builder.allowAnonymousUser,
+                trustedIssuers(builder, client)),
             builder.clock,
             builder.executor != null ? builder.executor : TokenExecutors.newDefault(name));
     this.description =
@@ -158,8 +166,40 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
   }
 
   /**
+   * The authorization servers the provider may request tokens from: the allowlist; else any, when
+   * the builder opted out or no secret of the configured client is ever sent.
+   */
+  private static TrustedIssuers trustedIssuers(
+      Builder builder, @Nullable ClientAuthentication client) {
+    if (!builder.authorizationServers.isEmpty()) {
+      if (builder.trustAnyAuthorizationServer) {
+        throw new IllegalStateException(
+            "set either authorizationServers or trustAnyAuthorizationServer, not both");
+      }
+      return TrustedIssuers.of(builder.authorizationServers);
+    }
+    if (!builder.trustAnyAuthorizationServer && client != null && carriesSecret(client)) {
+      throw new IllegalStateException(
+          "provider '"
+              + builder.name
+              + "' would send its client secret to whichever authorization server an MCP server"
+              + " names: set authorizationServers(...) to the issuers it may be sent to, or"
+              + " trustAnyAuthorizationServer() (tests only)");
+    }
+    return TrustedIssuers.any();
+  }
+
+  /** Whether the client authenticates with a shared secret (sent as is to the token endpoint). */
+  static boolean carriesSecret(ClientAuthentication client) {
+    ClientAuthenticator.Method method = client.authenticator().method();
+    return method == ClientAuthenticator.Method.CLIENT_SECRET_BASIC
+        || method == ClientAuthenticator.Method.CLIENT_SECRET_POST;
+  }
+
+  /**
    * Returns a builder of a provider using the client credentials grant (no user): the client is
-   * registered with every authorization server it will meet, under this authentication.
+   * registered with every authorization server it will meet, under this authentication. With a
+   * client secret, {@link Builder#authorizationServers(URI...)} must name those servers.
    */
   public static Builder clientCredentials(ClientAuthentication clientAuthentication) {
     requireNonNull(clientAuthentication, "clientAuthentication");
@@ -223,6 +263,14 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
    * Discovers the server's authorization server from {@code wwwAuthenticate} and obtains a token,
    * blocking (the authorization code grant: until the user has authorized). Returns true when a new
    * token is ready, false when the server's metadata was refused or no token could be had.
+   *
+   * <p>The runner asks on 401 and 403 alike and passes the challenge only, so the provider decides
+   * from the challenge: a {@code Bearer} challenge with {@code error="insufficient_scope"} asks for
+   * more scope (step-up); one with {@code error="invalid_token"} or without error drops the token
+   * and authorizes again; no challenge does so only when no token of this provider was sent (a 401
+   * must carry a challenge, so a refusal of a request that carried the token and names none is
+   * taken for a 403). Anything else (another error, another scheme: a 403 for a forbidden
+   * operation) returns false, keeps the token and never sends the user to sign in again.
    */
   @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
@@ -261,6 +309,9 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
     private Duration clockSkew = OAuthProviderBuilder.DEFAULT_CLOCK_SKEW;
     private Duration defaultTokenLifetime = OAuthProviderBuilder.DEFAULT_TOKEN_LIFETIME;
     private long maximumCacheSize = OAuthProviderBuilder.DEFAULT_MAXIMUM_CACHE_SIZE;
+    private boolean allowAnonymousUser;
+    private final Set<URI> authorizationServers = new LinkedHashSet<>();
+    private boolean trustAnyAuthorizationServer;
     private Clock clock = Clock.systemUTC();
     private @Nullable Executor executor;
 
@@ -307,6 +358,65 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
             "clientMetadataDocument must be an https URL with a path");
       }
       this.clientMetadataDocument = clientMetadataDocument;
+      return this;
+    }
+
+    /**
+     * Sets whether the authorization code grant serves runs without an identity ({@code
+     * RunOptions.builder().identity(...)}). Default false: tokens of the authorization code grant
+     * are kept per identity, so a run without one gets nothing from this provider and its 401 is
+     * not answered (one WARN per server), whatever else its context holds (such as {@code
+     * ContextKey.USER_ID}). True makes every run without an identity share <b>one</b> sign-in and
+     * its token: only for single-user tools (a command line, a desktop agent), never for a service
+     * serving several users. No effect on the client credentials grant, whose token belongs to the
+     * client.
+     */
+    public Builder allowAnonymousUser(boolean allowAnonymousUser) {
+      this.allowAnonymousUser = allowAnonymousUser;
+      return this;
+    }
+
+    /**
+     * Sets the authorization servers, by issuer identifier, the provider may request tokens from.
+     * The authorization server is named by the MCP server's metadata, so a rogue or compromised MCP
+     * server could name one it controls; the provider then requests no token there (its 401 is not
+     * answered, one warning naming server and issuer). Without protected resource metadata
+     * (2025-03-26 rules) the authorization server is the MCP server's origin. Issuers compare with
+     * scheme and host in any case, the default port and trailing slashes left out. Calls add up.
+     *
+     * <p><b>Required</b> (or {@link #trustAnyAuthorizationServer()}) when the client authenticates
+     * with a secret, {@code client_secret_basic} or {@code client_secret_post}, with either grant:
+     * the secret itself is sent to the token endpoint. Not required for {@code private_key_jwt}:
+     * each assertion is signed for one audience (the authorization server's issuer, or with {@link
+     * AssertionAudience#TOKEN_ENDPOINT} its token endpoint), lives 60 seconds and carries a unique
+     * {@code jti}, so a server it was sent to cannot use it at another, and the key never leaves;
+     * nor for clients registered dynamically or identified by a client metadata document, which
+     * hold no secret of the service. When set, it applies to every client.
+     *
+     * @throws IllegalArgumentException if an issuer is not an absolute URL without query and
+     *     fragment
+     */
+    public Builder authorizationServers(URI... issuers) {
+      return authorizationServers(Arrays.asList(requireNonNull(issuers, "issuers")));
+    }
+
+    /** Like {@link #authorizationServers(URI...)}. */
+    public Builder authorizationServers(Collection<URI> issuers) {
+      for (URI issuer : requireNonNull(issuers, "issuers")) {
+        TrustedIssuers.of(List.of(requireNonNull(issuer, "issuer")));
+        this.authorizationServers.add(issuer);
+      }
+      return this;
+    }
+
+    /**
+     * Lets the provider request tokens, with its client's secret, from any authorization server an
+     * MCP server names. For tests and conformance suites whose authorization servers listen on
+     * random ports; never in production, where a server could name an authorization server it
+     * controls and receive the secret. Excludes {@link #authorizationServers(URI...)}.
+     */
+    public Builder trustAnyAuthorizationServer() {
+      this.trustAnyAuthorizationServer = true;
       return this;
     }
 
@@ -443,6 +553,9 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
      * Returns the provider. No network access happens here.
      *
      * @throws IllegalArgumentException if a setting is out of range
+     * @throws IllegalStateException if the client authenticates with a secret and neither {@link
+     *     #authorizationServers(URI...)} nor {@link #trustAnyAuthorizationServer()} is set, or both
+     *     are
      */
     public McpAuthorizationHeadersProvider build() {
       return new McpAuthorizationHeadersProvider(this);

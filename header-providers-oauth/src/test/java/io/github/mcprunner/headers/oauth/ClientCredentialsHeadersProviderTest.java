@@ -111,7 +111,7 @@ class ClientCredentialsHeadersProviderTest {
     HeaderContext context = withoutUser(CRM);
     String first = bearer(provider.headers(context));
 
-    assertThat(provider.onUnauthorized(context, null)).isTrue();
+    assertThat(provider.onUnauthorized(context, "Bearer error=\"invalid_token\"")).isTrue();
 
     String second = bearer(provider.headers(context));
     assertThat(second).isNotEqualTo(first);

@@ -138,7 +138,8 @@ class CrossAppAccessEndToEndTest {
     AtomicInteger lookups = new AtomicInteger();
     // RFC 9728: the metadata names the resource and its authorization server, whose token
     // endpoint is then discovered by RFC 8414.
-    AuthorizationTarget.Locator discovered = AuthorizationTarget.discovered();
+    AuthorizationTarget.Locator discovered =
+        AuthorizationTarget.discovery().authorizationServers(servers.asIssuer()).build();
     AuthorizationTarget.Locator fromMetadata =
         server -> {
           lookups.incrementAndGet();

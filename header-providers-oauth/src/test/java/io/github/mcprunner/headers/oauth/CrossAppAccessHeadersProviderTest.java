@@ -373,7 +373,7 @@ class CrossAppAccessHeadersProviderTest {
     assertThat(servers.idpRequests().get(1).form()).containsEntry("scope", "crm.read");
     assertThat(locatedServers).containsExactly("tickets", "crm");
 
-    provider.onUnauthorized(tickets, null);
+    provider.onUnauthorized(tickets, "Bearer error=\"invalid_token\"");
     bearer(provider.headers(tickets));
     assertThat(located).hasValue(3);
   }

@@ -41,6 +41,9 @@ final class LoopbackAuthorization implements AutoCloseable {
   volatile boolean issueRefreshTokens;
   volatile int expiresIn = 3600;
 
+  /** How many of the next token requests are refused with {@code invalid_client} (HTTP 401). */
+  final AtomicInteger refuseClient = new AtomicInteger();
+
   LoopbackAuthorization() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
@@ -134,6 +137,10 @@ final class LoopbackAuthorization implements AutoCloseable {
       exchange.close();
     } else if (method.equals("POST") && path.equals("/register")) {
       answer(exchange, 201, registrationAnswer);
+    } else if (method.equals("POST")
+        && path.equals("/token")
+        && refuseClient.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      answer(exchange, 401, "{\"error\":\"invalid_client\"}");
     } else if (method.equals("POST") && path.equals("/token")) {
       int n = tokens.incrementAndGet();
       answer(

@@ -95,6 +95,12 @@ class McpAuthorizationHeadersProviderTest {
         }
       };
 
+  /** The client credentials grant, trusting the loopback authorization server. */
+  private McpAuthorizationHeadersProvider.Builder service(ClientAuthentication authentication) {
+    return McpAuthorizationHeadersProvider.clientCredentials(authentication)
+        .authorizationServers(URI.create(as.base()));
+  }
+
   private McpAuthorizationHeadersProvider.Builder userFlow(UserAuthorization user) {
     return McpAuthorizationHeadersProvider.authorizationCode(
             user, URI.create("http://127.0.0.1:1/callback"))
@@ -110,9 +116,7 @@ class McpAuthorizationHeadersProviderTest {
   void contributesNothingUntilTheChallengeThenAClientCredentialsTokenForTheChallengesScope() {
     standardServer("[\"a\",\"b\"]", null);
     McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(
-                ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
-            .build();
+        service(ClientAuthCase.CLIENT_SECRET_BASIC.authentication()).build();
 
     assertThat(provider.headers(context(null)).isEmpty()).isTrue();
     assertThat(as.received).isEmpty();
@@ -132,9 +136,7 @@ class McpAuthorizationHeadersProviderTest {
     standardServer(null, null);
     as.document("/.well-known/oauth-protected-resource", "{\"resource\":\"https://trap\"}");
     McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(
-                ClientAuthCase.CLIENT_SECRET_POST.authentication())
-            .build();
+        service(ClientAuthCase.CLIENT_SECRET_POST.authentication()).build();
 
     assertThat(provider.onUnauthorized(context(null), "Bearer")).isTrue();
 
@@ -152,8 +154,8 @@ class McpAuthorizationHeadersProviderTest {
             "/.well-known/oauth-authorization-server/tenant1", as.base() + "/tenant1", null)
         .document(AS_META, "{\"issuer\":\"trap\"}");
     McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(
-                ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
+        service(ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
+            .authorizationServers(URI.create(as.base() + "/tenant1/"))
             .build();
 
     assertThat(provider.onUnauthorized(context(null), null)).isTrue();
@@ -171,9 +173,7 @@ class McpAuthorizationHeadersProviderTest {
     as.resourceMetadata(PRM_MCP, resource, as.base(), null)
         .serverMetadata("/.well-known/openid-configuration", as.base(), null);
     McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(
-                ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
-            .build();
+        service(ClientAuthCase.CLIENT_SECRET_BASIC.authentication()).build();
 
     assertThat(provider.onUnauthorized(context(null), challenge(null))).isTrue();
     assertThat(as.paths())
@@ -201,9 +201,7 @@ class McpAuthorizationHeadersProviderTest {
     as.resourceMetadata(PRM_MCP, resource, as.base(), null)
         .serverMetadata(AS_META, "https://other.example.com", null);
     McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(
-                ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
-            .build();
+        service(ClientAuthCase.CLIENT_SECRET_BASIC.authentication()).build();
 
     assertThat(provider.onUnauthorized(context(null), challenge(null))).isFalse();
     assertThat(as.received("/token")).isEmpty();
@@ -224,7 +222,8 @@ class McpAuthorizationHeadersProviderTest {
             + "/register\",\"response_types_supported\":[\"code\"]}");
     McpAuthorizationHeadersProvider provider = userFlow(HEADLESS).build();
 
-    assertThat(provider.onUnauthorized(context(null), "Bearer error=\"invalid_token\"")).isTrue();
+    assertThat(provider.onUnauthorized(context("alice"), "Bearer error=\"invalid_token\""))
+        .isTrue();
 
     assertThat(as.paths())
         .containsExactly(
@@ -240,7 +239,7 @@ class McpAuthorizationHeadersProviderTest {
   void withoutAnyMetadataTheDefaultEndpointsAtTheOriginAreUsed() {
     McpAuthorizationHeadersProvider provider = userFlow(HEADLESS).build();
 
-    assertThat(provider.onUnauthorized(context(null), "Bearer")).isTrue();
+    assertThat(provider.onUnauthorized(context("alice"), "Bearer")).isTrue();
 
     assertThat(as.paths())
         .containsExactly(
@@ -250,7 +249,7 @@ class McpAuthorizationHeadersProviderTest {
             "/register",
             "/authorize",
             "/token");
-    assertThat(Contexts.bearer(provider.headers(context(null)))).startsWith("access-token-");
+    assertThat(Contexts.bearer(provider.headers(context("alice")))).startsWith("access-token-");
   }
 
   @ParameterizedTest
@@ -258,8 +257,7 @@ class McpAuthorizationHeadersProviderTest {
   void clientCredentialsAuthenticateAsConfiguredAndAssertionsNameTheIssuer(ClientAuthCase auth)
       throws Exception {
     standardServer(null, null);
-    McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(auth.authentication()).build();
+    McpAuthorizationHeadersProvider provider = service(auth.authentication()).build();
 
     assertThat(provider.onUnauthorized(context(null), challenge("x"))).isTrue();
 
@@ -287,8 +285,7 @@ class McpAuthorizationHeadersProviderTest {
   void assertionAudienceCanBeTheTokenEndpoint() throws Exception {
     standardServer(null, null);
     McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(
-                ClientAuthCase.PRIVATE_KEY_JWT_EC.authentication())
+        service(ClientAuthCase.PRIVATE_KEY_JWT_EC.authentication())
             .assertionAudience(McpAuthorizationHeadersProvider.AssertionAudience.TOKEN_ENDPOINT)
             .build();
     assertThat(provider.onUnauthorized(context(null), challenge(null))).isTrue();
@@ -455,9 +452,7 @@ class McpAuthorizationHeadersProviderTest {
   void aRefusedTokenIsDroppedAndTheServerDiscoveredAgain() {
     standardServer(null, null);
     McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(
-                ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
-            .build();
+        service(ClientAuthCase.CLIENT_SECRET_BASIC.authentication()).build();
     assertThat(provider.onUnauthorized(context(null), challenge(null))).isTrue();
     String first = Contexts.bearer(provider.headers(context(null)));
     assertThat(provider.onUnauthorized(context(null), challenge(null))).isTrue();
@@ -469,8 +464,7 @@ class McpAuthorizationHeadersProviderTest {
   void plainHttpToLoopbackCanBeRefused() {
     standardServer(null, null);
     McpAuthorizationHeadersProvider provider =
-        McpAuthorizationHeadersProvider.clientCredentials(
-                ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
+        service(ClientAuthCase.CLIENT_SECRET_BASIC.authentication())
             .allowLoopbackHttp(false)
             .build();
     assertThat(provider.onUnauthorized(context(null), challenge(null))).isFalse();
@@ -487,9 +481,7 @@ class McpAuthorizationHeadersProviderTest {
       users.onUnauthorized(context("alice"), challenge(null));
       users.headers(context("alice"));
       McpAuthorizationHeadersProvider service =
-          McpAuthorizationHeadersProvider.clientCredentials(
-                  ClientAuthCase.PRIVATE_KEY_JWT_RSA.authentication())
-              .build();
+          service(ClientAuthCase.PRIVATE_KEY_JWT_RSA.authentication()).build();
       service.onUnauthorized(context(null), challenge(null));
       service.headers(context(null));
       List<String> secrets = new ArrayList<>();

@@ -66,14 +66,14 @@ public final class AuthorizationCodeFlow {
     URI endpoint = server.authorizationEndpoint();
     if (endpoint == null) {
       throw new TokenFetchException(
-          "authorization server " + server.key() + " names no authorization_endpoint");
+          "authorization server " + server.describe() + " names no authorization_endpoint");
     }
     if (!discovery.legacy()
         && !server.codeChallengeMethods().contains(CodeChallengeMethod.S256.getValue())) {
       // MCP 2025-11-25: without advertised PKCE S256 support the client must not proceed.
       throw new TokenFetchException(
           "authorization server "
-              + server.key()
+              + server.describe()
               + " does not advertise PKCE S256 (code_challenge_methods_supported); refusing to"
               + " authorize");
     }
@@ -181,7 +181,9 @@ public final class AuthorizationCodeFlow {
         && server.issuer() != null
         && !response.getIssuer().getValue().equals(server.issuer())) {
       throw new TokenFetchException(
-          "the authorization response names another issuer than " + server.issuer() + "; refused");
+          "the authorization response names another issuer than "
+              + RemoteText.of(server.issuer())
+              + "; refused");
     }
     if (!response.indicatesSuccess()) {
       String error = ((AuthorizationErrorResponse) response).getErrorObject().getCode();

@@ -70,6 +70,11 @@ public final class AuthorizationDiscovery {
     public String key() {
       return issuer != null ? issuer : tokenEndpoint.toString();
     }
+
+    /** Returns {@link #key()} made safe for messages and logs ({@link RemoteText}). */
+    public String describe() {
+      return RemoteText.of(key());
+    }
   }
 
   /**
@@ -136,7 +141,7 @@ public final class AuthorizationDiscovery {
       if (answer.json() == null) {
         throw new TokenFetchException(
             "no protected resource metadata at the challenge's resource_metadata URL "
-                + prmUrl
+                + RemoteText.of(prmUrl)
                 + " (HTTP "
                 + answer.status()
                 + ")");
@@ -150,7 +155,10 @@ public final class AuthorizationDiscovery {
           prmUrl = candidate;
           break;
         }
-        log.debug("No protected resource metadata at {} (HTTP {})", candidate, answer.status());
+        log.debug(
+            "No protected resource metadata at {} (HTTP {})",
+            RemoteText.of(candidate),
+            answer.status());
       }
     }
     if (prm == null) {
@@ -159,14 +167,14 @@ public final class AuthorizationDiscovery {
     String resource = string(prm, "resource");
     if (resource == null) {
       throw new TokenFetchException(
-          "the protected resource metadata at " + prmUrl + " names no resource");
+          "the protected resource metadata at " + RemoteText.of(prmUrl) + " names no resource");
     }
     if (!resourceMatches(resource, canonical)) {
       throw new TokenFetchException(
           "the protected resource metadata at "
-              + prmUrl
+              + RemoteText.of(prmUrl)
               + " is for resource "
-              + resource
+              + RemoteText.of(resource)
               + ", not for this server ("
               + canonical
               + "); refusing to authorize");
@@ -174,15 +182,17 @@ public final class AuthorizationDiscovery {
     List<String> servers = strings(prm, "authorization_servers");
     if (servers == null || servers.isEmpty()) {
       throw new TokenFetchException(
-          "the protected resource metadata at " + prmUrl + " names no authorization server");
+          "the protected resource metadata at "
+              + RemoteText.of(prmUrl)
+              + " names no authorization server");
     }
     URI issuer = parseUrl(servers.get(0), "the authorization server named by the metadata");
     AuthorizationServer as = authorizationServer(issuer);
     log.debug(
         "Server '{}' is protected by authorization server {} (metadata {})",
         server.name(),
-        issuer,
-        prmUrl);
+        RemoteText.of(issuer),
+        RemoteText.of(prmUrl));
     return new Discovery(canonical, strings(prm, "scopes_supported"), as, false);
   }
 
@@ -211,6 +221,14 @@ public final class AuthorizationDiscovery {
     return server.equals(expected) || server.startsWith(expected + "/");
   }
 
+  /**
+   * Returns the origin ({@code scheme://authority}) of {@code server}: the authorization server of
+   * the 2025-03-26 rules.
+   */
+  public static String origin(URI server) {
+    return server.getScheme() + "://" + server.getRawAuthority();
+  }
+
   /** The RFC 9728 well-known URLs of {@code server}: path inserted (when it has a path), root. */
   static List<URI> wellKnownResourceMetadataUrls(URI server) {
     String origin = server.getScheme() + "://" + server.getRawAuthority();
@@ -229,12 +247,17 @@ public final class AuthorizationDiscovery {
   private AuthorizationServer authorizationServer(URI issuer) throws TokenFetchException {
     if (issuer.getRawQuery() != null || issuer.getRawFragment() != null) {
       throw new TokenFetchException(
-          "the authorization server identifier " + issuer + " has a query or fragment");
+          "the authorization server identifier "
+              + RemoteText.of(issuer)
+              + " has a query or fragment");
     }
     for (URI candidate : TokenEndpointResolver.metadataUrls(issuer)) {
       MetadataDocuments.Answer answer = fetch(candidate, "authorization server metadata");
       if (answer.json() == null) {
-        log.debug("No authorization server metadata at {} (HTTP {})", candidate, answer.status());
+        log.debug(
+            "No authorization server metadata at {} (HTTP {})",
+            RemoteText.of(candidate),
+            answer.status());
         continue;
       }
       AuthorizationServerMetadata metadata = parseMetadata(answer.json(), candidate);
@@ -242,17 +265,17 @@ public final class AuthorizationDiscovery {
       if (named == null || !stripSlash(named).equals(stripSlash(issuer.toString()))) {
         throw new TokenFetchException(
             "the authorization server metadata at "
-                + candidate
+                + RemoteText.of(candidate)
                 + " names issuer "
-                + named
+                + RemoteText.of(named)
                 + ", not "
-                + issuer);
+                + RemoteText.of(issuer));
       }
       return fromMetadata(named, metadata, answer.json());
     }
     throw new TokenFetchException(
         "could not discover the authorization server "
-            + issuer
+            + RemoteText.of(issuer)
             + ": no metadata at any well-known URL");
   }
 
@@ -291,7 +314,9 @@ public final class AuthorizationDiscovery {
     URI token = metadata.getTokenEndpointURI();
     if (token == null) {
       throw new TokenFetchException(
-          "the metadata of authorization server " + issuer + " names no token_endpoint");
+          "the metadata of authorization server "
+              + RemoteText.of(issuer)
+              + " names no token_endpoint");
     }
     checkEndpoint(token, "token endpoint", issuer);
     URI authorization = metadata.getAuthorizationEndpointURI();
@@ -329,7 +354,12 @@ public final class AuthorizationDiscovery {
       checkSafe(endpoint, what);
     } catch (IllegalArgumentException e) {
       throw new TokenFetchException(
-          "the " + what + " of authorization server " + issuer + " is refused: " + e.getMessage());
+          "the "
+              + what
+              + " of authorization server "
+              + RemoteText.of(issuer)
+              + " is refused: "
+              + e.getMessage());
     }
   }
 
@@ -338,7 +368,8 @@ public final class AuthorizationDiscovery {
     try {
       return AuthorizationServerMetadata.parse(json);
     } catch (ParseException | RuntimeException e) {
-      throw new TokenFetchException("the authorization server metadata at " + url + " is invalid");
+      throw new TokenFetchException(
+          "the authorization server metadata at " + RemoteText.of(url) + " is invalid");
     }
   }
 
@@ -352,7 +383,13 @@ public final class AuthorizationDiscovery {
       return MetadataDocuments.get(url, connectTimeoutMillis, readTimeoutMillis);
     } catch (IOException e) {
       throw new TokenFetchException(
-          "could not read the " + what + " at " + url + " (" + e.getClass().getSimpleName() + ")",
+          "could not read the "
+              + what
+              + " at "
+              + RemoteText.of(url)
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")",
           null,
           0,
           e);

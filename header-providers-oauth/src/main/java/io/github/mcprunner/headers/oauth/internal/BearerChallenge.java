@@ -28,6 +28,51 @@ public record BearerChallenge(
     return INSUFFICIENT_SCOPE.equals(error);
   }
 
+  /** What a refusal of a request (401 or 403) asks of a provider. */
+  public enum Refusal {
+    /** The token lacks scope ({@code insufficient_scope}): authorize again for more scope. */
+    STEP_UP,
+    /** The token is invalid, or none was usable: drop it and authorize again. */
+    REAUTHORIZE,
+    /** Nothing a new token would fix (such as a 403 for a forbidden operation): keep the token. */
+    NONE
+  }
+
+  /**
+   * Classifies a refusal by its {@code WWW-Authenticate} header alone, as the runner reports 401
+   * and 403 alike and passes no status:
+   *
+   * <ul>
+   *   <li>a {@code Bearer} challenge with {@code error="insufficient_scope"}: {@link
+   *       Refusal#STEP_UP} (the MCP authorization specification's 403 for step-up);
+   *   <li>a {@code Bearer} challenge with {@code error="invalid_token"}, or with no {@code error}
+   *       (RFC 6750 §3.1: the answer to a request without usable credentials): {@link
+   *       Refusal#REAUTHORIZE};
+   *   <li>a {@code Bearer} challenge with another error, or only challenges of other schemes:
+   *       {@link Refusal#NONE};
+   *   <li>no header: {@link Refusal#REAUTHORIZE} when no token of the provider was sent, else
+   *       {@link Refusal#NONE}: a 401 must carry a challenge (RFC 9110 §15.5.2), so a refusal of a
+   *       request that carried the token and names no challenge is taken for a 403.
+   * </ul>
+   *
+   * @param header the {@code WWW-Authenticate} header value, or null
+   * @param tokenSent whether the refused request carried a token of the provider
+   */
+  public static Refusal classify(@Nullable String header, boolean tokenSent) {
+    if (header == null || header.isBlank()) {
+      return tokenSent ? Refusal.NONE : Refusal.REAUTHORIZE;
+    }
+    Optional<BearerChallenge> challenge = parse(header);
+    if (challenge.isEmpty()) {
+      return Refusal.NONE;
+    }
+    String error = challenge.get().error();
+    if (error == null || error.equals("invalid_token")) {
+      return Refusal.REAUTHORIZE;
+    }
+    return error.equals(INSUFFICIENT_SCOPE) ? Refusal.STEP_UP : Refusal.NONE;
+  }
+
   /**
    * Returns the {@code Bearer} challenge in {@code header}, if there is one.
    *

@@ -2,6 +2,7 @@ package io.github.mcprunner.headers.oauth.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.ResponseType;
@@ -21,7 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the runner as an OAuth client with an authorization server by dynamic client
  * registration (RFC 7591), once per authorization server however many runs need it at once, and
- * keeps the client id, secret and {@code token_endpoint_auth_method} it was given. A failed
- * registration is tried again by the next authorization. Not public API.
+ * keeps the client id, secret and {@code token_endpoint_auth_method} it was given (for a bounded
+ * number of authorization servers). A failed registration is tried again by the next authorization,
+ * and so is one the token endpoint refuses with {@code invalid_client}. Not public API.
  */
 public final class ClientRegistrar {
   private static final Logger log = LoggerFactory.getLogger(ClientRegistrar.class);
@@ -45,8 +47,16 @@ public final class ClientRegistrar {
   private final int connectTimeoutMillis;
   private final int readTimeoutMillis;
   private final Duration maxWait;
-  private final ConcurrentHashMap<String, CompletableFuture<ClientAuthenticator>> clients =
-      new ConcurrentHashMap<>();
+
+  /** Most authorization servers whose registration is kept. */
+  private static final int MAXIMUM_REGISTRATIONS = 4096;
+
+  private final ConcurrentMap<String, CompletableFuture<ClientAuthenticator>> clients =
+      Caffeine.newBuilder()
+          .maximumSize(MAXIMUM_REGISTRATIONS)
+          .executor(Runnable::run)
+          .<String, CompletableFuture<ClientAuthenticator>>build()
+          .asMap();
 
   /** Creates a registrar registering clients named {@code clientName} for {@code redirectUri}. */
   public ClientRegistrar(
@@ -75,7 +85,7 @@ public final class ClientRegistrar {
     URI endpoint = server.registrationEndpoint();
     if (endpoint == null) {
       throw new TokenFetchException(
-          "authorization server " + server.key() + " offers no dynamic client registration");
+          "authorization server " + server.describe() + " offers no dynamic client registration");
     }
     CompletableFuture<ClientAuthenticator> mine = new CompletableFuture<>();
     CompletableFuture<ClientAuthenticator> existing = clients.putIfAbsent(server.key(), mine);
@@ -104,6 +114,26 @@ public final class ClientRegistrar {
     }
   }
 
+  /**
+   * Forgets the registration with {@code server} if it is still {@code client}: the authorization
+   * server refused it ({@code invalid_client}), so the next authorization registers again.
+   */
+  public void forget(
+      AuthorizationDiscovery.AuthorizationServer server, ClientAuthenticator client) {
+    CompletableFuture<ClientAuthenticator> known = clients.get(server.key());
+    if (known != null
+        && known.isDone()
+        && !known.isCompletedExceptionally()
+        && known.join() == client
+        && clients.remove(server.key(), known)) {
+      log.info(
+          "Provider '{}' dropped its registration with authorization server {}, which refused it;"
+              + " it registers again on the next authorization",
+          providerName,
+          server.describe());
+    }
+  }
+
   /** Returns the number of authorization servers registered with (for tests). */
   public int registrations() {
     return (int)
@@ -128,7 +158,7 @@ public final class ClientRegistrar {
     } catch (IOException e) {
       throw new TokenFetchException(
           "could not reach the registration endpoint of authorization server "
-              + server.key()
+              + server.describe()
               + " ("
               + e.getClass().getSimpleName()
               + ")",
@@ -142,7 +172,7 @@ public final class ClientRegistrar {
     } catch (ParseException | RuntimeException e) {
       throw new TokenFetchException(
           "the registration endpoint of authorization server "
-              + server.key()
+              + server.describe()
               + " answered HTTP "
               + response.getStatusCode()
               + " with no client information",
@@ -155,7 +185,7 @@ public final class ClientRegistrar {
       code = code == null ? null : ERROR_CODE.matcher(code).matches() ? code : "unrecognised";
       throw new TokenFetchException(
           "client registration at authorization server "
-              + server.key()
+              + server.describe()
               + " was refused (HTTP "
               + response.getStatusCode()
               + (code == null ? "" : ", OAuth error '" + code + "'")
@@ -184,7 +214,7 @@ public final class ClientRegistrar {
         if (secret == null || secret.getValue().isBlank()) {
           throw new TokenFetchException(
               "authorization server "
-                  + server.key()
+                  + server.describe()
                   + " registered the client for "
                   + methodName
                   + " but issued no client secret");
@@ -196,7 +226,7 @@ public final class ClientRegistrar {
       default:
         throw new TokenFetchException(
             "authorization server "
-                + server.key()
+                + server.describe()
                 + " registered the client for token endpoint authentication '"
                 + (ERROR_CODE.matcher(methodName).matches() ? methodName : "unrecognised")
                 + "', which is not supported");
@@ -204,9 +234,9 @@ public final class ClientRegistrar {
     log.info(
         "Provider '{}' registered as client '{}' ({}) with authorization server {}",
         providerName,
-        clientId,
+        RemoteText.of(clientId),
         client.method().value(),
-        server.key());
+        server.describe());
     return client;
   }
 

@@ -2,6 +2,8 @@ package io.github.mcprunner.headers.oauth.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTParser;
@@ -73,12 +75,21 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
   /** An authorization server's token endpoint client and the endpoint it was made for. */
   private record Server(@Nullable URI tokenEndpoint, TokenEndpointClient client) {}
 
+  /** Most located authorization servers kept. */
+  private static final int MAXIMUM_LOCATED = 4096;
+
   private final String providerName;
   private final TokenEndpointClient idp;
   private final boolean sendResourceToServer;
   private final AuthorizationServerClients clients;
   private final Clock clock;
-  private final ConcurrentHashMap<String, Server> servers = new ConcurrentHashMap<>();
+
+  /** The configured authorization server(s): never replaced, never evicted. */
+  private final ConcurrentHashMap<String, Server> configured = new ConcurrentHashMap<>();
+
+  /** Authorization servers as last located: replaced when located anew, bounded. */
+  private final Cache<String, Server> located =
+      Caffeine.newBuilder().maximumSize(MAXIMUM_LOCATED).executor(Runnable::run).build();
 
   /**
    * Creates a fetcher.
@@ -101,15 +112,15 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
   }
 
   /**
-   * Makes the authorization server {@code issuer} known with its {@code tokenEndpoint} (null:
-   * discovered); called when a server's target is located, before any fetch for it.
+   * Makes the configured authorization server {@code issuer} known with its {@code tokenEndpoint}
+   * (null: discovered). A configured server is kept for the fetcher's life.
    *
    * @throws IllegalArgumentException if the issuer is already known with another token endpoint, or
    *     an URL is refused
    */
   public void register(URI issuer, @Nullable URI tokenEndpoint) {
     Server known =
-        servers.computeIfAbsent(
+        configured.computeIfAbsent(
             issuer.toString(),
             i -> new Server(tokenEndpoint, clients.create(issuer, tokenEndpoint)));
     if (tokenEndpoint != null
@@ -120,6 +131,55 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
     }
   }
 
+  /**
+   * Makes the authorization server {@code issuer} known as a locator just found it, with its {@code
+   * tokenEndpoint} (null: discovered): an entry made for another endpoint is replaced (the server's
+   * metadata changed since it was last located). A configured issuer is not replaced.
+   *
+   * @throws IllegalArgumentException if the issuer is configured with another token endpoint, or an
+   *     URL is refused
+   */
+  public void located(URI issuer, @Nullable URI tokenEndpoint) {
+    String key = issuer.toString();
+    if (configured.containsKey(key)) {
+      register(issuer, tokenEndpoint);
+      return;
+    }
+    Server known = located.getIfPresent(key);
+    if (known != null && Objects.equals(known.tokenEndpoint(), tokenEndpoint)) {
+      return;
+    }
+    // Made outside any cache computation: creating a client may check URLs, never blocks long.
+    located.put(key, new Server(tokenEndpoint, clients.create(issuer, tokenEndpoint)));
+    if (known != null) {
+      log.info(
+          "Provider '{}' now requests tokens of authorization server {} at {}",
+          providerName,
+          issuer,
+          tokenEndpoint == null
+              ? "the token endpoint discovered from its metadata"
+              : tokenEndpoint);
+    }
+  }
+
+  private Server server(String issuer) throws TokenFetchException {
+    Server server = configured.get(issuer);
+    if (server == null) {
+      server = located.getIfPresent(issuer);
+    }
+    if (server == null) {
+      // Evicted since it was located (the issuer came from a located target): discover its
+      // token endpoint from its metadata.
+      try {
+        server = new Server(null, clients.create(URI.create(issuer), null));
+      } catch (IllegalArgumentException e) {
+        throw new TokenFetchException("authorization server " + issuer + " is refused");
+      }
+      located.put(issuer, server);
+    }
+    return server;
+  }
+
   @Override
   public IssuedToken fetch(CacheKey key, String serverName) throws TokenFetchException {
     String idToken = key.subjectToken();
@@ -127,10 +187,7 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
     if (idToken == null || issuer == null) {
       throw new TokenFetchException("cross-app access needs an ID token and an issuer");
     }
-    Server server = servers.get(issuer);
-    if (server == null) {
-      throw new TokenFetchException("authorization server " + issuer + " was never located");
-    }
+    Server server = server(issuer);
     String idJag = idJag(idToken, issuer, key, serverName);
     IssuedToken token;
     try {
@@ -192,7 +249,9 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
           "token endpoint issued "
               + (token.getIssuedTokenType() == null
                   ? "a token without issued_token_type"
-                  : "a token of issued_token_type '" + token.getIssuedTokenType() + "'")
+                  : "a token of issued_token_type '"
+                      + RemoteText.of(token.getIssuedTokenType())
+                      + "'")
               + ", not an ID-JAG",
           null,
           200,
@@ -201,7 +260,7 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
     if (!AccessTokenType.N_A.equals(token.getType())) {
       throw new TokenFetchException(
           "token endpoint issued an ID-JAG of token_type '"
-              + token.getType()
+              + RemoteText.of(token.getType())
               + "'; an ID-JAG is not an access token and must be of token_type 'N_A'",
           null,
           200,

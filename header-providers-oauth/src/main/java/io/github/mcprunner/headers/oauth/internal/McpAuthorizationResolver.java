@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,9 @@ public final class McpAuthorizationResolver {
    * @param discoveryLifetime how long a discovery is reused
    * @param policy timeouts, retries and token lifetimes
    * @param maximumCacheSize most tokens (and authorization slots) kept
+   * @param allowAnonymousUser whether the authorization code grant serves runs without an identity,
+   *     all with one shared sign-in
+   * @param trustedIssuers the authorization servers tokens may be requested from
    */
   public record Settings(
       String providerName,
@@ -76,11 +80,14 @@ public final class McpAuthorizationResolver {
       boolean allowLoopbackHttp,
       Duration discoveryLifetime,
       TokenRequestPolicy policy,
-      long maximumCacheSize) {
+      long maximumCacheSize,
+      boolean allowAnonymousUser,
+      TrustedIssuers trustedIssuers) {
     /** Checks the settings fit the grant. */
     public Settings {
       requireNonNull(providerName, "providerName");
       requireNonNull(grant, "grant");
+      requireNonNull(trustedIssuers, "trustedIssuers");
       servers = Set.copyOf(servers);
       if (grant == Grant.CLIENT_CREDENTIALS && client == null) {
         throw new IllegalStateException("the client credentials grant needs a client");
@@ -100,7 +107,7 @@ public final class McpAuthorizationResolver {
 
   /** Where a slot's token came from, and how to refresh it. Guarded by {@code lock}. */
   private static final class Slot {
-    final Object lock = new Object();
+    final ReentrantLock lock = new ReentrantLock();
     final McpServerRef server;
     volatile @Nullable CacheKey key;
     volatile @Nullable String scope;
@@ -125,6 +132,8 @@ public final class McpAuthorizationResolver {
   private final Cache<String, AuthorizationDiscovery.Discovery> discoveries;
   private final Cache<SlotKey, Slot> slots;
   private final Cache<URI, String> canonical =
+      Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).build();
+  private final Cache<String, Boolean> anonymousWarned =
       Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).build();
 
   /** Creates the resolver; no network access happens here. */
@@ -202,7 +211,7 @@ public final class McpAuthorizationResolver {
     requireNonNull(context, "context");
     McpServerRef server = context.server();
     String resource = canonical(server);
-    if (resource == null || !appliesTo(server)) {
+    if (resource == null || !appliesTo(server) || anonymousRefused(context)) {
       return McpHeaders.empty();
     }
     Slot slot = slots.getIfPresent(slotKey(resource, context));
@@ -246,7 +255,9 @@ public final class McpAuthorizationResolver {
 
   /**
    * Handles the server's 401 (or 403 {@code insufficient_scope}) challenge: discovers, selects the
-   * scope and obtains a token, synchronously; returns whether a retry may now succeed.
+   * scope and obtains a token, synchronously; returns whether a retry may now succeed. A refusal
+   * that {@link BearerChallenge#classify} finds nothing to answer in (a 403 for another reason)
+   * returns false and keeps the token.
    */
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
     requireNonNull(context, "context");
@@ -255,25 +266,58 @@ public final class McpAuthorizationResolver {
     if (resource == null || !appliesTo(server)) {
       return false;
     }
+    if (anonymousRefused(context)) {
+      if (anonymousWarned.asMap().putIfAbsent(server.name(), Boolean.TRUE) == null) {
+        log.warn(
+            "Provider '{}' does not authorize server '{}' for a run without an identity: no user is"
+                + " signed in for an anonymous run (set RunOptions identity, or allowAnonymousUser"
+                + " for a single-user tool)",
+            settings.providerName(),
+            server.name());
+      }
+      return false;
+    }
+    SlotKey slotKey = slotKey(resource, context);
+    Slot known = slots.getIfPresent(slotKey);
+    CacheKey knownKey = known == null ? null : known.key;
+    boolean tokenSent = knownKey != null && cache.getIfValid(knownKey) != null;
+    if (BearerChallenge.classify(wwwAuthenticate, tokenSent) == BearerChallenge.Refusal.NONE) {
+      // A 403 for something other than scope (or another error): a new token would not help, and
+      // the user is not sent to sign in again.
+      log.debug(
+          "Server '{}' refused a request with a challenge provider '{}' does not answer (neither"
+              + " invalid_token nor insufficient_scope); the token is kept",
+          server.name(),
+          settings.providerName());
+      return false;
+    }
     BearerChallenge challenge =
         BearerChallenge.parse(wwwAuthenticate).orElse(new BearerChallenge(null, null, null));
-    Slot slot = slots.get(slotKey(resource, context), k -> new Slot(server));
+    Slot slot = slots.get(slotKey, k -> new Slot(server));
     long seen = slot.generation;
-    synchronized (slot.lock) {
+    // Held while the user authorizes, which may take minutes: a waiting request can be
+    // interrupted (its run cancelled) and then gives up.
+    try {
+      slot.lock.lockInterruptibly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    try {
       if (slot.generation != seen) {
         // Another request of this slot obtained a new token meanwhile: retry with it.
         return true;
       }
-      try {
-        return authorize(slot, resource, challenge, context);
-      } catch (TokenFetchException e) {
-        log.warn(
-            "Provider '{}' could not obtain a token for server '{}' after its challenge: {}",
-            settings.providerName(),
-            server.name(),
-            e.getMessage());
-        return false;
-      }
+      return authorize(slot, resource, challenge, context);
+    } catch (TokenFetchException e) {
+      log.warn(
+          "Provider '{}' could not obtain a token for server '{}' after its challenge: {}",
+          settings.providerName(),
+          server.name(),
+          e.getMessage());
+      return false;
+    } finally {
+      slot.lock.unlock();
     }
   }
 
@@ -317,8 +361,7 @@ public final class McpAuthorizationResolver {
         && found.server().scopesSupported().contains(OFFLINE_ACCESS)) {
       scope = ScopeSelection.union(scope, OFFLINE_ACCESS);
     }
-    String subject =
-        settings.grant() == Grant.AUTHORIZATION_CODE ? context.identity().orElse("") : null;
+    String subject = settings.grant() == Grant.AUTHORIZATION_CODE ? userOf(context) : null;
     CacheKey key = new CacheKey(subject, settings.providerName(), null, resource, scope);
     if (settings.grant() == Grant.CLIENT_CREDENTIALS) {
       slot.authorizationServer = found.server();
@@ -329,8 +372,13 @@ public final class McpAuthorizationResolver {
       slot.scope = scope;
     } else {
       ClientAuthenticator client = clientFor(found.server());
-      IssuedToken token =
-          requireNonNull(flow).authorize(found, client, scope, context, server.name());
+      IssuedToken token;
+      try {
+        token = requireNonNull(flow).authorize(found, client, scope, context, server.name());
+      } catch (TokenFetchException e) {
+        forgetRegistrationIfRefused(found.server(), client, e);
+        throw e;
+      }
       slot.authorizationServer = found.server();
       slot.client = client;
       slot.refreshToken = token.refreshToken();
@@ -346,7 +394,7 @@ public final class McpAuthorizationResolver {
         "Provider '{}' obtained a token for server '{}' from authorization server {}{}",
         settings.providerName(),
         server.name(),
-        found.server().key(),
+        found.server().describe(),
         scope == null ? "" : " (scope '" + scope + "')");
     return true;
   }
@@ -366,7 +414,7 @@ public final class McpAuthorizationResolver {
     }
     throw new TokenFetchException(
         "authorization server "
-            + server.key()
+            + server.describe()
             + " offers no dynamic client registration"
             + (document == null ? "" : " nor client ID metadata documents")
             + ", and no client is configured");
@@ -375,12 +423,22 @@ public final class McpAuthorizationResolver {
   private AuthorizationDiscovery.Discovery discovered(
       McpServerRef server, String resource, @Nullable String resourceMetadata)
       throws TokenFetchException {
-    AuthorizationDiscovery.Discovery known = discoveries.getIfPresent(resource);
-    if (known != null) {
-      return known;
+    AuthorizationDiscovery.Discovery found = discoveries.getIfPresent(resource);
+    if (found == null) {
+      found = discovery.discover(server, resourceMetadata);
+      discoveries.put(resource, found);
     }
-    AuthorizationDiscovery.Discovery found = discovery.discover(server, resourceMetadata);
-    discoveries.put(resource, found);
+    // Checked on every use, before any registration or token request: the authorization server is
+    // named by the MCP server, and the configured client's credentials go there.
+    String issuer =
+        found.legacy() ? AuthorizationDiscovery.origin(server.uri()) : found.server().issuer();
+    if (!settings.trustedIssuers().trusts(issuer)) {
+      throw new TokenFetchException(
+          "the server names authorization server "
+              + RemoteText.of(issuer)
+              + ", which is not one of the provider's trusted authorization servers"
+              + " (authorizationServers); no token is requested there");
+    }
     return found;
   }
 
@@ -411,19 +469,56 @@ public final class McpAuthorizationResolver {
     if (refreshToken == null || server == null || client == null) {
       throw new TokenFetchException("no refresh token; the user must authorize again");
     }
-    IssuedToken token =
-        requireNonNull(flow)
-            .refresh(server, client, refreshToken, requireNonNull(key.resource()), serverName);
+    IssuedToken token;
+    try {
+      token =
+          requireNonNull(flow)
+              .refresh(server, client, refreshToken, requireNonNull(key.resource()), serverName);
+    } catch (TokenFetchException e) {
+      forgetRegistrationIfRefused(server, client, e);
+      throw e;
+    }
     if (token.refreshToken() != null && Objects.equals(slot.key, key)) {
       slot.refreshToken = token.refreshToken();
     }
     return token;
   }
 
+  /**
+   * Drops a dynamically registered client the authorization server no longer knows ({@code
+   * invalid_client}: deleted, expired), so that the next authorization registers again.
+   */
+  private void forgetRegistrationIfRefused(
+      AuthorizationDiscovery.AuthorizationServer server,
+      ClientAuthenticator client,
+      TokenFetchException failure) {
+    if (registrar != null && "invalid_client".equals(failure.errorCode())) {
+      registrar.forget(server, client);
+    }
+  }
+
   private SlotKey slotKey(String resource, HeaderContext context) {
     return new SlotKey(
-        resource,
-        settings.grant() == Grant.AUTHORIZATION_CODE ? context.identity().orElse("") : null);
+        resource, settings.grant() == Grant.AUTHORIZATION_CODE ? userOf(context) : null);
+  }
+
+  /**
+   * The user a token of the authorization code grant belongs to: the run's identity, or {@code ""}
+   * (the one shared anonymous user) when anonymous runs are allowed.
+   */
+  private static String userOf(HeaderContext context) {
+    return context.identity().filter(id -> !id.isBlank()).orElse("");
+  }
+
+  /**
+   * Whether the request is of a run without an identity, which the authorization code grant does
+   * not serve unless anonymous runs are allowed: tokens are kept per identity, so two users without
+   * one would share a token.
+   */
+  private boolean anonymousRefused(HeaderContext context) {
+    return settings.grant() == Grant.AUTHORIZATION_CODE
+        && !settings.allowAnonymousUser()
+        && context.identity().filter(id -> !id.isBlank()).isEmpty();
   }
 
   private @Nullable String canonical(McpServerRef server) {

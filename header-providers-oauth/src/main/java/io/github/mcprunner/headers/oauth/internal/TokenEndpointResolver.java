@@ -226,10 +226,37 @@ public final class TokenEndpointResolver {
     }
   }
 
-  /** Returns whether {@code host} is localhost, 127.x.x.x or ::1. */
+  /**
+   * Returns whether {@code host} is a loopback host by its text alone, with no name lookup: {@code
+   * localhost} (any case), a literal dotted-quad IPv4 address whose first octet is 127 (four
+   * decimal octets of 0 to 255 without leading zeros), or {@code ::1} (bracketed or not). A name
+   * merely starting with {@code 127.}, such as {@code 127.evil.example}, is not.
+   */
   public static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    return h.equals("localhost") || h.equals("[::1]") || h.equals("::1") || isLoopbackIpv4(h);
+  }
+
+  private static boolean isLoopbackIpv4(String host) {
+    String[] octets = host.split("\\.", -1);
+    if (octets.length != 4 || !octets[0].equals("127")) {
+      return false;
+    }
+    for (String octet : octets) {
+      if (octet.isEmpty() || octet.length() > 3 || (octet.length() > 1 && octet.charAt(0) == '0')) {
+        return false;
+      }
+      for (int i = 0; i < octet.length(); i++) {
+        char c = octet.charAt(i);
+        if (c < '0' || c > '9') {
+          return false;
+        }
+      }
+      if (Integer.parseInt(octet) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -22,7 +22,8 @@ public final class TokenFetchException extends Exception {
    */
   public TokenFetchException(
       String problem, @Nullable String errorCode, int httpStatus, @Nullable Throwable cause) {
-    super(problem, cause);
+    // Messages may hold remote text (URLs, identifiers): never control characters, never unbounded.
+    super(RemoteText.message(problem), cause);
     this.errorCode = errorCode;
     this.httpStatus = httpStatus;
   }

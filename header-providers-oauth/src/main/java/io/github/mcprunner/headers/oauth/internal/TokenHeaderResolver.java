@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +107,8 @@ public final class TokenHeaderResolver {
   private final Map<String, TokenTarget> targetsByLooseName;
   private final Cache<McpServerRef, Target> targets =
       Caffeine.newBuilder().maximumSize(4096).executor(Runnable::run).build();
+  private final ConcurrentHashMap<McpServerRef, CompletableFuture<Target>> locating =
+      new ConcurrentHashMap<>();
 
   /** Creates a resolver over {@code cache}. */
   public TokenHeaderResolver(Settings settings, TokenCache cache) {
@@ -174,12 +179,23 @@ public final class TokenHeaderResolver {
   }
 
   /**
-   * Drops the cached token the refused request carried; returns whether a retry may succeed (true
-   * whenever the provider contributed a token to it).
+   * Drops the cached token the refused request carried; returns whether a retry may succeed: true
+   * when the provider contributed a token to it and {@link BearerChallenge#classify} finds the
+   * refusal asks for a new one ({@code invalid_token}, a {@code Bearer} challenge without error). A
+   * 403 for another reason, or {@code insufficient_scope} (the scope is configured, a new token
+   * would carry the same), keeps the token and returns false.
    */
-  public boolean onUnauthorized(HeaderContext context) {
+  public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
     requireNonNull(context, "context");
     if (!appliesTo(context.server())) {
+      return false;
+    }
+    if (BearerChallenge.classify(wwwAuthenticate, true) != BearerChallenge.Refusal.REAUTHORIZE) {
+      log.debug(
+          "Server '{}' refused a request with a challenge provider '{}' does not answer (not"
+              + " invalid_token); the token is kept",
+          context.server().name(),
+          settings.providerName());
       return false;
     }
     Optional<CacheKey> key;
@@ -249,8 +265,7 @@ public final class TokenHeaderResolver {
       return known;
     }
     if (targetFunction != null) {
-      // One computation per server at a time; a failure is not kept.
-      return targets.get(server, targetFunction::target);
+      return locate(server, targetFunction);
     }
     TokenTarget override = settings.targets().get(server.name());
     if (override == null) {
@@ -277,6 +292,48 @@ public final class TokenHeaderResolver {
     Target target = new Target(audience, resource, scope);
     targets.put(server, target);
     return target;
+  }
+
+  /**
+   * Computes the target of {@code server} once however many requests need it at once, outside the
+   * cache (the target function may do network I/O); a failure is not kept.
+   */
+  private Target locate(McpServerRef server, TargetFunction function) {
+    CompletableFuture<Target> mine = new CompletableFuture<>();
+    CompletableFuture<Target> running = locating.putIfAbsent(server, mine);
+    if (running == null) {
+      try {
+        Target known = targets.getIfPresent(server);
+        Target target = known != null ? known : function.target(server);
+        targets.put(server, target);
+        mine.complete(target);
+        return target;
+      } catch (RuntimeException e) {
+        mine.completeExceptionally(e);
+        throw e;
+      } finally {
+        locating.remove(server, mine);
+      }
+    }
+    try {
+      return running.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw new HeaderProviderException(
+          settings.providerName(),
+          server.name(),
+          "could not locate the server's authorization server",
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HeaderProviderException(
+          settings.providerName(),
+          server.name(),
+          "interrupted while the server's authorization server was located",
+          e);
+    }
   }
 
   @Override
