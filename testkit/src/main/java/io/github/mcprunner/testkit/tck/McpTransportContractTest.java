@@ -961,29 +961,6 @@ public abstract class McpTransportContractTest {
     assertThat(retriesOffered).as("providers asked to retry the lost call").hasValue(0);
   }
 
-  /**
-   * An answer stream that stalls (events that carry nothing, no end) is cut off at the request
-   * timeout: the run fails, and the transport closes the HTTP exchange instead of reading it for
-   * ever (the MCP SDK gives up on the request without cancelling it).
-   */
-  @Test
-  void stalledAnswerStreamIsClosedAtTheRequestTimeout() throws Exception {
-    SseRetryServer server =
-        sseRetryServer(
-            50, SseRetryServer.CallStream.STALL, SseRetryServer.Resumption.DELIVER);
-    McpServerSpec spec =
-        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(2)).build();
-
-    Throwable failure =
-        catchThrowable(() -> runner().run(agent(calling(SseRetryServer.TOOL, "{}"), spec), "hi"));
-
-    assertClear(failure, "tickets", server.url());
-    assertThat(server.awaitStalledStreamAborted(WAIT))
-        .as("the client closed the stalled answer stream")
-        .isTrue();
-    assertThat(server.toolCalls()).isEqualTo(1);
-  }
-
   @Test
   void answerStreamThatCarriedTheResponseIsNotResumed() throws Exception {
     // retry: 0 — a client that resumed a completed stream would do so at once.

@@ -41,12 +41,7 @@ final class SseRetryServer implements AutoCloseable {
     /** A priming event only: the response is left for a resumption. */
     PRIMING_ONLY,
     /** A priming event and the response. */
-    PRIMING_AND_RESPONSE,
-    /**
-     * A priming event, then nothing but an SSE comment every 100 ms, never ended by the server:
-     * only the client can end it ({@link #awaitStalledStreamAborted}).
-     */
-    STALL
+    PRIMING_AND_RESPONSE
   }
 
   /** How the server answers a resumption (a GET with {@code Last-Event-ID} of an answer stream). */
@@ -92,7 +87,6 @@ final class SseRetryServer implements AutoCloseable {
   private final List<HttpExchange> openStreams = new CopyOnWriteArrayList<>();
   private final AtomicInteger deletes = new AtomicInteger();
   private final CountDownLatch deleted = new CountDownLatch(1);
-  private final CountDownLatch stalledStreamAborted = new CountDownLatch(1);
   private final AtomicInteger toolCalls = new AtomicInteger();
   private volatile @Nullable Object pendingCallId;
 
@@ -150,11 +144,6 @@ final class SseRetryServer implements AutoCloseable {
   /** When each {@code tools/call} stream was ended ({@link System#nanoTime()}), in order. */
   List<Long> callStreamsClosedNanos() {
     return List.copyOf(callStreamsClosedNanos);
-  }
-
-  /** Waits until the client closed a {@link CallStream#STALL} stream; true if it did. */
-  boolean awaitStalledStreamAborted(Duration wait) throws InterruptedException {
-    return stalledStreamAborted.await(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   int toolCalls() {
@@ -247,21 +236,6 @@ final class SseRetryServer implements AutoCloseable {
       callPrimingIds.add(primingId);
       OutputStream out = exchange.getResponseBody();
       write(out, priming(primingId));
-      if (callStream == CallStream.STALL) {
-        try {
-          while (true) {
-            Thread.sleep(100);
-            write(out, ": still working\n\n");
-          }
-        } catch (IOException e) {
-          // The client closed the stream: what a stalled call must come to.
-          stalledStreamAborted.countDown();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        exchange.close();
-        return;
-      }
       if (callStream == CallStream.PRIMING_AND_RESPONSE) {
         write(out, responseEvent());
       }

@@ -31,8 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,25 +71,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
 
   /** Resumptions of one answer stream in a row that bring no message, before the call fails. */
   public static final int MAX_RESUMPTIONS = 3;
-
-  /**
-   * Ends exchanges that outlive the request timeout (one daemon thread for every transport;
-   * cancelled deadlines are removed at once).
-   */
-  private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
-
-  private static ScheduledThreadPoolExecutor deadlines() {
-    ScheduledThreadPoolExecutor deadlines =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, "mcp-runner-exchange-deadlines");
-              thread.setDaemon(true);
-              return thread;
-            });
-    deadlines.setRemoveOnCancelPolicy(true);
-    return deadlines;
-  }
 
   private static final int MAX_STREAM_ATTEMPTS_WITHOUT_EVENTS = 3;
   private static final Duration FIRST_STREAM_RETRY_DELAY = Duration.ofMillis(200);
@@ -207,7 +186,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private final ContextView ctx;
     private final MonoSink<Void> sink;
     private final AtomicBoolean done = new AtomicBoolean();
-    private volatile @Nullable ScheduledFuture<?> deadline;
+    private final AtomicBoolean watchdog = new AtomicBoolean();
     private volatile @Nullable McpHttpCall current;
     private volatile @Nullable String lastEventId;
     private volatile @Nullable Duration retry;
@@ -232,7 +211,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     }
 
     void post(McpHttpRequest request) {
-      armDeadline();
       McpHttpCall call = http.newCall(request);
       if (!track(call)) {
         return;
@@ -379,40 +357,27 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           what,
           serverName,
           wait);
+      armWatchdog();
       schedule(wait, this::resume, () -> fail(closedError()));
     }
 
     /**
-     * Ends the exchange when it is not done within the request timeout: the MCP client has given up
-     * on the request by then (the SDK drops its subscription without cancelling it), so a POST whose
-     * answer stalls, or a resumed stream the server holds open without the response, must not keep
-     * a thread and a connection. The HTTP call in flight is cancelled.
+     * Ends the exchange when no answer came within the request timeout, so that a resumed stream
+     * the server holds open without the response does not hold a thread for ever (the MCP client
+     * has given up on the request by then).
      */
-    private void armDeadline() {
+    private void armWatchdog() {
+      if (!watchdog.compareAndSet(false, true)) {
+        return;
+      }
       Duration timeout = settings.requestTimeout();
-      try {
-        deadline =
-            DEADLINES.schedule(
-                () -> {
-                  if (!done.get()) {
-                    fail(new TimeoutException("no response to " + what + " within " + timeout));
-                  }
-                },
-                timeout.toMillis(),
-                TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        // Never shut down; nothing to do if it were.
-      }
-      if (done.get()) {
-        disarm();
-      }
-    }
-
-    private void disarm() {
-      ScheduledFuture<?> pending = deadline;
-      if (pending != null) {
-        pending.cancel(false);
-      }
+      CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
+          .execute(
+              () -> {
+                if (!done.get()) {
+                  fail(new TimeoutException("no response to " + what + " within " + timeout));
+                }
+              });
     }
 
     private void resume() {
@@ -502,18 +467,15 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
 
     void succeed() {
       if (done.compareAndSet(false, true)) {
-        disarm();
         sink.success();
       }
     }
 
     void fail(Throwable error) {
       if (done.compareAndSet(false, true)) {
-        disarm();
         sink.error(error);
-        // Whatever failed it, the call in flight (if any) has no one left to read it.
         McpHttpCall call = current;
-        if (call != null) {
+        if (resumed && call != null) {
           call.cancel();
         }
       }
@@ -521,7 +483,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
 
     void cancel() {
       if (done.compareAndSet(false, true)) {
-        disarm();
         McpHttpCall call = current;
         if (call != null) {
           call.cancel();
