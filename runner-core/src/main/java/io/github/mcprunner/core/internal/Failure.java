@@ -3,7 +3,6 @@ package io.github.mcprunner.core.internal;
 import io.github.mcprunner.McpRunnerException;
 import io.github.mcprunner.McpServerException;
 import io.github.mcprunner.McpServerSpec;
-import io.github.mcprunner.core.internal.http.ResponseLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.github.mcprunner.headers.InvalidMcpHeaderException;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
@@ -29,8 +28,6 @@ final class Failure {
     OURS,
     UNAUTHORIZED,
     SESSION_EXPIRED,
-    /** The server accepted the request but its response was lost: never sent again. */
-    RESPONSE_LOST,
     HTTP_STATUS,
     JSON_RPC_ERROR,
     TIMEOUT,
@@ -62,9 +59,6 @@ final class Failure {
     Throwable t = error;
     Kind fallback = Kind.OTHER;
     for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
-      if (t instanceof ResponseLostException) {
-        return new Failure(Kind.RESPONSE_LOST, error, 0, null, t);
-      }
       if (t instanceof McpRunnerException || t instanceof InvalidMcpHeaderException) {
         return new Failure(Kind.OURS, error, 0, null, t);
       }
@@ -140,9 +134,6 @@ final class Failure {
                 + " with JSON-RPC error "
                 + (rpc != null && rpc.getJsonRpcError() != null ? rpc.getJsonRpcError().code() : "?"),
             null);
-      case RESPONSE_LOST:
-        return new McpServerException(
-            server.name(), server.url(), ((ResponseLostException) ours).problem(), safeCause());
       case IO:
         return new McpServerException(
             server.name(),

@@ -350,10 +350,7 @@ final class RunExecution {
           throw new RunCancelledException(runId);
         }
         Failure failure = Failure.classify(e);
-        if (session != null
-            && session.sessionLost()
-            && failure.kind != Failure.Kind.OURS
-            && failure.kind != Failure.Kind.RESPONSE_LOST) {
+        if (session != null && session.sessionLost() && failure.kind != Failure.Kind.OURS) {
           failure = Failure.sessionExpired(e);
         }
         switch (failure.kind) {

@@ -51,9 +51,7 @@ final class SseRetryServer implements AutoCloseable {
     /** An event stream with a priming event only, ended at once. */
     NEVER_DELIVER,
     /** HTTP 401 with a {@code WWW-Authenticate} challenge. */
-    UNAUTHORIZED,
-    /** HTTP 404: the server no longer knows the session. */
-    SESSION_NOT_FOUND
+    UNAUTHORIZED
   }
 
   /** A GET the server received. */
@@ -261,10 +259,6 @@ final class SseRetryServer implements AutoCloseable {
       return;
     }
     switch (resumption) {
-      case SESSION_NOT_FOUND:
-        exchange.sendResponseHeaders(404, -1);
-        exchange.close();
-        return;
       case UNAUTHORIZED:
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tck\"");
         exchange.sendResponseHeaders(401, -1);

@@ -332,23 +332,29 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       }
       if (lastEventId == null) {
         fail(
-            lost(
-                (broken != null ? "broke" : "ended")
-                    + " the event stream answering "
-                    + what
-                    + " before the response, with no event id to resume from",
-                broken == null ? null : http.mapFailure(broken)));
+            broken != null
+                ? http.mapFailure(broken)
+                : new McpTransportException(
+                    "MCP server '"
+                        + serverName
+                        + "' ended the event stream answering "
+                        + what
+                        + " before the response, with no event id to resume from"));
         return;
       }
       if (++resumptionsWithoutMessage > MAX_RESUMPTIONS) {
+        String message =
+            "MCP server '"
+                + serverName
+                + "' did not deliver the response to "
+                + what
+                + ": its event stream ended again after "
+                + MAX_RESUMPTIONS
+                + " resumptions with Last-Event-ID";
         fail(
-            lost(
-                "did not deliver the response to "
-                    + what
-                    + ": its event stream ended again after "
-                    + MAX_RESUMPTIONS
-                    + " resumptions with Last-Event-ID",
-                broken == null ? null : http.mapFailure(broken)));
+            broken == null
+                ? new McpTransportException(message)
+                : new McpTransportException(message, http.mapFailure(broken)));
         return;
       }
       Duration wait = retry != null ? retry : DEFAULT_RETRY;
@@ -412,27 +418,20 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           if (code == 404 && onSession != null) {
             sessionId.compareAndSet(onSession, null);
           }
-          // Not a status the runner may answer by sending the request again (a 401 retry, a new
-          // session after 404): the server accepted the request, and it may have run.
-          fail(
-              lost(
-                  "answered the resumption of the event stream of "
-                      + what
-                      + " with HTTP "
-                      + code,
-                  statusError(response, "GET", onSession != null)));
+          fail(statusError(response, "GET", onSession != null));
           return;
         }
         String type = mediaType(response);
         if (!EVENT_STREAM.equals(type)) {
           fail(
-              lost(
-                  "answered the resumption of "
+              new McpTransportException(
+                  "MCP server '"
+                      + serverName
+                      + "' answered the resumption of "
                       + what
                       + " with media type "
                       + (type.isEmpty() ? "none" : type)
-                      + " instead of an event stream",
-                  null));
+                      + " instead of an event stream"));
           return;
         }
         broken = read(response);
@@ -446,12 +445,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
         calls.remove(call);
       }
       streamEnded(broken);
-    }
-
-    /** The response to this request is lost; {@code problem} follows "MCP server 'x' at URL". */
-    private ResponseLostException lost(String problem, @Nullable Throwable cause) {
-      return new ResponseLostException(
-          problem + "; the response is lost and the request may have run on the server", cause);
     }
 
     private boolean track(McpHttpCall call) {
