@@ -908,24 +908,35 @@ public abstract class McpTransportContractTest {
     }
   }
 
-  @Test
-  void resumptionRefusedWith401FailsTheRunAsUnauthorized() throws Exception {
-    SseRetryServer server =
-        sseRetryServer(
-            50, SseRetryServer.CallStream.PRIMING_ONLY, SseRetryServer.Resumption.UNAUTHORIZED);
+  @ParameterizedTest
+  @EnumSource(
+      value = SseRetryServer.Resumption.class,
+      names = {"UNAUTHORIZED", "NOT_FOUND"})
+  void refusedResumptionFailsTheRunWithoutSendingTheToolCallAgain(SseRetryServer.Resumption refusal)
+      throws Exception {
+    SseRetryServer server = sseRetryServer(50, SseRetryServer.CallStream.PRIMING_ONLY, refusal);
+    // A provider that always offers a retry after 401: the runner must not take it here, the
+    // server already has the call.
+    RefreshingTokens tokens = new RefreshingTokens(true);
 
-    assertThatThrownBy(
+    Throwable failure =
+        catchThrowable(
             () ->
-                runner()
+                runner(tokens)
                     .run(
                         agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(server)),
                         "hi",
-                        McpHeaders.of("Authorization", "Bearer u1-token")))
-        .isInstanceOf(McpUnauthorizedException.class)
-        .hasMessageContaining("'tickets'")
-        .hasMessageContaining("401")
-        .hasMessageNotContaining("u1-token");
-    assertThat(server.resumptions()).isNotEmpty();
+                        McpHeaders.of("X-User-Id", "u1")));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure)
+        .isNotInstanceOf(McpUnauthorizedException.class)
+        .hasMessageContaining("tools/call")
+        .hasMessageContaining("may have run")
+        .hasMessageNotContaining("stale-token");
+    assertThat(server.toolCalls()).as("tools/call requests the server received").isEqualTo(1);
+    assertThat(server.resumptions()).hasSize(1);
+    assertThat(tokens.refreshes).as("providers asked about a 401").hasValue(0);
   }
 
   @Test

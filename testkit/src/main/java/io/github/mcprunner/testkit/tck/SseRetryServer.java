@@ -30,9 +30,9 @@ import org.jspecify.annotations.Nullable;
  * carries a priming event ({@code id}, optional {@code retry}, empty data) and then ends, with or
  * without the response; a GET with {@code Last-Event-ID} (a resumption) gets, as scripted, an event
  * stream with a priming event and the pending response, an event stream that ends at once without
- * it, or 401. The standalone GET stream (no {@code Last-Event-ID}) gets a priming event and stays
- * open. Records every GET with its arrival time and the time each answer stream was closed ({@link
- * System#nanoTime()}, server side). Not public API.
+ * it, 401 or 404. The standalone GET stream (no {@code Last-Event-ID}) gets a priming event and
+ * stays open. Records every GET with its arrival time and the time each answer stream was closed
+ * ({@link System#nanoTime()}, server side). Not public API.
  */
 final class SseRetryServer implements AutoCloseable {
 
@@ -51,7 +51,9 @@ final class SseRetryServer implements AutoCloseable {
     /** An event stream with a priming event only, ended at once. */
     NEVER_DELIVER,
     /** HTTP 401 with a {@code WWW-Authenticate} challenge. */
-    UNAUTHORIZED
+    UNAUTHORIZED,
+    /** HTTP 404, as for a session the server forgot. */
+    NOT_FOUND
   }
 
   /** A GET the server received. */
@@ -262,6 +264,10 @@ final class SseRetryServer implements AutoCloseable {
       case UNAUTHORIZED:
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tck\"");
         exchange.sendResponseHeaders(401, -1);
+        exchange.close();
+        return;
+      case NOT_FOUND:
+        exchange.sendResponseHeaders(404, -1);
         exchange.close();
         return;
       case NEVER_DELIVER:

@@ -1,6 +1,7 @@
 package io.github.mcprunner.core.internal.http;
 
 import io.github.mcprunner.core.spi.OutgoingRequest;
+import io.github.mcprunner.core.spi.ResponseLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.github.mcprunner.core.spi.http.McpHttpCall;
@@ -242,17 +243,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           }
           succeed();
         } else {
-          fail(
-              new McpTransportException(
-                  "MCP server '"
-                      + serverName
-                      + "' answered "
-                      + what
-                      + " with an unexpected media type "
-                      + type));
+          fail(lost("it answered with the unexpected media type " + type, null));
         }
       } catch (Throwable e) {
-        fail(http.mapFailure(e));
+        fail(accepted ? lost("its answer could not be read", e) : http.mapFailure(e));
       } finally {
         calls.remove(call);
       }
@@ -312,7 +306,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private void streamEnded(@Nullable Throwable broken) {
       Throwable unreadable = malformed;
       if (unreadable != null) {
-        fail(unreadable);
+        fail(lost("an event of its answer stream is not a JSON-RPC message", unreadable));
         return;
       }
       if (done.get()) {
@@ -332,29 +326,20 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       }
       if (lastEventId == null) {
         fail(
-            broken != null
-                ? http.mapFailure(broken)
-                : new McpTransportException(
-                    "MCP server '"
-                        + serverName
-                        + "' ended the event stream answering "
-                        + what
-                        + " before the response, with no event id to resume from"));
+            lost(
+                "its answer stream "
+                    + (broken != null ? "broke" : "ended")
+                    + " before the response, with no event id to resume from",
+                broken));
         return;
       }
       if (++resumptionsWithoutMessage > MAX_RESUMPTIONS) {
-        String message =
-            "MCP server '"
-                + serverName
-                + "' did not deliver the response to "
-                + what
-                + ": its event stream ended again after "
-                + MAX_RESUMPTIONS
-                + " resumptions with Last-Event-ID";
         fail(
-            broken == null
-                ? new McpTransportException(message)
-                : new McpTransportException(message, http.mapFailure(broken)));
+            lost(
+                "its answer stream ended again after "
+                    + MAX_RESUMPTIONS
+                    + " resumptions with Last-Event-ID",
+                broken));
         return;
       }
       Duration wait = retry != null ? retry : DEFAULT_RETRY;
@@ -418,33 +403,56 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           if (code == 404 && onSession != null) {
             sessionId.compareAndSet(onSession, null);
           }
-          fail(statusError(response, "GET", onSession != null));
+          // Never a TransportHttpException on its own: the runner would retry the request (after
+          // a 401 with fresh headers, after a 404 on a new session), which the server already has.
+          fail(
+              lost(
+                  "the resumption of its answer stream was answered with HTTP " + code,
+                  statusError(response, "GET", onSession != null)));
           return;
         }
         String type = mediaType(response);
         if (!EVENT_STREAM.equals(type)) {
           fail(
-              new McpTransportException(
-                  "MCP server '"
-                      + serverName
-                      + "' answered the resumption of "
-                      + what
-                      + " with media type "
+              lost(
+                  "the resumption of its answer stream was answered with media type "
                       + (type.isEmpty() ? "none" : type)
-                      + " instead of an event stream"));
+                      + " instead of an event stream",
+                  null));
           return;
         }
         broken = read(response);
       } catch (IOException e) {
         broken = e;
       } catch (Throwable e) {
-        // A failing header provider: nothing was sent.
-        fail(http.mapFailure(e));
+        // A failing header provider: the resumption was not sent, the request was.
+        fail(lost("the resumption of its answer stream could not be sent", e));
         return;
       } finally {
         calls.remove(call);
       }
       streamEnded(broken);
+    }
+
+    /**
+     * Returns the failure of a request the server accepted and whose response did not arrive: a
+     * {@link ResponseLostException}, which the runner never retries, as the server may have run the
+     * request; a timeout stays a timeout (not retried either, and reported as such); a
+     * notification, which has no response, fails with the cause or a plain transport exception.
+     */
+    private Throwable lost(String reason, @Nullable Throwable cause) {
+      Throwable mapped = cause == null ? null : http.mapFailure(cause);
+      if (mapped instanceof TimeoutException
+          || mapped instanceof java.net.http.HttpTimeoutException) {
+        return mapped;
+      }
+      if (requestId == null) {
+        return mapped != null
+            ? mapped
+            : new McpTransportException(
+                "MCP server '" + serverName + "' answered " + what + ": " + reason);
+      }
+      return new ResponseLostException(serverName, what, reason, mapped);
     }
 
     private boolean track(McpHttpCall call) {
