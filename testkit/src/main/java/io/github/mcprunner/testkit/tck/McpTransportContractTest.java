@@ -1041,6 +1041,25 @@ public abstract class McpTransportContractTest {
     }
   }
 
+  @Test
+  void stalledAnswerStreamIsCutOffAtTheRequestTimeout() throws Exception {
+    // Status, headers and a priming event, then silence: the call ends at the request timeout
+    // and the client lets go of the connection instead of waiting on it for ever.
+    StallingServer server = track(StallingServer.start());
+    McpServerSpec spec =
+        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(1)).build();
+
+    Throwable failure =
+        catchThrowable(() -> runner().run(agent(calling(StallingServer.TOOL, "{}"), spec), "hi"));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure).hasMessageContaining("did not answer tools/call");
+    assertThat(server.toolCalls()).isEqualTo(1);
+    assertThat(server.awaitCallStreamClosed(WAIT))
+        .as("the client closed the connection of the stalled answer stream")
+        .isTrue();
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void serverKilledMidCallFailsClearlyWithoutHanging(Mode mode) throws Exception {

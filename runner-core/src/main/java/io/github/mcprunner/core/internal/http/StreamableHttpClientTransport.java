@@ -163,7 +163,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           return Mono.<Void>create(
               sink -> {
                 Exchange exchange = new Exchange(message, session, context, ctx, sink);
+                // The SDK (2.1.0) drops its subscription to sendMessage, so this cancel hook does
+                // not fire on its request timeout: the exchange's own deadline ends the call then.
                 sink.onCancel(exchange::cancel);
+                exchange.armDeadline();
                 try {
                   executor.execute(() -> exchange.post(request));
                 } catch (RejectedExecutionException e) {
@@ -187,7 +190,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private final ContextView ctx;
     private final MonoSink<Void> sink;
     private final AtomicBoolean done = new AtomicBoolean();
-    private final AtomicBoolean watchdog = new AtomicBoolean();
+    private final CompletableFuture<Void> deadline = new CompletableFuture<>();
     private volatile @Nullable McpHttpCall current;
     private volatile @Nullable String lastEventId;
     private volatile @Nullable Duration retry;
@@ -348,24 +351,23 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           what,
           serverName,
           wait);
-      armWatchdog();
       schedule(wait, this::resume, () -> fail(closedError()));
     }
 
     /**
-     * Ends the exchange when no answer came within the request timeout, so that a resumed stream
-     * the server holds open without the response does not hold a thread for ever (the MCP client
-     * has given up on the request by then).
+     * Ends the exchange, and cancels its HTTP call, when it is not done within the request timeout
+     * of its creation: a POST whose answer stream stalls after its headers (an HTTP client's
+     * timeout may bound only the wait for the headers) or a resumed stream held open without the
+     * response would otherwise hold a thread and a connection for ever, since the MCP client's own
+     * timeout does not reach the transport. The timer is cancelled when the exchange ends.
      */
-    private void armWatchdog() {
-      if (!watchdog.compareAndSet(false, true)) {
-        return;
-      }
+    void armDeadline() {
       Duration timeout = settings.requestTimeout();
-      CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
-          .execute(
-              () -> {
-                if (!done.get()) {
+      deadline
+          .orTimeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ignored, error) -> {
+                if (error instanceof TimeoutException) {
                   fail(new TimeoutException("no response to " + what + " within " + timeout));
                 }
               });
@@ -468,26 +470,31 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
 
     void succeed() {
       if (done.compareAndSet(false, true)) {
+        deadline.complete(null);
         sink.success();
       }
     }
 
+    /** Fails the exchange and cancels its HTTP call, which may still be sending or reading. */
     void fail(Throwable error) {
       if (done.compareAndSet(false, true)) {
+        deadline.complete(null);
         sink.error(error);
-        McpHttpCall call = current;
-        if (resumed && call != null) {
-          call.cancel();
-        }
+        cancelCurrent();
       }
     }
 
     void cancel() {
       if (done.compareAndSet(false, true)) {
-        McpHttpCall call = current;
-        if (call != null) {
-          call.cancel();
-        }
+        deadline.complete(null);
+        cancelCurrent();
+      }
+    }
+
+    private void cancelCurrent() {
+      McpHttpCall call = current;
+      if (call != null) {
+        call.cancel();
       }
     }
   }
