@@ -1128,6 +1128,44 @@ public abstract class McpTransportContractTest {
     assertThat(count(server, r -> "DELETE".equals(r.httpMethod()))).isEqualTo(1);
   }
 
+  @Test
+  void sessionThatFinishesOpeningAfterCloseIsDeleted() throws Exception {
+    SseRetryServer first =
+        sseRetryServer(
+            null,
+            SseRetryServer.CallStream.PRIMING_AND_RESPONSE,
+            SseRetryServer.Resumption.DELIVER);
+    SseRetryServer slow =
+        sseRetryServer(
+            null,
+            SseRetryServer.CallStream.PRIMING_AND_RESPONSE,
+            SseRetryServer.Resumption.DELIVER);
+    slow.holdInitialize();
+    // The runner sends its DELETEs once every pool was told to close: the first server's DELETE
+    // lets the slow server answer initialize, so that session finishes opening after close.
+    first.onDelete(slow::releaseInitialize);
+    Runner runner = runner();
+    runner.run(agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(first)), "hi");
+    CompletableFuture<RunResult> run =
+        runner.runAsync(
+            agent(
+                calling(SseRetryServer.TOOL, "{}"),
+                spec("slow", slow.url(), Mode.STATEFUL).build()),
+            "hi");
+    assertThat(slow.awaitInitialize(WAIT)).as("initialize reached the slow server").isTrue();
+
+    runner.close();
+
+    assertThat(first.awaitDelete(WAIT)).as("the open session was deleted").isTrue();
+    assertThat(slow.awaitDelete(WAIT))
+        .as("the session that finished opening after close was deleted")
+        .isTrue();
+    assertThat(slow.deletes()).isEqualTo(1);
+    Throwable failure = catchThrowable(() -> run.get(20, TimeUnit.SECONDS));
+    assertThat(failure).as("the run whose session opened after close").isNotNull();
+    assertThat(slow.toolCalls()).isZero();
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Mode.class,

@@ -88,6 +88,9 @@ final class SseRetryServer implements AutoCloseable {
   private final AtomicInteger deletes = new AtomicInteger();
   private final CountDownLatch deleted = new CountDownLatch(1);
   private final AtomicInteger toolCalls = new AtomicInteger();
+  private final CountDownLatch initializeArrived = new CountDownLatch(1);
+  private volatile CountDownLatch initializeGate = new CountDownLatch(0);
+  private volatile Runnable onDelete = () -> {};
   private volatile @Nullable Object pendingCallId;
 
   private SseRetryServer(
@@ -154,6 +157,25 @@ final class SseRetryServer implements AutoCloseable {
     return deletes.get();
   }
 
+  /** Makes the answer to initialize wait until {@link #releaseInitialize()} (at most 30 s). */
+  void holdInitialize() {
+    initializeGate = new CountDownLatch(1);
+  }
+
+  void releaseInitialize() {
+    initializeGate.countDown();
+  }
+
+  /** Waits until an initialize arrived; returns whether one did within {@code wait}. */
+  boolean awaitInitialize(Duration wait) throws InterruptedException {
+    return initializeArrived.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs {@code action} when a DELETE arrives, before it is answered. */
+  void onDelete(Runnable action) {
+    onDelete = action;
+  }
+
   /** Waits until the client deleted its session; returns whether it did within {@code wait}. */
   boolean awaitDelete(Duration wait) throws InterruptedException {
     return deleted.await(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -176,6 +198,7 @@ final class SseRetryServer implements AutoCloseable {
           break;
         case "DELETE":
           deletes.incrementAndGet();
+          onDelete.run();
           exchange.sendResponseHeaders(200, -1);
           exchange.close();
           deleted.countDown();
@@ -201,6 +224,13 @@ final class SseRetryServer implements AutoCloseable {
       return;
     }
     if ("initialize".equals(method)) {
+      initializeArrived.countDown();
+      try {
+        initializeGate.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while holding initialize", e);
+      }
       Object params = message.get("params");
       Object version =
           params instanceof Map ? ((Map<?, ?>) params).get("protocolVersion") : "2025-11-25";
