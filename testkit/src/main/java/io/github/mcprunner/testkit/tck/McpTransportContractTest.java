@@ -939,6 +939,35 @@ public abstract class McpTransportContractTest {
     assertThat(tokens.refreshes).as("providers asked about a 401").hasValue(0);
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = SseRetryServer.CallStream.class,
+      names = {"OVERSIZED_EVENT", "OVERSIZED_JSON"})
+  void answerPastTheSizeLimitFailsTheCallNamingTheLimit(SseRetryServer.CallStream oversized)
+      throws Exception {
+    SseRetryServer server = sseRetryServer(50, oversized, SseRetryServer.Resumption.DELIVER);
+
+    Throwable failure =
+        catchThrowable(
+            () ->
+                runner()
+                    .run(agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(server)), "hi"));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure).hasMessageContaining("tools/call").hasMessageContaining(maxMessageSize());
+    assertThat(server.toolCalls()).isEqualTo(1);
+    assertThat(server.resumptions()).as("an oversized answer is not resumed").isEmpty();
+  }
+
+  /**
+   * Returns how the transport names its limit on the size of a JSON body or SSE event, as its
+   * failures print it. Defaults to the 16 MiB of mcp-runner's Streamable HTTP client; the suite's
+   * oversized answers are 17 MiB.
+   */
+  protected String maxMessageSize() {
+    return "16 MiB";
+  }
+
   @Test
   void answerStreamThatCarriedTheResponseIsNotResumed() throws Exception {
     // retry: 0 — a client that resumed a completed stream would do so at once.

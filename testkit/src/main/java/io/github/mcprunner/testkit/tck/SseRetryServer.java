@@ -41,8 +41,15 @@ final class SseRetryServer implements AutoCloseable {
     /** A priming event only: the response is left for a resumption. */
     PRIMING_ONLY,
     /** A priming event and the response. */
-    PRIMING_AND_RESPONSE
+    PRIMING_AND_RESPONSE,
+    /** A priming event, then one event whose data line runs past {@link #OVERSIZED_BYTES}. */
+    OVERSIZED_EVENT,
+    /** No stream: a JSON body of more than {@link #OVERSIZED_BYTES}. */
+    OVERSIZED_JSON
   }
+
+  /** The size of an oversized answer: 17 MiB, past the 16 MiB limit of mcp-runner's client. */
+  static final int OVERSIZED_BYTES = 17 * 1024 * 1024;
 
   /** How the server answers a resumption (a GET with {@code Last-Event-ID} of an answer stream). */
   enum Resumption {
@@ -261,6 +268,18 @@ final class SseRetryServer implements AutoCloseable {
     } else if ("tools/call".equals(method)) {
       toolCalls.incrementAndGet();
       pendingCallId = id;
+      if (callStream == CallStream.OVERSIZED_JSON) {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Mcp-Session-Id", SESSION);
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+          write(out, "{\"jsonrpc\":\"2.0\",\"id\":" + JSON.writeValueAsString(id) + ",\"result\":");
+          write(out, "{\"content\":[{\"type\":\"text\",\"text\":\"");
+          writeFiller(out);
+          write(out, "\"}]}}");
+        }
+        return;
+      }
       startEventStream(exchange);
       String primingId = CALL_EVENT_PREFIX + eventIds.incrementAndGet();
       callPrimingIds.add(primingId);
@@ -268,6 +287,10 @@ final class SseRetryServer implements AutoCloseable {
       write(out, priming(primingId));
       if (callStream == CallStream.PRIMING_AND_RESPONSE) {
         write(out, responseEvent());
+      } else if (callStream == CallStream.OVERSIZED_EVENT) {
+        write(out, "event: message\ndata: ");
+        writeFiller(out);
+        write(out, "\n\n");
       }
       exchange.close();
       // After the close: the measured gap to a resumption is never longer than the real one.
@@ -346,6 +369,15 @@ final class SseRetryServer implements AutoCloseable {
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
     exchange.getResponseHeaders().set("Mcp-Session-Id", SESSION);
     exchange.sendResponseHeaders(200, 0);
+  }
+
+  /** Writes {@link #OVERSIZED_BYTES} of ASCII letters; fails once the client stopped reading. */
+  private static void writeFiller(OutputStream out) throws IOException {
+    byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
+    for (int written = 0; written < OVERSIZED_BYTES; written += chunk.length) {
+      out.write(chunk);
+    }
+    out.flush();
   }
 
   private static void write(OutputStream out, String text) throws IOException {

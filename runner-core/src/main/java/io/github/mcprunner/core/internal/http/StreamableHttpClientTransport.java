@@ -70,6 +70,12 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
   /** The wait before resuming an answer stream when the server gave no {@code retry}. */
   public static final Duration DEFAULT_RETRY = Duration.ofSeconds(1);
 
+  /**
+   * The largest JSON body, SSE event (its data) or SSE line read from a server, in bytes (16 MiB):
+   * beyond it the request fails, so a hostile or broken server cannot exhaust the memory.
+   */
+  public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
   /** Resumptions of one answer stream in a row that bring no message, before the call fails. */
   public static final int MAX_RESUMPTIONS = 3;
 
@@ -195,6 +201,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private volatile @Nullable String lastEventId;
     private volatile @Nullable Duration retry;
     private volatile @Nullable Throwable malformed;
+    private volatile String malformedReason = "";
     private volatile boolean resumed;
     private int resumptionsWithoutMessage;
 
@@ -248,6 +255,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
         } else {
           fail(lost("it answered with the unexpected media type " + type, null));
         }
+      } catch (ResponseTooLargeException e) {
+        fail(lost("its " + e.getMessage(), e));
       } catch (Throwable e) {
         fail(accepted ? lost("its answer could not be read", e) : http.mapFailure(e));
       } finally {
@@ -262,6 +271,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private @Nullable Throwable read(McpHttpResponse response) {
       try (InputStream body = response.body()) {
         SseReader.read(body, this);
+        return null;
+      } catch (ResponseTooLargeException e) {
+        malformedReason = "its answer stream was cut off: " + e.getMessage();
+        malformed = e;
         return null;
       } catch (IOException e) {
         return e;
@@ -280,6 +293,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       try {
         received = McpSchema.deserializeJsonRpcMessage(settings.jsonMapper(), data);
       } catch (IOException | RuntimeException e) {
+        malformedReason = "an event of its answer stream is not a JSON-RPC message";
         malformed =
             new McpTransportException(
                 "Could not read a JSON-RPC message of the event stream answering " + what, e);
@@ -309,7 +323,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private void streamEnded(@Nullable Throwable broken) {
       Throwable unreadable = malformed;
       if (unreadable != null) {
-        fail(lost("an event of its answer stream is not a JSON-RPC message", unreadable));
+        fail(lost(malformedReason, unreadable));
         return;
       }
       if (done.get()) {
@@ -572,6 +586,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       boolean again;
       try (McpHttpResponse response = call.execute()) {
         again = read(response);
+      } catch (ResponseTooLargeException e) {
+        // Re-opened, the stream would replay the same event.
+        log.debug("Event stream of MCP server '{}' given up: {}", serverName, e.getMessage());
+        again = false;
       } catch (IOException e) {
         again = true;
       } catch (RuntimeException e) {
@@ -708,9 +726,18 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
-  private static String readText(InputStream body) throws IOException {
+  /** Reads a JSON body of at most {@link #MAX_MESSAGE_BYTES}. */
+  static String readText(InputStream body) throws IOException {
+    return readText(body, MAX_MESSAGE_BYTES);
+  }
+
+  static String readText(InputStream body, int maxBytes) throws IOException {
     try (body) {
-      return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      byte[] bytes = body.readNBytes(maxBytes);
+      if (bytes.length == maxBytes && body.read() >= 0) {
+        throw new ResponseTooLargeException("JSON body", maxBytes);
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
     }
   }
 
