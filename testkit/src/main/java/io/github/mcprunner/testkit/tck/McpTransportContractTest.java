@@ -15,6 +15,7 @@ import io.github.mcprunner.Runner;
 import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.RunnerBuilder;
 import io.github.mcprunner.core.Runners;
+import io.github.mcprunner.core.internal.http.StreamableHttpClientTransport;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.RequestHeaderSource;
@@ -825,6 +826,15 @@ public abstract class McpTransportContractTest {
     return Duration.ofSeconds(1);
   }
 
+  /**
+   * Returns how many resumptions in a row without a message the transport makes before it fails the
+   * call. Defaults to {@code StreamableHttpClientTransport.MAX_RESUMPTIONS} (3) of mcp-runner's
+   * Streamable HTTP client.
+   */
+  protected int maxResumptions() {
+    return StreamableHttpClientTransport.MAX_RESUMPTIONS;
+  }
+
   private SseRetryServer sseRetryServer(
       @Nullable Integer retryMillis,
       SseRetryServer.CallStream callStream,
@@ -900,12 +910,50 @@ public abstract class McpTransportContractTest {
     assertThat(failure).hasMessageNotContaining("did not answer");
     assertThat(server.toolCalls()).isEqualTo(1);
     List<SseRetryServer.Get> resumptions = server.resumptions();
-    assertThat(resumptions).hasSizeBetween(1, 5);
+    assertThat(resumptions).hasSize(maxResumptions());
     // Each resumption names the last event id the client received: the previous stream's primer.
     assertThat(resumptions.get(0).lastEventId()).isEqualTo(server.callPrimingIds().get(0));
     for (int i = 1; i < resumptions.size(); i++) {
       assertThat(resumptions.get(i).lastEventId()).isNotEqualTo(resumptions.get(0).lastEventId());
     }
+  }
+
+  @Test
+  void concurrentRunsResumeTheirCallsWithTheirOwnHeadersAndGetTheirOwnResults() throws Exception {
+    // retry 300 ms: both calls wait for their resumption at the same time.
+    SseRetryServer server =
+        sseRetryServer(
+            300, SseRetryServer.CallStream.PRIMING_ONLY, SseRetryServer.Resumption.DELIVER);
+    Runner runner = runner();
+    Map<String, CompletableFuture<RunResult>> runs = new HashMap<>();
+    for (String user : List.of("ann", "bob")) {
+      runs.put(
+          user,
+          runner.runAsync(
+              agent(
+                  calling(SseRetryServer.TOOL, "{\"nonce\":\"" + user + "\"}"),
+                  sseRetrySpec(server)),
+              "hi",
+              McpHeaders.of("Authorization", "Bearer " + user + "-token", "X-User-Id", user)));
+    }
+
+    for (String user : List.of("ann", "bob")) {
+      assertThat(runs.get(user).get(20, TimeUnit.SECONDS).finalOutput())
+          .isEqualTo("done: " + SseRetryServer.RESULT_TEXT + " for " + user);
+    }
+    List<SseRetryServer.Get> resumptions = server.resumptions();
+    assertThat(resumptions).hasSize(2);
+    Set<String> resumedFor = new HashSet<>();
+    for (SseRetryServer.Get get : resumptions) {
+      String result = server.resultOfEvent(get.lastEventId());
+      assertThat(result).as("the call a resumption names").isNotNull();
+      String user = result.substring(result.lastIndexOf(' ') + 1);
+      resumedFor.add(user);
+      assertThat(get.header("Authorization")).containsExactly("Bearer " + user + "-token");
+      assertThat(get.header("X-User-Id")).containsExactly(user);
+    }
+    assertThat(resumedFor).containsExactlyInAnyOrder("ann", "bob");
+    assertThat(server.toolCalls()).isEqualTo(2);
   }
 
   @ParameterizedTest

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -99,6 +100,9 @@ final class SseRetryServer implements AutoCloseable {
   private volatile CountDownLatch initializeGate = new CountDownLatch(0);
   private volatile Runnable onDelete = () -> {};
   private volatile @Nullable Object pendingCallId;
+  // The JSON-RPC id of the tools/call each event id belongs to, and each call's result text.
+  private final Map<String, Object> callOfEvent = new ConcurrentHashMap<>();
+  private final Map<Object, String> resultOfCall = new ConcurrentHashMap<>();
 
   private SseRetryServer(
       HttpServer server,
@@ -144,6 +148,16 @@ final class SseRetryServer implements AutoCloseable {
   /** The GETs with {@code Last-Event-ID} of an answer stream, in arrival order. */
   List<Get> resumptions() {
     return gets.stream().filter(Get::isResumption).toList();
+  }
+
+  /**
+   * The result text of the {@code tools/call} whose stream carried the event {@code eventId}:
+   * {@link #RESULT_TEXT}, followed by {@code " for "} and the call's {@code nonce} argument when it
+   * had one; null for an unknown event.
+   */
+  @Nullable String resultOfEvent(String eventId) {
+    Object call = callOfEvent.get(eventId);
+    return call == null ? null : resultOfCall.get(call);
   }
 
   /** The ids of the priming events of the {@code tools/call} streams, in order. */
@@ -268,6 +282,10 @@ final class SseRetryServer implements AutoCloseable {
     } else if ("tools/call".equals(method)) {
       toolCalls.incrementAndGet();
       pendingCallId = id;
+      Object params = message.get("params");
+      Object arguments = params instanceof Map ? ((Map<?, ?>) params).get("arguments") : null;
+      Object nonce = arguments instanceof Map ? ((Map<?, ?>) arguments).get("nonce") : null;
+      resultOfCall.put(id, nonce == null ? RESULT_TEXT : RESULT_TEXT + " for " + nonce);
       if (callStream == CallStream.OVERSIZED_JSON) {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("Mcp-Session-Id", SESSION);
@@ -283,10 +301,11 @@ final class SseRetryServer implements AutoCloseable {
       startEventStream(exchange);
       String primingId = CALL_EVENT_PREFIX + eventIds.incrementAndGet();
       callPrimingIds.add(primingId);
+      callOfEvent.put(primingId, id);
       OutputStream out = exchange.getResponseBody();
       write(out, priming(primingId));
       if (callStream == CallStream.PRIMING_AND_RESPONSE) {
-        write(out, responseEvent());
+        write(out, responseEvent(id));
       } else if (callStream == CallStream.OVERSIZED_EVENT) {
         write(out, "event: message\ndata: ");
         writeFiller(out);
@@ -313,6 +332,9 @@ final class SseRetryServer implements AutoCloseable {
       openStreams.add(exchange);
       return;
     }
+    // The call whose stream is resumed: the one the Last-Event-ID belongs to.
+    Object known = callOfEvent.get(lastEventId);
+    Object call = known != null ? known : pendingCallId;
     switch (resumption) {
       case UNAUTHORIZED:
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tck\"");
@@ -325,14 +347,14 @@ final class SseRetryServer implements AutoCloseable {
         return;
       case NEVER_DELIVER:
         startEventStream(exchange);
-        write(exchange.getResponseBody(), priming(CALL_EVENT_PREFIX + eventIds.incrementAndGet()));
+        write(exchange.getResponseBody(), priming(callEvent(call)));
         exchange.close();
         return;
       default:
         startEventStream(exchange);
         OutputStream out = exchange.getResponseBody();
-        write(out, priming(CALL_EVENT_PREFIX + eventIds.incrementAndGet()));
-        write(out, responseEvent());
+        write(out, priming(callEvent(call)));
+        write(out, responseEvent(call));
         openStreams.add(exchange);
     }
   }
@@ -345,8 +367,17 @@ final class SseRetryServer implements AutoCloseable {
         + "data: \n\n";
   }
 
-  private String responseEvent() throws IOException {
-    Object id = pendingCallId;
+  /** Returns a new event id of the stream of {@code call}. */
+  private String callEvent(@Nullable Object call) {
+    String eventId = CALL_EVENT_PREFIX + eventIds.incrementAndGet();
+    if (call != null) {
+      callOfEvent.put(eventId, call);
+    }
+    return eventId;
+  }
+
+  private String responseEvent(@Nullable Object id) throws IOException {
+    String text = id == null ? null : resultOfCall.get(id);
     String response =
         JSON.writeValueAsString(
             Map.of(
@@ -355,13 +386,10 @@ final class SseRetryServer implements AutoCloseable {
                 "id",
                 id == null ? "none" : id,
                 "result",
-                Map.of("content", List.of(Map.of("type", "text", "text", RESULT_TEXT)))));
-    return "event: message\nid: "
-        + CALL_EVENT_PREFIX
-        + eventIds.incrementAndGet()
-        + "\ndata: "
-        + response
-        + "\n\n";
+                Map.of(
+                    "content",
+                    List.of(Map.of("type", "text", "text", text == null ? RESULT_TEXT : text)))));
+    return "event: message\nid: " + callEvent(id) + "\ndata: " + response + "\n\n";
   }
 
   private static void startEventStream(HttpExchange exchange) throws IOException {
