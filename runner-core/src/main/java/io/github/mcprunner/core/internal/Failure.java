@@ -3,6 +3,7 @@ package io.github.mcprunner.core.internal;
 import io.github.mcprunner.McpRunnerException;
 import io.github.mcprunner.McpServerException;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.core.spi.ResponseLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.github.mcprunner.headers.InvalidMcpHeaderException;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
@@ -27,6 +28,8 @@ final class Failure {
     /** Already one of ours: rethrow as it is. */
     OURS,
     UNAUTHORIZED,
+    /** The server accepted the request and its response was lost: never retried. */
+    RESPONSE_LOST,
     SESSION_EXPIRED,
     HTTP_STATUS,
     JSON_RPC_ERROR,
@@ -61,6 +64,10 @@ final class Failure {
     for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
       if (t instanceof McpRunnerException || t instanceof InvalidMcpHeaderException) {
         return new Failure(Kind.OURS, error, 0, null, t);
+      }
+      if (t instanceof ResponseLostException) {
+        // Before its causes: a 401 or 404 that lost a response must not retry the request.
+        return new Failure(Kind.RESPONSE_LOST, error, 0, null, t);
       }
       if (t instanceof TransportHttpException) {
         TransportHttpException http = (TransportHttpException) t;
@@ -119,6 +126,17 @@ final class Failure {
                 + " ("
                 + rootName()
                 + "); check that the server runs and the URL is right",
+            safeCause());
+      case RESPONSE_LOST:
+        ResponseLostException lost = (ResponseLostException) ours;
+        return new McpServerException(
+            server.name(),
+            server.url(),
+            "accepted "
+                + what
+                + " but its response was lost ("
+                + (lost == null ? rootName() : lost.reason())
+                + "); the request may have run, so it was not retried",
             safeCause());
       case HTTP_STATUS:
       case SESSION_EXPIRED:

@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
 /**
  * One run of an agent: the agent loop (model → tool calls → results → model ...), MCP calls with
  * their retry rules (one retry after a 401 when a provider offers one, one after an expired
- * session), cancellation and events. Confined to the thread that runs it. Not public API.
+ * session, none after a response was lost: the server may have run the request), cancellation and
+ * events. Confined to the thread that runs it. Not public API.
  */
 final class RunExecution {
 
@@ -350,7 +351,15 @@ final class RunExecution {
           throw new RunCancelledException(runId);
         }
         Failure failure = Failure.classify(e);
-        if (session != null && session.sessionLost() && failure.kind != Failure.Kind.OURS) {
+        if (failure.kind == Failure.Kind.RESPONSE_LOST) {
+          // The server may have run the request: never sent again. A session the server forgot
+          // meanwhile is dropped, so that later calls open a new one.
+          if (session != null && session.sessionLost()) {
+            binding.replace();
+          }
+        } else if (session != null
+            && session.sessionLost()
+            && failure.kind != Failure.Kind.OURS) {
           failure = Failure.sessionExpired(e);
         }
         switch (failure.kind) {

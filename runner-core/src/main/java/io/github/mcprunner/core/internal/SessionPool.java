@@ -4,20 +4,24 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.mcprunner.McpRunnerException;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 
 /**
- * The bounded pool of MCP sessions with one server, keyed by identity: at most one open session
- * per key (single-flight creation), idle sessions expire, the least valuable ones are evicted past
- * the bound, and an evicted session is closed (DELETE) once its last run lets go. A session never
- * changes key, so a session opened for one identity never serves another. Not public API.
+ * The bounded pool of MCP sessions with one server, keyed by identity: at most one open session per
+ * key (single-flight creation), idle sessions expire, the least valuable ones are evicted past the
+ * bound, and an evicted session is closed (DELETE) once its last run lets go. A session never
+ * changes key, so a session opened for one identity never serves another. Once closed, the pool
+ * opens nothing and caches nothing: a session that finishes opening after {@link #closeAll()} is
+ * closed (DELETE) at once. Not public API.
  */
 final class SessionPool {
 
@@ -28,6 +32,11 @@ final class SessionPool {
   private final AsyncCache<String, McpSession> sessions;
   private final ConcurrentHashMap<String, CompletableFuture<McpSession>> pending =
       new ConcurrentHashMap<>();
+  // The handshakes in flight, for closeAll() to wait on.
+  private final Set<CompletableFuture<McpSession>> handshakes = ConcurrentHashMap.newKeySet();
+  private final Object lock = new Object();
+  // Guarded by lock: no session enters the cache once closeAll() took its snapshot.
+  private boolean closed;
 
   SessionPool(
       McpServerSpec server,
@@ -66,10 +75,13 @@ final class SessionPool {
 
   /**
    * Returns the session for {@code key}, opening it (once, however many runs ask at the same time)
-   * with {@code scope} as its own scope. The future fails when the session could not be opened;
-   * the failure is not cached.
+   * with {@code scope} as its own scope. The future fails when the session could not be opened; the
+   * failure is not cached.
    */
   CompletableFuture<McpSession> session(String key, RunScope scope) {
+    if (isClosed()) {
+      return CompletableFuture.failedFuture(closedError());
+    }
     CompletableFuture<McpSession> existing = sessions.getIfPresent(key);
     if (existing != null) {
       return existing;
@@ -102,15 +114,30 @@ final class SessionPool {
     } catch (RuntimeException e) {
       opened = CompletableFuture.failedFuture(e);
     }
-    opened.whenComplete(
+    CompletableFuture<McpSession> handshake = opened;
+    handshakes.add(handshake);
+    handshake.whenComplete(
         (session, error) -> {
+          handshakes.remove(handshake);
           if (error != null) {
             pending.remove(key, opening);
             opening.completeExceptionally(error);
-          } else {
-            sessions.put(key, CompletableFuture.completedFuture(session));
-            pending.remove(key, opening);
+            return;
+          }
+          boolean kept;
+          synchronized (lock) {
+            kept = !closed;
+            if (kept) {
+              sessions.put(key, CompletableFuture.completedFuture(session));
+            }
+          }
+          pending.remove(key, opening);
+          if (kept) {
             opening.complete(session);
+          } else {
+            // Opened after closeAll(): not for any run, closed now.
+            session.retire();
+            opening.completeExceptionally(closedError());
           }
         });
     return opening;
@@ -142,14 +169,37 @@ final class SessionPool {
     return sessions.synchronous().estimatedSize();
   }
 
-  /** Closes every session of the pool and waits for the DELETEs (bounded). */
+  /**
+   * Closes the pool: every session in it, and every session still opening once its handshake ends;
+   * the returned Mono completes when their DELETEs are done (the caller bounds the wait).
+   */
   Mono<Void> closeAll() {
-    List<McpSession> open = new ArrayList<>(sessions.synchronous().asMap().values());
+    List<McpSession> open;
+    synchronized (lock) {
+      closed = true;
+      open = new ArrayList<>(sessions.synchronous().asMap().values());
+    }
     sessions.synchronous().invalidateAll();
     List<Mono<Void>> closes = new ArrayList<>();
     for (McpSession session : open) {
       closes.add(session.close());
     }
+    for (CompletableFuture<McpSession> handshake : List.copyOf(handshakes)) {
+      closes.add(
+          Mono.fromFuture(handshake.handle((session, error) -> session), false)
+              .flatMap(McpSession::close));
+    }
     return Mono.when(closes);
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  private McpRunnerException closedError() {
+    return new McpRunnerException(
+        "The runner is closed: no session with MCP server '" + server.name() + "' is opened");
   }
 }

@@ -10,19 +10,20 @@ import io.modelcontextprotocol.common.McpTransportContext;
  *
  * <p>A transport reports a refused request by failing the operation with {@link
  * TransportHttpException} (401, 403, 404 on a session, other statuses): the runner then asks the
- * providers whether a retry may help, and retries once with freshly resolved headers.
+ * providers whether a retry may help, and retries once with freshly resolved headers. A request the
+ * server accepted and whose response was then lost (for instance a resumption of its answer stream
+ * refused with 401) is reported with {@link ResponseLostException} instead: never retried.
  *
  * <p>Thread-safe; called concurrently.
  */
 public interface RequestHeaderSource {
 
   /**
-   * Returns the headers to add to {@code request}: already validated, free of protected names.
-   * Must be called for every HTTP request.
+   * Returns the headers to add to {@code request}: already validated, free of protected names. Must
+   * be called for every HTTP request.
    *
    * @throws io.github.mcprunner.HeaderProviderException when a provider failed: the transport must
    *     not send the request and must fail the operation with this exception
    */
   McpHeaders headersFor(OutgoingRequest request, McpTransportContext context);
-
 }

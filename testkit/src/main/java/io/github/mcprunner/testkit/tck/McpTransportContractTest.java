@@ -15,6 +15,7 @@ import io.github.mcprunner.Runner;
 import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.RunnerBuilder;
 import io.github.mcprunner.core.Runners;
+import io.github.mcprunner.core.internal.http.StreamableHttpClientTransport;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.RequestHeaderSource;
@@ -825,6 +826,15 @@ public abstract class McpTransportContractTest {
     return Duration.ofSeconds(1);
   }
 
+  /**
+   * Returns how many resumptions in a row without a message the transport makes before it fails the
+   * call. Defaults to {@code StreamableHttpClientTransport.MAX_RESUMPTIONS} (3) of mcp-runner's
+   * Streamable HTTP client.
+   */
+  protected int maxResumptions() {
+    return StreamableHttpClientTransport.MAX_RESUMPTIONS;
+  }
+
   private SseRetryServer sseRetryServer(
       @Nullable Integer retryMillis,
       SseRetryServer.CallStream callStream,
@@ -900,7 +910,7 @@ public abstract class McpTransportContractTest {
     assertThat(failure).hasMessageNotContaining("did not answer");
     assertThat(server.toolCalls()).isEqualTo(1);
     List<SseRetryServer.Get> resumptions = server.resumptions();
-    assertThat(resumptions).hasSizeBetween(1, 5);
+    assertThat(resumptions).hasSize(maxResumptions());
     // Each resumption names the last event id the client received: the previous stream's primer.
     assertThat(resumptions.get(0).lastEventId()).isEqualTo(server.callPrimingIds().get(0));
     for (int i = 1; i < resumptions.size(); i++) {
@@ -909,23 +919,101 @@ public abstract class McpTransportContractTest {
   }
 
   @Test
-  void resumptionRefusedWith401FailsTheRunAsUnauthorized() throws Exception {
+  void concurrentRunsResumeTheirCallsWithTheirOwnHeadersAndGetTheirOwnResults() throws Exception {
+    // retry 300 ms: both calls wait for their resumption at the same time.
     SseRetryServer server =
         sseRetryServer(
-            50, SseRetryServer.CallStream.PRIMING_ONLY, SseRetryServer.Resumption.UNAUTHORIZED);
+            300, SseRetryServer.CallStream.PRIMING_ONLY, SseRetryServer.Resumption.DELIVER);
+    Runner runner = runner();
+    Map<String, CompletableFuture<RunResult>> runs = new HashMap<>();
+    for (String user : List.of("ann", "bob")) {
+      runs.put(
+          user,
+          runner.runAsync(
+              agent(
+                  calling(SseRetryServer.TOOL, "{\"nonce\":\"" + user + "\"}"),
+                  sseRetrySpec(server)),
+              "hi",
+              McpHeaders.of("Authorization", "Bearer " + user + "-token", "X-User-Id", user)));
+    }
 
-    assertThatThrownBy(
+    for (String user : List.of("ann", "bob")) {
+      assertThat(runs.get(user).get(20, TimeUnit.SECONDS).finalOutput())
+          .isEqualTo("done: " + SseRetryServer.RESULT_TEXT + " for " + user);
+    }
+    List<SseRetryServer.Get> resumptions = server.resumptions();
+    assertThat(resumptions).hasSize(2);
+    Set<String> resumedFor = new HashSet<>();
+    for (SseRetryServer.Get get : resumptions) {
+      String result = server.resultOfEvent(get.lastEventId());
+      assertThat(result).as("the call a resumption names").isNotNull();
+      String user = result.substring(result.lastIndexOf(' ') + 1);
+      resumedFor.add(user);
+      assertThat(get.header("Authorization")).containsExactly("Bearer " + user + "-token");
+      assertThat(get.header("X-User-Id")).containsExactly(user);
+    }
+    assertThat(resumedFor).containsExactlyInAnyOrder("ann", "bob");
+    assertThat(server.toolCalls()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = SseRetryServer.Resumption.class,
+      names = {"UNAUTHORIZED", "NOT_FOUND"})
+  void refusedResumptionFailsTheRunWithoutSendingTheToolCallAgain(SseRetryServer.Resumption refusal)
+      throws Exception {
+    SseRetryServer server = sseRetryServer(50, SseRetryServer.CallStream.PRIMING_ONLY, refusal);
+    // A provider that always offers a retry after 401: the runner must not take it here, the
+    // server already has the call.
+    RefreshingTokens tokens = new RefreshingTokens(true);
+
+    Throwable failure =
+        catchThrowable(
             () ->
-                runner()
+                runner(tokens)
                     .run(
                         agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(server)),
                         "hi",
-                        McpHeaders.of("Authorization", "Bearer u1-token")))
-        .isInstanceOf(McpUnauthorizedException.class)
-        .hasMessageContaining("'tickets'")
-        .hasMessageContaining("401")
-        .hasMessageNotContaining("u1-token");
-    assertThat(server.resumptions()).isNotEmpty();
+                        McpHeaders.of("X-User-Id", "u1")));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure)
+        .isNotInstanceOf(McpUnauthorizedException.class)
+        .hasMessageContaining("tools/call")
+        .hasMessageContaining("may have run")
+        .hasMessageNotContaining("stale-token");
+    assertThat(server.toolCalls()).as("tools/call requests the server received").isEqualTo(1);
+    assertThat(server.resumptions()).hasSize(1);
+    assertThat(tokens.refreshes).as("providers asked about a 401").hasValue(0);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = SseRetryServer.CallStream.class,
+      names = {"OVERSIZED_EVENT", "OVERSIZED_JSON"})
+  void answerPastTheSizeLimitFailsTheCallNamingTheLimit(SseRetryServer.CallStream oversized)
+      throws Exception {
+    SseRetryServer server = sseRetryServer(50, oversized, SseRetryServer.Resumption.DELIVER);
+
+    Throwable failure =
+        catchThrowable(
+            () ->
+                runner()
+                    .run(agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(server)), "hi"));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure).hasMessageContaining("tools/call").hasMessageContaining(maxMessageSize());
+    assertThat(server.toolCalls()).isEqualTo(1);
+    assertThat(server.resumptions()).as("an oversized answer is not resumed").isEmpty();
+  }
+
+  /**
+   * Returns how the transport names its limit on the size of a JSON body or SSE event, as its
+   * failures print it. Defaults to the 16 MiB of mcp-runner's Streamable HTTP client; the suite's
+   * oversized answers are 17 MiB.
+   */
+  protected String maxMessageSize() {
+    return "16 MiB";
   }
 
   @Test
@@ -1030,6 +1118,25 @@ public abstract class McpTransportContractTest {
     }
   }
 
+  @Test
+  void stalledAnswerStreamIsCutOffAtTheRequestTimeout() throws Exception {
+    // Status, headers and a priming event, then silence: the call ends at the request timeout
+    // and the client lets go of the connection instead of waiting on it for ever.
+    StallingServer server = track(StallingServer.start());
+    McpServerSpec spec =
+        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(1)).build();
+
+    Throwable failure =
+        catchThrowable(() -> runner().run(agent(calling(StallingServer.TOOL, "{}"), spec), "hi"));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure).hasMessageContaining("did not answer tools/call");
+    assertThat(server.toolCalls()).isEqualTo(1);
+    assertThat(server.awaitCallStreamClosed(WAIT))
+        .as("the client closed the connection of the stalled answer stream")
+        .isTrue();
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void serverKilledMidCallFailsClearlyWithoutHanging(Mode mode) throws Exception {
@@ -1096,6 +1203,44 @@ public abstract class McpTransportContractTest {
     assertThat(delete.get().headerValues("Authorization")).containsExactly("Bearer u9-token");
     assertThat(delete.get().headerValues("X-User-Id")).containsExactly("u9");
     assertThat(count(server, r -> "DELETE".equals(r.httpMethod()))).isEqualTo(1);
+  }
+
+  @Test
+  void sessionThatFinishesOpeningAfterCloseIsDeleted() throws Exception {
+    SseRetryServer first =
+        sseRetryServer(
+            null,
+            SseRetryServer.CallStream.PRIMING_AND_RESPONSE,
+            SseRetryServer.Resumption.DELIVER);
+    SseRetryServer slow =
+        sseRetryServer(
+            null,
+            SseRetryServer.CallStream.PRIMING_AND_RESPONSE,
+            SseRetryServer.Resumption.DELIVER);
+    slow.holdInitialize();
+    // The runner sends its DELETEs once every pool was told to close: the first server's DELETE
+    // lets the slow server answer initialize, so that session finishes opening after close.
+    first.onDelete(slow::releaseInitialize);
+    Runner runner = runner();
+    runner.run(agent(calling(SseRetryServer.TOOL, "{}"), sseRetrySpec(first)), "hi");
+    CompletableFuture<RunResult> run =
+        runner.runAsync(
+            agent(
+                calling(SseRetryServer.TOOL, "{}"),
+                spec("slow", slow.url(), Mode.STATEFUL).build()),
+            "hi");
+    assertThat(slow.awaitInitialize(WAIT)).as("initialize reached the slow server").isTrue();
+
+    runner.close();
+
+    assertThat(first.awaitDelete(WAIT)).as("the open session was deleted").isTrue();
+    assertThat(slow.awaitDelete(WAIT))
+        .as("the session that finished opening after close was deleted")
+        .isTrue();
+    assertThat(slow.deletes()).isEqualTo(1);
+    Throwable failure = catchThrowable(() -> run.get(20, TimeUnit.SECONDS));
+    assertThat(failure).as("the run whose session opened after close").isNotNull();
+    assertThat(slow.toolCalls()).isZero();
   }
 
   @ParameterizedTest

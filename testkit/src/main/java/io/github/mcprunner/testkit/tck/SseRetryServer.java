@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,9 +31,9 @@ import org.jspecify.annotations.Nullable;
  * carries a priming event ({@code id}, optional {@code retry}, empty data) and then ends, with or
  * without the response; a GET with {@code Last-Event-ID} (a resumption) gets, as scripted, an event
  * stream with a priming event and the pending response, an event stream that ends at once without
- * it, or 401. The standalone GET stream (no {@code Last-Event-ID}) gets a priming event and stays
- * open. Records every GET with its arrival time and the time each answer stream was closed ({@link
- * System#nanoTime()}, server side). Not public API.
+ * it, 401 or 404. The standalone GET stream (no {@code Last-Event-ID}) gets a priming event and
+ * stays open. Records every GET with its arrival time and the time each answer stream was closed
+ * ({@link System#nanoTime()}, server side). Not public API.
  */
 final class SseRetryServer implements AutoCloseable {
 
@@ -41,8 +42,15 @@ final class SseRetryServer implements AutoCloseable {
     /** A priming event only: the response is left for a resumption. */
     PRIMING_ONLY,
     /** A priming event and the response. */
-    PRIMING_AND_RESPONSE
+    PRIMING_AND_RESPONSE,
+    /** A priming event, then one event whose data line runs past {@link #OVERSIZED_BYTES}. */
+    OVERSIZED_EVENT,
+    /** No stream: a JSON body of more than {@link #OVERSIZED_BYTES}. */
+    OVERSIZED_JSON
   }
+
+  /** The size of an oversized answer: 17 MiB, past the 16 MiB limit of mcp-runner's client. */
+  static final int OVERSIZED_BYTES = 17 * 1024 * 1024;
 
   /** How the server answers a resumption (a GET with {@code Last-Event-ID} of an answer stream). */
   enum Resumption {
@@ -51,7 +59,9 @@ final class SseRetryServer implements AutoCloseable {
     /** An event stream with a priming event only, ended at once. */
     NEVER_DELIVER,
     /** HTTP 401 with a {@code WWW-Authenticate} challenge. */
-    UNAUTHORIZED
+    UNAUTHORIZED,
+    /** HTTP 404, as for a session the server forgot. */
+    NOT_FOUND
   }
 
   /** A GET the server received. */
@@ -86,7 +96,13 @@ final class SseRetryServer implements AutoCloseable {
   private final AtomicInteger deletes = new AtomicInteger();
   private final CountDownLatch deleted = new CountDownLatch(1);
   private final AtomicInteger toolCalls = new AtomicInteger();
+  private final CountDownLatch initializeArrived = new CountDownLatch(1);
+  private volatile CountDownLatch initializeGate = new CountDownLatch(0);
+  private volatile Runnable onDelete = () -> {};
   private volatile @Nullable Object pendingCallId;
+  // The JSON-RPC id of the tools/call each event id belongs to, and each call's result text.
+  private final Map<String, Object> callOfEvent = new ConcurrentHashMap<>();
+  private final Map<Object, String> resultOfCall = new ConcurrentHashMap<>();
 
   private SseRetryServer(
       HttpServer server,
@@ -134,6 +150,16 @@ final class SseRetryServer implements AutoCloseable {
     return gets.stream().filter(Get::isResumption).toList();
   }
 
+  /**
+   * The result text of the {@code tools/call} whose stream carried the event {@code eventId}:
+   * {@link #RESULT_TEXT}, followed by {@code " for "} and the call's {@code nonce} argument when it
+   * had one; null for an unknown event.
+   */
+  @Nullable String resultOfEvent(String eventId) {
+    Object call = callOfEvent.get(eventId);
+    return call == null ? null : resultOfCall.get(call);
+  }
+
   /** The ids of the priming events of the {@code tools/call} streams, in order. */
   List<String> callPrimingIds() {
     return List.copyOf(callPrimingIds);
@@ -150,6 +176,25 @@ final class SseRetryServer implements AutoCloseable {
 
   int deletes() {
     return deletes.get();
+  }
+
+  /** Makes the answer to initialize wait until {@link #releaseInitialize()} (at most 30 s). */
+  void holdInitialize() {
+    initializeGate = new CountDownLatch(1);
+  }
+
+  void releaseInitialize() {
+    initializeGate.countDown();
+  }
+
+  /** Waits until an initialize arrived; returns whether one did within {@code wait}. */
+  boolean awaitInitialize(Duration wait) throws InterruptedException {
+    return initializeArrived.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs {@code action} when a DELETE arrives, before it is answered. */
+  void onDelete(Runnable action) {
+    onDelete = action;
   }
 
   /** Waits until the client deleted its session; returns whether it did within {@code wait}. */
@@ -174,6 +219,7 @@ final class SseRetryServer implements AutoCloseable {
           break;
         case "DELETE":
           deletes.incrementAndGet();
+          onDelete.run();
           exchange.sendResponseHeaders(200, -1);
           exchange.close();
           deleted.countDown();
@@ -199,6 +245,13 @@ final class SseRetryServer implements AutoCloseable {
       return;
     }
     if ("initialize".equals(method)) {
+      initializeArrived.countDown();
+      try {
+        initializeGate.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while holding initialize", e);
+      }
       Object params = message.get("params");
       Object version =
           params instanceof Map ? ((Map<?, ?>) params).get("protocolVersion") : "2025-11-25";
@@ -229,13 +282,34 @@ final class SseRetryServer implements AutoCloseable {
     } else if ("tools/call".equals(method)) {
       toolCalls.incrementAndGet();
       pendingCallId = id;
+      Object params = message.get("params");
+      Object arguments = params instanceof Map ? ((Map<?, ?>) params).get("arguments") : null;
+      Object nonce = arguments instanceof Map ? ((Map<?, ?>) arguments).get("nonce") : null;
+      resultOfCall.put(id, nonce == null ? RESULT_TEXT : RESULT_TEXT + " for " + nonce);
+      if (callStream == CallStream.OVERSIZED_JSON) {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Mcp-Session-Id", SESSION);
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+          write(out, "{\"jsonrpc\":\"2.0\",\"id\":" + JSON.writeValueAsString(id) + ",\"result\":");
+          write(out, "{\"content\":[{\"type\":\"text\",\"text\":\"");
+          writeFiller(out);
+          write(out, "\"}]}}");
+        }
+        return;
+      }
       startEventStream(exchange);
       String primingId = CALL_EVENT_PREFIX + eventIds.incrementAndGet();
       callPrimingIds.add(primingId);
+      callOfEvent.put(primingId, id);
       OutputStream out = exchange.getResponseBody();
       write(out, priming(primingId));
       if (callStream == CallStream.PRIMING_AND_RESPONSE) {
-        write(out, responseEvent());
+        write(out, responseEvent(id));
+      } else if (callStream == CallStream.OVERSIZED_EVENT) {
+        write(out, "event: message\ndata: ");
+        writeFiller(out);
+        write(out, "\n\n");
       }
       exchange.close();
       // After the close: the measured gap to a resumption is never longer than the real one.
@@ -258,22 +332,29 @@ final class SseRetryServer implements AutoCloseable {
       openStreams.add(exchange);
       return;
     }
+    // The call whose stream is resumed: the one the Last-Event-ID belongs to.
+    Object known = callOfEvent.get(lastEventId);
+    Object call = known != null ? known : pendingCallId;
     switch (resumption) {
       case UNAUTHORIZED:
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tck\"");
         exchange.sendResponseHeaders(401, -1);
         exchange.close();
         return;
+      case NOT_FOUND:
+        exchange.sendResponseHeaders(404, -1);
+        exchange.close();
+        return;
       case NEVER_DELIVER:
         startEventStream(exchange);
-        write(exchange.getResponseBody(), priming(CALL_EVENT_PREFIX + eventIds.incrementAndGet()));
+        write(exchange.getResponseBody(), priming(callEvent(call)));
         exchange.close();
         return;
       default:
         startEventStream(exchange);
         OutputStream out = exchange.getResponseBody();
-        write(out, priming(CALL_EVENT_PREFIX + eventIds.incrementAndGet()));
-        write(out, responseEvent());
+        write(out, priming(callEvent(call)));
+        write(out, responseEvent(call));
         openStreams.add(exchange);
     }
   }
@@ -286,8 +367,17 @@ final class SseRetryServer implements AutoCloseable {
         + "data: \n\n";
   }
 
-  private String responseEvent() throws IOException {
-    Object id = pendingCallId;
+  /** Returns a new event id of the stream of {@code call}. */
+  private String callEvent(@Nullable Object call) {
+    String eventId = CALL_EVENT_PREFIX + eventIds.incrementAndGet();
+    if (call != null) {
+      callOfEvent.put(eventId, call);
+    }
+    return eventId;
+  }
+
+  private String responseEvent(@Nullable Object id) throws IOException {
+    String text = id == null ? null : resultOfCall.get(id);
     String response =
         JSON.writeValueAsString(
             Map.of(
@@ -296,13 +386,10 @@ final class SseRetryServer implements AutoCloseable {
                 "id",
                 id == null ? "none" : id,
                 "result",
-                Map.of("content", List.of(Map.of("type", "text", "text", RESULT_TEXT)))));
-    return "event: message\nid: "
-        + CALL_EVENT_PREFIX
-        + eventIds.incrementAndGet()
-        + "\ndata: "
-        + response
-        + "\n\n";
+                Map.of(
+                    "content",
+                    List.of(Map.of("type", "text", "text", text == null ? RESULT_TEXT : text)))));
+    return "event: message\nid: " + callEvent(id) + "\ndata: " + response + "\n\n";
   }
 
   private static void startEventStream(HttpExchange exchange) throws IOException {
@@ -310,6 +397,15 @@ final class SseRetryServer implements AutoCloseable {
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
     exchange.getResponseHeaders().set("Mcp-Session-Id", SESSION);
     exchange.sendResponseHeaders(200, 0);
+  }
+
+  /** Writes {@link #OVERSIZED_BYTES} of ASCII letters; fails once the client stopped reading. */
+  private static void writeFiller(OutputStream out) throws IOException {
+    byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
+    for (int written = 0; written < OVERSIZED_BYTES; written += chunk.length) {
+      out.write(chunk);
+    }
+    out.flush();
   }
 
   private static void write(OutputStream out, String text) throws IOException {

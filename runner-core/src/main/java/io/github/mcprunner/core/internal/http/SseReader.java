@@ -1,11 +1,10 @@
 package io.github.mcprunner.core.internal.http;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * event when it had a {@code data}, {@code event} or {@code id} field, also with empty data (a
  * priming event: the standard would not dispatch an id-only event, but its id counts all the same,
  * so the listener sees it); an event not ended by a blank line before the end of the stream is
- * dropped. Not public API.
+ * dropped. A line, or the data of one event, longer than the limit ({@value
+ * StreamableHttpClientTransport#MAX_MESSAGE_BYTES} bytes unless told) stops the reading with a
+ * {@link ResponseTooLargeException}, whatever the server sends. Not public API.
  */
 public final class SseReader {
 
@@ -38,17 +39,27 @@ public final class SseReader {
 
   private SseReader() {}
 
-  /** Reads {@code body} until its end or until the listener stops; does not close it. */
+  /**
+   * Reads {@code body} until its end or until the listener stops; does not close it.
+   *
+   * @throws ResponseTooLargeException when a line or an event's data exceeds {@value
+   *     StreamableHttpClientTransport#MAX_MESSAGE_BYTES} bytes
+   */
   public static void read(InputStream body, Listener listener) throws IOException {
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 8192);
+    read(body, listener, StreamableHttpClientTransport.MAX_MESSAGE_BYTES);
+  }
+
+  /** Reads as {@link #read(InputStream, Listener)} does, with {@code maxBytes} as the limit. */
+  static void read(InputStream body, Listener listener, int maxBytes) throws IOException {
+    Lines lines = new Lines(body, maxBytes);
     StringBuilder data = new StringBuilder();
+    long dataBytes = 0;
     boolean hasData = false;
     boolean hasFields = false;
     String type = "";
     String lastId = null;
     boolean first = true;
-    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+    for (String line = lines.next(); line != null; line = lines.next()) {
       if (first) {
         first = false;
         if (line.startsWith("\uFEFF")) {
@@ -64,6 +75,7 @@ public final class SseReader {
           }
         }
         data.setLength(0);
+        dataBytes = 0;
         hasData = false;
         hasFields = false;
         type = "";
@@ -75,8 +87,10 @@ public final class SseReader {
       int colon = line.indexOf(':');
       String field = colon < 0 ? line : line.substring(0, colon);
       String value = "";
+      // The field name and separator are ASCII when the field is a known one.
+      int start = line.length();
       if (colon >= 0) {
-        int start = colon + 1;
+        start = colon + 1;
         if (start < line.length() && line.charAt(start) == ' ') {
           start++;
         }
@@ -84,6 +98,10 @@ public final class SseReader {
       }
       switch (field) {
         case "data":
+          dataBytes += lines.lastLength() - start + (hasData ? 1 : 0);
+          if (dataBytes > maxBytes) {
+            throw new ResponseTooLargeException("an event of the event stream", maxBytes);
+          }
           if (hasData) {
             data.append('\n');
           }
@@ -113,6 +131,65 @@ public final class SseReader {
         default:
           // Unknown fields are ignored.
           break;
+      }
+    }
+  }
+
+  /**
+   * The lines of a byte stream, split at CR, LF or CRLF before decoding (neither byte occurs inside
+   * a multi-byte UTF-8 sequence), each at most {@code maxBytes} long.
+   */
+  private static final class Lines {
+    private final InputStream in;
+    private final int maxBytes;
+    private final byte[] buffer = new byte[8192];
+    private int position;
+    private int limit;
+    private byte[] line = new byte[256];
+    private int length;
+    private boolean skipLf;
+
+    Lines(InputStream in, int maxBytes) {
+      this.in = in;
+      this.maxBytes = maxBytes;
+    }
+
+    /** The length in bytes of the line last returned. */
+    int lastLength() {
+      return length;
+    }
+
+    /** Returns the next line, or null at the end of the stream (a last unterminated line too). */
+    @Nullable String next() throws IOException {
+      length = 0;
+      while (true) {
+        if (position == limit) {
+          limit = in.read(buffer, 0, buffer.length);
+          position = 0;
+          if (limit <= 0) {
+            limit = 0;
+            // An unterminated last line belongs to an event that is dropped anyway.
+            return null;
+          }
+        }
+        byte b = buffer[position++];
+        if (skipLf) {
+          skipLf = false;
+          if (b == '\n') {
+            continue;
+          }
+        }
+        if (b == '\n' || b == '\r') {
+          skipLf = b == '\r';
+          return new String(line, 0, length, StandardCharsets.UTF_8);
+        }
+        if (length == maxBytes) {
+          throw new ResponseTooLargeException("a line of the event stream", maxBytes);
+        }
+        if (length == line.length) {
+          line = Arrays.copyOf(line, (int) Math.min((long) maxBytes, 2L * line.length));
+        }
+        line[length++] = b;
       }
     }
   }

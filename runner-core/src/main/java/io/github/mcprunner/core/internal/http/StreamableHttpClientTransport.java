@@ -1,6 +1,7 @@
 package io.github.mcprunner.core.internal.http;
 
 import io.github.mcprunner.core.spi.OutgoingRequest;
+import io.github.mcprunner.core.spi.ResponseLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.github.mcprunner.core.spi.http.McpHttpCall;
@@ -68,6 +69,12 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
 
   /** The wait before resuming an answer stream when the server gave no {@code retry}. */
   public static final Duration DEFAULT_RETRY = Duration.ofSeconds(1);
+
+  /**
+   * The largest JSON body, SSE event (its data) or SSE line read from a server, in bytes (16 MiB):
+   * beyond it the request fails, so a hostile or broken server cannot exhaust the memory.
+   */
+  public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
   /** Resumptions of one answer stream in a row that bring no message, before the call fails. */
   public static final int MAX_RESUMPTIONS = 3;
@@ -162,7 +169,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           return Mono.<Void>create(
               sink -> {
                 Exchange exchange = new Exchange(message, session, context, ctx, sink);
+                // The SDK (2.1.0) drops its subscription to sendMessage, so this cancel hook does
+                // not fire on its request timeout: the exchange's own deadline ends the call then.
                 sink.onCancel(exchange::cancel);
+                exchange.armDeadline();
                 try {
                   executor.execute(() -> exchange.post(request));
                 } catch (RejectedExecutionException e) {
@@ -186,11 +196,12 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private final ContextView ctx;
     private final MonoSink<Void> sink;
     private final AtomicBoolean done = new AtomicBoolean();
-    private final AtomicBoolean watchdog = new AtomicBoolean();
+    private final CompletableFuture<Void> deadline = new CompletableFuture<>();
     private volatile @Nullable McpHttpCall current;
     private volatile @Nullable String lastEventId;
     private volatile @Nullable Duration retry;
     private volatile @Nullable Throwable malformed;
+    private volatile String malformedReason = "";
     private volatile boolean resumed;
     private int resumptionsWithoutMessage;
 
@@ -242,17 +253,12 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           }
           succeed();
         } else {
-          fail(
-              new McpTransportException(
-                  "MCP server '"
-                      + serverName
-                      + "' answered "
-                      + what
-                      + " with an unexpected media type "
-                      + type));
+          fail(lost("it answered with the unexpected media type " + type, null));
         }
+      } catch (ResponseTooLargeException e) {
+        fail(lost("its " + e.getMessage(), e));
       } catch (Throwable e) {
-        fail(http.mapFailure(e));
+        fail(accepted ? lost("its answer could not be read", e) : http.mapFailure(e));
       } finally {
         calls.remove(call);
       }
@@ -265,6 +271,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private @Nullable Throwable read(McpHttpResponse response) {
       try (InputStream body = response.body()) {
         SseReader.read(body, this);
+        return null;
+      } catch (ResponseTooLargeException e) {
+        malformedReason = "its answer stream was cut off: " + e.getMessage();
+        malformed = e;
         return null;
       } catch (IOException e) {
         return e;
@@ -283,6 +293,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       try {
         received = McpSchema.deserializeJsonRpcMessage(settings.jsonMapper(), data);
       } catch (IOException | RuntimeException e) {
+        malformedReason = "an event of its answer stream is not a JSON-RPC message";
         malformed =
             new McpTransportException(
                 "Could not read a JSON-RPC message of the event stream answering " + what, e);
@@ -312,7 +323,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     private void streamEnded(@Nullable Throwable broken) {
       Throwable unreadable = malformed;
       if (unreadable != null) {
-        fail(unreadable);
+        fail(lost(malformedReason, unreadable));
         return;
       }
       if (done.get()) {
@@ -332,29 +343,20 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       }
       if (lastEventId == null) {
         fail(
-            broken != null
-                ? http.mapFailure(broken)
-                : new McpTransportException(
-                    "MCP server '"
-                        + serverName
-                        + "' ended the event stream answering "
-                        + what
-                        + " before the response, with no event id to resume from"));
+            lost(
+                "its answer stream "
+                    + (broken != null ? "broke" : "ended")
+                    + " before the response, with no event id to resume from",
+                broken));
         return;
       }
       if (++resumptionsWithoutMessage > MAX_RESUMPTIONS) {
-        String message =
-            "MCP server '"
-                + serverName
-                + "' did not deliver the response to "
-                + what
-                + ": its event stream ended again after "
-                + MAX_RESUMPTIONS
-                + " resumptions with Last-Event-ID";
         fail(
-            broken == null
-                ? new McpTransportException(message)
-                : new McpTransportException(message, http.mapFailure(broken)));
+            lost(
+                "its answer stream ended again after "
+                    + MAX_RESUMPTIONS
+                    + " resumptions with Last-Event-ID",
+                broken));
         return;
       }
       Duration wait = retry != null ? retry : DEFAULT_RETRY;
@@ -363,24 +365,23 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           what,
           serverName,
           wait);
-      armWatchdog();
       schedule(wait, this::resume, () -> fail(closedError()));
     }
 
     /**
-     * Ends the exchange when no answer came within the request timeout, so that a resumed stream
-     * the server holds open without the response does not hold a thread for ever (the MCP client
-     * has given up on the request by then).
+     * Ends the exchange, and cancels its HTTP call, when it is not done within the request timeout
+     * of its creation: a POST whose answer stream stalls after its headers (an HTTP client's
+     * timeout may bound only the wait for the headers) or a resumed stream held open without the
+     * response would otherwise hold a thread and a connection for ever, since the MCP client's own
+     * timeout does not reach the transport. The timer is cancelled when the exchange ends.
      */
-    private void armWatchdog() {
-      if (!watchdog.compareAndSet(false, true)) {
-        return;
-      }
+    void armDeadline() {
       Duration timeout = settings.requestTimeout();
-      CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
-          .execute(
-              () -> {
-                if (!done.get()) {
+      deadline
+          .orTimeout(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (ignored, error) -> {
+                if (error instanceof TimeoutException) {
                   fail(new TimeoutException("no response to " + what + " within " + timeout));
                 }
               });
@@ -418,33 +419,56 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           if (code == 404 && onSession != null) {
             sessionId.compareAndSet(onSession, null);
           }
-          fail(statusError(response, "GET", onSession != null));
+          // Never a TransportHttpException on its own: the runner would retry the request (after
+          // a 401 with fresh headers, after a 404 on a new session), which the server already has.
+          fail(
+              lost(
+                  "the resumption of its answer stream was answered with HTTP " + code,
+                  statusError(response, "GET", onSession != null)));
           return;
         }
         String type = mediaType(response);
         if (!EVENT_STREAM.equals(type)) {
           fail(
-              new McpTransportException(
-                  "MCP server '"
-                      + serverName
-                      + "' answered the resumption of "
-                      + what
-                      + " with media type "
+              lost(
+                  "the resumption of its answer stream was answered with media type "
                       + (type.isEmpty() ? "none" : type)
-                      + " instead of an event stream"));
+                      + " instead of an event stream",
+                  null));
           return;
         }
         broken = read(response);
       } catch (IOException e) {
         broken = e;
       } catch (Throwable e) {
-        // A failing header provider: nothing was sent.
-        fail(http.mapFailure(e));
+        // A failing header provider: the resumption was not sent, the request was.
+        fail(lost("the resumption of its answer stream could not be sent", e));
         return;
       } finally {
         calls.remove(call);
       }
       streamEnded(broken);
+    }
+
+    /**
+     * Returns the failure of a request the server accepted and whose response did not arrive: a
+     * {@link ResponseLostException}, which the runner never retries, as the server may have run the
+     * request; a timeout stays a timeout (not retried either, and reported as such); a
+     * notification, which has no response, fails with the cause or a plain transport exception.
+     */
+    private Throwable lost(String reason, @Nullable Throwable cause) {
+      Throwable mapped = cause == null ? null : http.mapFailure(cause);
+      if (mapped instanceof TimeoutException
+          || mapped instanceof java.net.http.HttpTimeoutException) {
+        return mapped;
+      }
+      if (requestId == null) {
+        return mapped != null
+            ? mapped
+            : new McpTransportException(
+                "MCP server '" + serverName + "' answered " + what + ": " + reason);
+      }
+      return new ResponseLostException(serverName, what, reason, mapped);
     }
 
     private boolean track(McpHttpCall call) {
@@ -460,26 +484,31 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
 
     void succeed() {
       if (done.compareAndSet(false, true)) {
+        deadline.complete(null);
         sink.success();
       }
     }
 
+    /** Fails the exchange and cancels its HTTP call, which may still be sending or reading. */
     void fail(Throwable error) {
       if (done.compareAndSet(false, true)) {
+        deadline.complete(null);
         sink.error(error);
-        McpHttpCall call = current;
-        if (resumed && call != null) {
-          call.cancel();
-        }
+        cancelCurrent();
       }
     }
 
     void cancel() {
       if (done.compareAndSet(false, true)) {
-        McpHttpCall call = current;
-        if (call != null) {
-          call.cancel();
-        }
+        deadline.complete(null);
+        cancelCurrent();
+      }
+    }
+
+    private void cancelCurrent() {
+      McpHttpCall call = current;
+      if (call != null) {
+        call.cancel();
       }
     }
   }
@@ -557,6 +586,10 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       boolean again;
       try (McpHttpResponse response = call.execute()) {
         again = read(response);
+      } catch (ResponseTooLargeException e) {
+        // Re-opened, the stream would replay the same event.
+        log.debug("Event stream of MCP server '{}' given up: {}", serverName, e.getMessage());
+        again = false;
       } catch (IOException e) {
         again = true;
       } catch (RuntimeException e) {
@@ -693,9 +726,18 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
-  private static String readText(InputStream body) throws IOException {
+  /** Reads a JSON body of at most {@link #MAX_MESSAGE_BYTES}. */
+  static String readText(InputStream body) throws IOException {
+    return readText(body, MAX_MESSAGE_BYTES);
+  }
+
+  static String readText(InputStream body, int maxBytes) throws IOException {
     try (body) {
-      return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+      byte[] bytes = body.readNBytes(maxBytes);
+      if (bytes.length == maxBytes && body.read() >= 0) {
+        throw new ResponseTooLargeException("JSON body", maxBytes);
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
     }
   }
 

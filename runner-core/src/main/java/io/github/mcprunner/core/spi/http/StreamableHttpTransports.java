@@ -17,13 +17,15 @@ import java.util.concurrent.Executor;
  * {@code retry} fields (an event with empty data, such as a priming event, carries no message).
  * When a POST's answer stream ends, cleanly or broken, before the response to its request, the
  * transport waits the server's {@code retry} (1 s when none was given) and resumes with a GET
- * carrying {@code Last-Event-ID}, delivering what that stream carries; after 3 resumptions in a row
- * without a message, or with no event id to resume from, the request fails with an {@code
- * McpTransportException}. The standalone GET stream is re-opened the same way, after the server's
- * {@code retry} when it gave one. Error statuses become {@link
- * io.github.mcprunner.core.spi.TransportHttpException} (401/403 with {@code WWW-Authenticate}; a
- * 404 on a session an {@code McpTransportSessionNotFoundException}); {@code closeGracefully()}
- * sends DELETE. Waiting is scheduled, never slept: no thread is held between attempts.
+ * carrying {@code Last-Event-ID}, delivering what that stream carries. A request whose response is
+ * lost after the server accepted it (3 resumptions in a row without a message, no event id to
+ * resume from, a resumption refused with any status, an answer that cannot be read) fails with a
+ * {@link io.github.mcprunner.core.spi.ResponseLostException}, which the runner never retries. The
+ * standalone GET stream is re-opened the same way, after the server's {@code retry} when it gave
+ * one. Other error statuses become {@link io.github.mcprunner.core.spi.TransportHttpException}
+ * (401/403 with {@code WWW-Authenticate}; a 404 on a session an {@code
+ * McpTransportSessionNotFoundException}); {@code closeGracefully()} sends DELETE. Waiting is
+ * scheduled, never slept: no thread is held between attempts.
  */
 public final class StreamableHttpTransports {
   private StreamableHttpTransports() {}

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * protocol headers (a protected name is skipped, so those are never replaced), and sends with
  * {@code sendAsync}, waiting for the status and headers; the body is read as a stream. POST and
  * DELETE get the request timeout ({@link HttpRequest.Builder#timeout}, which bounds the wait for
- * the response headers); event streams none. Cancelling cancels the exchange, or closes the body
- * stream, which wakes a blocked read. Not public API.
+ * the response headers; the Streamable HTTP client's deadline cancels a call whose body stalls);
+ * event streams none. Cancelling cancels the exchange, or closes the body stream, which wakes a
+ * blocked read and closes the connection. Not public API.
  */
 public final class JdkMcpHttpClient implements McpHttpClient {
   private static final Logger log = LoggerFactory.getLogger(JdkMcpHttpClient.class);
