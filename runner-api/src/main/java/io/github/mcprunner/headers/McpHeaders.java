@@ -36,17 +36,22 @@ import org.jspecify.annotations.Nullable;
  * handed to the runner, because only there is the layer known.
  *
  * <p><b>Secrets.</b> {@link #toString()} redacts the values of sensitive headers ({@link
- * #isSensitive(String)}): {@code {Authorization=██, X-Tenant-Id=acme}}.
+ * #isSensitive(String)}): {@code {Authorization=██, X-Tenant-Id=acme}}. A value that is secret
+ * whatever its header's name (one read from a secret file or an environment variable) is set with
+ * {@link Builder#setSecret(String, String)}: it is redacted too ({@link #isSecret(String)}), and
+ * stays so through {@link #overriddenBy(McpHeaders)}, {@link #merge(List)} and {@link
+ * #toBuilder()} for as long as it is the value that wins.
  *
  * <p>Two instances are equal when they hold the same names (ignoring case) with the same values and
- * the same removals, in any order. Instances are thread-safe.
+ * the same removals, in any order; whether a value is marked secret does not take part. Instances
+ * are thread-safe.
  */
 public final class McpHeaders {
 
   /** What {@link #toString()} prints in place of a sensitive value. */
   public static final String REDACTED = "██";
 
-  private static final McpHeaders EMPTY = new McpHeaders(new String[0], new String[0]);
+  private static final McpHeaders EMPTY = new McpHeaders(new String[0], new String[0], null);
 
   private static final Set<String> PROTECTED =
       Set.of(
@@ -86,13 +91,17 @@ public final class McpHeaders {
   private static final List<String> SENSITIVE_PARTS =
       List.of("token", "secret", "key", "password", "session", "credential");
 
-  // names[i] keeps the spelling of the layer that set it; values[i] == null marks a removal.
+  // names[i] keeps the spelling of the layer that set it; values[i] == null marks a removal;
+  // secrets[i] marks a value set with Builder.setSecret. secrets is null when no value is marked,
+  // so that the header chain's merges allocate nothing more for the common case.
   private final String[] names;
   private final @Nullable String[] values;
+  private final boolean @Nullable [] secrets;
 
-  private McpHeaders(String[] names, @Nullable String[] values) {
+  private McpHeaders(String[] names, @Nullable String[] values, boolean @Nullable [] secrets) {
     this.names = names;
     this.values = values;
+    this.secrets = secrets;
   }
 
   /** Returns the empty header set. */
@@ -150,7 +159,7 @@ public final class McpHeaders {
   public Builder toBuilder() {
     Builder builder = new Builder();
     for (int i = 0; i < names.length; i++) {
-      builder.put(names[i], values[i]);
+      builder.put(names[i], values[i], secretAt(i));
     }
     return builder;
   }
@@ -170,6 +179,18 @@ public final class McpHeaders {
     requireNonNull(name, "name");
     int i = indexOf(names, names.length, name);
     return i >= 0 && values[i] != null;
+  }
+
+  /**
+   * Returns whether the value of header {@code name} (ignoring case) must be redacted wherever it is
+   * printed: the header is set, and either its name is sensitive ({@link #isSensitive(String)}) or
+   * its value was set with {@link Builder#setSecret(String, String)}. Logs and messages that print
+   * header values ask this, as {@link #toString()} does.
+   */
+  public boolean isSecret(String name) {
+    requireNonNull(name, "name");
+    int i = indexOf(names, names.length, name);
+    return i >= 0 && values[i] != null && (secretAt(i) || isSensitive(names[i]));
   }
 
   /** Returns whether this layer removes the header named {@code name} from lower layers. */
@@ -270,6 +291,11 @@ public final class McpHeaders {
     }
     String[] mergedNames = Arrays.copyOf(names, names.length + higher.names.length);
     @Nullable String[] mergedValues = Arrays.copyOf(values, mergedNames.length);
+    boolean[] mergedSecrets =
+        secrets == null && higher.secrets == null ? null : new boolean[mergedNames.length];
+    if (mergedSecrets != null && secrets != null) {
+      System.arraycopy(secrets, 0, mergedSecrets, 0, names.length);
+    }
     int size = names.length;
     for (int i = 0; i < higher.names.length; i++) {
       int at = indexOf(mergedNames, size, higher.names[i]);
@@ -278,12 +304,25 @@ public final class McpHeaders {
       }
       mergedNames[at] = higher.names[i];
       mergedValues[at] = higher.values[i];
+      if (mergedSecrets != null) {
+        mergedSecrets[at] = higher.secretAt(i);
+      }
     }
-    if (size < mergedNames.length) {
-      mergedNames = Arrays.copyOf(mergedNames, size);
-      mergedValues = Arrays.copyOf(mergedValues, size);
+    return trimmed(mergedNames, mergedValues, mergedSecrets, size);
+  }
+
+  private static McpHeaders trimmed(
+      String[] names, @Nullable String[] values, boolean @Nullable [] secrets, int size) {
+    if (size < names.length) {
+      names = Arrays.copyOf(names, size);
+      values = Arrays.copyOf(values, size);
+      secrets = secrets == null ? null : Arrays.copyOf(secrets, size);
     }
-    return new McpHeaders(mergedNames, mergedValues);
+    return new McpHeaders(names, values, secrets);
+  }
+
+  private boolean secretAt(int i) {
+    return secrets != null && secrets[i];
   }
 
   /**
@@ -299,12 +338,14 @@ public final class McpHeaders {
     int count = layers.size();
     int total = 0;
     int nonEmpty = 0;
+    boolean anySecret = false;
     McpHeaders only = EMPTY;
     for (int i = 0; i < count; i++) {
       McpHeaders layer = requireNonNull(layers.get(i), "layers must not hold null");
       if (layer.names.length > 0) {
         total += layer.names.length;
         nonEmpty++;
+        anySecret |= layer.secrets != null;
         only = layer;
       }
     }
@@ -313,6 +354,7 @@ public final class McpHeaders {
     }
     String[] mergedNames = new String[total];
     @Nullable String[] mergedValues = new String[total];
+    boolean[] mergedSecrets = anySecret ? new boolean[total] : null;
     int size = 0;
     for (int i = 0; i < count; i++) {
       McpHeaders layer = layers.get(i);
@@ -321,6 +363,9 @@ public final class McpHeaders {
         size = layer.names.length;
         System.arraycopy(layer.names, 0, mergedNames, 0, size);
         System.arraycopy(layer.values, 0, mergedValues, 0, size);
+        if (mergedSecrets != null && layer.secrets != null) {
+          System.arraycopy(layer.secrets, 0, mergedSecrets, 0, size);
+        }
         continue;
       }
       for (int j = 0; j < layer.names.length; j++) {
@@ -330,13 +375,12 @@ public final class McpHeaders {
         }
         mergedNames[at] = layer.names[j];
         mergedValues[at] = layer.values[j];
+        if (mergedSecrets != null) {
+          mergedSecrets[at] = layer.secretAt(j);
+        }
       }
     }
-    if (size < total) {
-      mergedNames = Arrays.copyOf(mergedNames, size);
-      mergedValues = Arrays.copyOf(mergedValues, size);
-    }
-    return new McpHeaders(mergedNames, mergedValues);
+    return trimmed(mergedNames, mergedValues, mergedSecrets, size);
   }
 
   /** Returns the headers this instance sets, with its removals dropped. */
@@ -347,15 +391,19 @@ public final class McpHeaders {
     int size = size();
     String[] keptNames = new String[size];
     String[] keptValues = new String[size];
+    boolean[] keptSecrets = secrets == null ? null : new boolean[size];
     int j = 0;
     for (int i = 0; i < names.length; i++) {
       if (values[i] != null) {
         keptNames[j] = names[i];
         keptValues[j] = values[i];
+        if (keptSecrets != null) {
+          keptSecrets[j] = secretAt(i);
+        }
         j++;
       }
     }
-    return new McpHeaders(keptNames, keptValues);
+    return new McpHeaders(keptNames, keptValues, keptSecrets);
   }
 
   /**
@@ -614,8 +662,8 @@ public final class McpHeaders {
   }
 
   /**
-   * Returns {@code {Name=value, ...}} with sensitive values replaced by {@value #REDACTED} and
-   * removals shown as {@code -Name}.
+   * Returns {@code {Name=value, ...}} with sensitive and secret values ({@link #isSecret(String)})
+   * replaced by {@value #REDACTED} and removals shown as {@code -Name}.
    */
   @Override
   public String toString() {
@@ -628,7 +676,8 @@ public final class McpHeaders {
       if (value == null) {
         out.append('-').append(names[i]);
       } else {
-        out.append(names[i]).append('=').append(isSensitive(names[i]) ? REDACTED : value);
+        boolean redact = secretAt(i) || isSensitive(names[i]);
+        out.append(names[i]).append('=').append(redact ? REDACTED : value);
       }
     }
     return out.append('}').toString();
@@ -641,6 +690,8 @@ public final class McpHeaders {
   public static final class Builder {
     private final List<String> names = new ArrayList<>();
     private final List<@Nullable String> values = new ArrayList<>();
+    private final List<Boolean> secrets = new ArrayList<>();
+    private boolean anySecret;
 
     private Builder() {}
 
@@ -655,13 +706,26 @@ public final class McpHeaders {
     }
 
     /**
+     * Sets header {@code name} to a secret {@code value}, replacing an earlier entry of that name:
+     * like {@link #set(String, String)}, but the value is redacted wherever it is printed ({@link
+     * McpHeaders#isSecret(String)}), whatever the header's name. For values read from secret
+     * references (a file, an environment variable), whose header name need not look sensitive.
+     *
+     * @throws InvalidMcpHeaderException if the name or value is invalid (message without the
+     *     value)
+     */
+    public Builder setSecret(String name, String value) {
+      return set(name, value, "McpHeaders.Builder.setSecret", true);
+    }
+
+    /**
      * Sets every header of {@code headers} (and copies its removals), replacing earlier entries of
      * the same names.
      */
     public Builder setAll(McpHeaders headers) {
       requireNonNull(headers, "headers");
       for (int i = 0; i < headers.names.length; i++) {
-        put(headers.names[i], headers.values[i]);
+        put(headers.names[i], headers.values[i], headers.secretAt(i));
       }
       return this;
     }
@@ -675,7 +739,7 @@ public final class McpHeaders {
     public Builder remove(String name) {
       requireNonNull(name, "name");
       validateName(name, "McpHeaders.Builder.remove");
-      put(name, null);
+      put(name, null, false);
       return this;
     }
 
@@ -684,29 +748,43 @@ public final class McpHeaders {
       if (names.isEmpty()) {
         return EMPTY;
       }
-      return new McpHeaders(names.toArray(new String[0]), values.toArray(new String[0]));
+      boolean[] marked = null;
+      if (anySecret) {
+        marked = new boolean[names.size()];
+        for (int i = 0; i < marked.length; i++) {
+          marked[i] = secrets.get(i);
+        }
+      }
+      return new McpHeaders(names.toArray(new String[0]), values.toArray(new String[0]), marked);
     }
 
     Builder set(String name, String value, String layer) {
+      return set(name, value, layer, false);
+    }
+
+    private Builder set(String name, String value, String layer, boolean secret) {
       requireNonNull(name, "name");
       if (value == null) {
         throw new NullPointerException("value of header '" + safeName(name) + "' is null");
       }
       validate(name, value, layer);
-      put(name, value);
+      put(name, value, secret);
       return this;
     }
 
-    private void put(String name, @Nullable String value) {
+    private void put(String name, @Nullable String value, boolean secret) {
+      anySecret |= secret;
       for (int i = 0; i < names.size(); i++) {
         if (names.get(i).equalsIgnoreCase(name)) {
           names.set(i, name);
           values.set(i, value);
+          secrets.set(i, secret);
           return;
         }
       }
       names.add(name);
       values.add(value);
+      secrets.add(secret);
     }
   }
 }

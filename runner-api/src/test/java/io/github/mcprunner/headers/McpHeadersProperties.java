@@ -265,6 +265,53 @@ class McpHeadersProperties {
   }
 
   @Property
+  void aSecretValueIsRedactedWhateverItsHeaderName(
+      @ForAll("unprotectedNames") String name,
+      @ForAll("secretValues") String secret,
+      @ForAll("layers") McpHeaders lower) {
+    Assume.that(!name.contains(secret));
+    McpHeaders secretLayer = McpHeaders.builder().setSecret(name, secret).build();
+
+    for (McpHeaders merged :
+        List.of(
+            secretLayer,
+            lower.overriddenBy(secretLayer),
+            McpHeaders.merge(List.of(lower, secretLayer, McpHeaders.empty())),
+            lower.overriddenBy(secretLayer).withoutRemovals(),
+            lower.overriddenBy(secretLayer).toBuilder().build(),
+            McpHeaders.builder().setAll(secretLayer).build())) {
+      assertThat(merged.isSecret(name)).isTrue();
+      assertThat(merged.get(name)).hasValue(secret);
+      assertThat(merged.toString())
+          .doesNotContain(secret)
+          .contains(name + "=" + McpHeaders.REDACTED);
+    }
+  }
+
+  @Property
+  void theSecretMarkFollowsTheValueThatWins(
+      @ForAll("pooledNames") String name,
+      @ForAll("shortValues") String secret,
+      @ForAll("digits") String plain,
+      @ForAll boolean secretIsHigher,
+      @ForAll boolean viaMerge) {
+    Assume.that(!McpHeaders.isSensitive(name));
+    McpHeaders secretLayer = McpHeaders.builder().setSecret(name, secret).build();
+    McpHeaders plainLayer = McpHeaders.of(name, plain);
+    McpHeaders low = secretIsHigher ? plainLayer : secretLayer;
+    McpHeaders high = secretIsHigher ? secretLayer : plainLayer;
+
+    McpHeaders merged = viaMerge ? McpHeaders.merge(List.of(low, high)) : low.overriddenBy(high);
+
+    assertThat(merged.isSecret(name)).isEqualTo(secretIsHigher);
+    assertThat(merged.toString().contains(name + "=" + plain)).isEqualTo(!secretIsHigher);
+    // Whether a value is marked secret is no part of equality.
+    assertThat(secretLayer).isEqualTo(McpHeaders.of(name, secret));
+    assertThat(McpHeaders.builder().setSecret(name, secret).remove(name).build().isSecret(name))
+        .isFalse();
+  }
+
+  @Property
   void laterSetOfTheSameNameReplacesTheEarlierAndKeepsItsPosition(
       @ForAll("pooledNames") String name,
       @ForAll long seed,
