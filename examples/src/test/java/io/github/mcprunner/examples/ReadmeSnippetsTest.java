@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every {@code ```java} block of every {@code README.md} in the repository is an excerpt of a
- * source file the build compiles: the line before the fence is {@code <!-- snippet:
- * PATH#NAME -->}, and the block equals the lines between {@code // snippet:NAME} and {@code //
- * end-snippet} in PATH (relative to the repository root), their common indentation removed. So a
- * README cannot show code that does not compile, and the two cannot drift apart.
+ * source file the build compiles: the line before the fence is {@code <!-- snippet: PATH#NAME -->},
+ * and the block equals the lines between {@code // snippet:NAME} and {@code // end-snippet} in PATH
+ * (relative to the repository root), their common indentation removed. So a README cannot show code
+ * that does not compile, and the two cannot drift apart.
  */
 class ReadmeSnippetsTest {
 
@@ -102,7 +102,8 @@ class ReadmeSnippetsTest {
             "README.md:7: a ```java block needs <!-- snippet: PATH#NAME --> on the line before"
                 + " it, naming the compiled source it is an excerpt of",
             "README.md:11: differs from src/Example.java#hello at block line 1: README has"
-                + " 'System.out.println(\"bye\");', the source has 'System.out.println(\"hello\");'",
+                + " 'System.out.println(\"bye\");', the source has"
+                + " 'System.out.println(\"hello\");'",
             "README.md:15: src/Missing.java does not exist",
             "README.md:19: src/Example.java has no '// snippet:nope' ... '// end-snippet' region");
   }
@@ -140,11 +141,7 @@ class ReadmeSnippetsTest {
           Optional<List<String>> region = region(read(source), snippet);
           if (region.isEmpty()) {
             problems.add(
-                where
-                    + path
-                    + " has no '// snippet:"
-                    + snippet
-                    + "' ... '// end-snippet' region");
+                where + path + " has no '// snippet:" + snippet + "' ... '// end-snippet' region");
           } else {
             compare(where, path + "#" + snippet, dedent(block), region.get(), problems);
           }
@@ -156,7 +153,11 @@ class ReadmeSnippetsTest {
   }
 
   private static void compare(
-      String where, String snippet, List<String> block, List<String> source, List<String> problems) {
+      String where,
+      String snippet,
+      List<String> block,
+      List<String> source,
+      List<String> problems) {
     for (int n = 0; n < Math.max(block.size(), source.size()); n++) {
       String shown = n < block.size() ? block.get(n) : null;
       String compiled = n < source.size() ? source.get(n) : null;
