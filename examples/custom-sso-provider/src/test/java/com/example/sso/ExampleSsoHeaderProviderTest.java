@@ -72,9 +72,9 @@ class ExampleSsoHeaderProviderTest {
               .mcpServer(McpServerSpec.builder("tickets", server.url()).build())
               .build();
 
-      RunResult alice1 = runner.run(agent, "who am I?", signedIn("alice"));
-      RunResult bob = runner.run(agent, "who am I?", signedIn("bob"));
-      RunResult alice2 = runner.run(agent, "who am I?", signedIn("alice"));
+      RunResult alice1 = ask(runner, agent, "alice");
+      RunResult bob = ask(runner, agent, "bob");
+      RunResult alice2 = ask(runner, agent, "alice");
 
       assertThat(alice1.toolResults().get(0).output()).contains("Bearer tkt-alice-");
       assertThat(bob.toolResults().get(0).output()).contains("Bearer tkt-bob-");
@@ -183,7 +183,13 @@ class ExampleSsoHeaderProviderTest {
     return HeaderContext.builder(TICKETS).put(ContextKey.USER_ID, "alice").build();
   }
 
-  private static RunOptions signedIn(String user) {
-    return RunOptions.builder().context(ContextKey.USER_ID, user).build();
+  /** How a service runs the agent for its signed-in user (the README's example). */
+  private static RunResult ask(Runner runner, Agent agent, String signedInUser) {
+    // snippet:run-as-user
+    // The runner discovers the provider; the run names its user.
+    RunOptions options = RunOptions.builder().context(ContextKey.USER_ID, signedInUser).build();
+    RunResult result = runner.run(agent, "What are my open tickets?", options);
+    // end-snippet
+    return result;
   }
 }

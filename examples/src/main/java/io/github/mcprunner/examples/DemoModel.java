@@ -20,8 +20,9 @@ record DemoModel(Model model, String description, boolean callsToolsEveryRun) {
 
   /**
    * Chooses the model: OpenAI ({@code OPENAI_MODEL}, default {@code gpt-4.1-mini}; {@code
-   * OPENAI_BASE_URL} for a compatible server) when {@code OPENAI_API_KEY} is set, else the scripted model (offline) calling {@code tools} in order and answering with
-   * the last result; with no tools, it answers with the names of the tools the server offers.
+   * OPENAI_BASE_URL} for a compatible server) when {@code OPENAI_API_KEY} is set, else the scripted
+   * model (offline) calling {@code tools} in order and answering with the last result; with no
+   * tools, it answers with the names of the tools the server offers.
    */
   static DemoModel choose(
       List<String> tools, boolean embedded, Map<String, String> env, PrintStream out) {
@@ -35,7 +36,8 @@ record DemoModel(Model model, String description, boolean callsToolsEveryRun) {
         builder.baseUrl(baseUrl);
       }
       // A real model picks the tools itself, so a run that calls none is no problem.
-      return new DemoModel(builder.build(), "OpenAI " + name + " (Responses API; it picks the tools)", false);
+      return new DemoModel(
+          builder.build(), "OpenAI " + name + " (Responses API; it picks the tools)", false);
     }
     return scripted(tools, embedded);
   }

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The demo's command line.
  *
- * @param mcpUrl an external Streamable HTTP MCP server, or null for the embedded one
+ * @param mcpUrl an external MCP server (Streamable HTTP or legacy SSE), or null for the embedded
+ *     one
  * @param transports the transports to run over, empty for every one on the class path
  * @param tenants how many tenants (one user each) the demo runs for
  * @param headers extra per-run headers, in the order given
@@ -43,9 +44,12 @@ record DemoOptions(
           "server saw on every request and checks that no request carried another run's headers.",
           "",
           "Options:",
-          "  --mcp-url URL          use this Streamable HTTP MCP server instead of the embedded"
-              + " one",
-          "                         (requests pass through a recording relay on 127.0.0.1)",
+          "  --mcp-url URL          use this MCP server instead of the embedded one: Streamable"
+              + " HTTP,",
+          "                         or legacy HTTP+SSE when the URL ends in /sse (or the server"
+              + " is",
+          "                         found to be one); requests pass through a recording relay, a",
+          "                         proxy on 127.0.0.1 that records what reached the server",
           "  --transport NAME       httpclient or okhttp (repeatable); default: every transport on",
           "                         the class path",
           "  --tenants N            number of tenants, one user each, 1.."

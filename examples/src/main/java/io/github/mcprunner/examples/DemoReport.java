@@ -2,9 +2,14 @@ package io.github.mcprunner.examples;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Prints the demo's tables: every request the server saw, and every run's tool results. */
 final class DemoReport {
@@ -52,26 +57,33 @@ final class DemoReport {
 
   /**
    * Returns a line naming each session of {@code requests} and the users whose runs used it, e.g.
-   * {@code Sessions: s1 acme/alice (seq-1, par-1), s2 ...}.
+   * {@code Sessions: s1 acme/alice (seq-1, par-1), s2 ...}, and how many initialize requests the
+   * server saw. It says that a user's later runs reused the session of the first only when the
+   * requests show it: one session per user, each serving one user, every run in one, and one
+   * initialize per user, every one answered 200.
    */
   String sessionSummary(List<SeenRequest> requests, Map<String, DemoRun> runs) {
-    Map<String, java.util.Set<String>> runsOfSession = new java.util.LinkedHashMap<>();
-    Map<String, java.util.Set<String>> usersOfSession = new java.util.LinkedHashMap<>();
+    Map<String, Set<String>> runsOfSession = new LinkedHashMap<>();
+    Map<String, Set<String>> usersOfSession = new LinkedHashMap<>();
+    Set<String> runsInSessions = new HashSet<>();
     int initializes = 0;
+    int initialized = 0;
     for (SeenRequest request : requests) {
       List<String> nonces = request.values(DemoRun.NONCE_HEADER);
       DemoRun run = nonces.size() == 1 ? runs.get(nonces.get(0)) : null;
       if ("initialize".equals(request.mcpMethod())) {
         initializes++;
+        if (request.status() == 200) {
+          initialized++;
+        }
       }
       if (request.sessionId() == null || run == null) {
         continue;
       }
       String label = session(request.sessionId());
-      runsOfSession.computeIfAbsent(label, k -> new java.util.LinkedHashSet<>()).add(run.label());
-      usersOfSession
-          .computeIfAbsent(label, k -> new java.util.LinkedHashSet<>())
-          .add(run.tenant().tenantId() + "/" + run.tenant().userId());
+      runsOfSession.computeIfAbsent(label, k -> new LinkedHashSet<>()).add(run.label());
+      usersOfSession.computeIfAbsent(label, k -> new LinkedHashSet<>()).add(user(run));
+      runsInSessions.add(run.nonce());
     }
     List<String> parts = new ArrayList<>();
     runsOfSession.forEach(
@@ -83,34 +95,63 @@ final class DemoReport {
                     + " ("
                     + String.join(", ", labels)
                     + ")"));
+    Set<String> users = new HashSet<>();
+    runs.values().forEach(run -> users.add(user(run)));
+    boolean reused =
+        !runsOfSession.isEmpty()
+            && runsOfSession.size() == users.size()
+            && usersOfSession.values().stream().allMatch(u -> u.size() == 1)
+            && runsInSessions.size() == runs.size()
+            && initializes == users.size()
+            && initialized == initializes
+            && runs.size() > users.size();
     return "  Sessions: "
-        + (parts.isEmpty() ? "none" : String.join("; ", parts))
+        + (parts.isEmpty()
+            ? "none seen (no request carried an Mcp-Session-Id header)"
+            : String.join("; ", parts))
         + ". "
         + initializes
-        + " initialize for "
+        + " initialize request"
+        + (initializes == 1 ? "" : "s")
+        + (initialized == initializes ? "" : " (" + initialized + " answered 200)")
+        + " for "
         + runs.size()
-        + " runs: a user's later runs reuse the session its first run opened.";
+        + " run"
+        + (runs.size() == 1 ? "" : "s")
+        + (reused ? ": a user's later runs reused the session its first run opened." : ".");
   }
 
-  /** Prints each run's tool results (or its error), one line per tool call. */
+  private static String user(DemoRun run) {
+    return run.tenant().tenantId() + "/" + run.tenant().userId();
+  }
+
+  /**
+   * Prints each run's tool results (or its error), one line per tool call, with every secret in
+   * them redacted ({@link Redaction#scrub}): {@code secrets} wherever they appear, and the value of
+   * every sensitive name, since a server may echo what it received.
+   */
   void results(
-      List<DemoRun> runs, Map<String, List<String[]>> toolResults, Map<String, String> errors) {
+      List<DemoRun> runs,
+      Map<String, List<String[]>> toolResults,
+      Map<String, String> errors,
+      Collection<String> secrets) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"run", "tenant", "user", "transport", "tool", "result"});
     for (DemoRun run : runs) {
       String error = errors.get(run.nonce());
       List<String[]> results = toolResults.getOrDefault(run.nonce(), List.of());
       if (error != null) {
-        rows.add(row(run, "(failed)", error));
+        rows.add(row(run, "(failed)", Redaction.scrub(error, secrets)));
       } else if (results.isEmpty()) {
         rows.add(row(run, "(none)", "-"));
       }
       boolean first = error == null;
       for (String[] result : results) {
+        String shown = Redaction.scrub(result[1], secrets);
         rows.add(
             first
-                ? row(run, result[0], result[1])
-                : new String[] {"", "", "", "", result[0], clip(result[1])});
+                ? row(run, result[0], shown)
+                : new String[] {"", "", "", "", result[0], clip(shown)});
         first = false;
       }
     }

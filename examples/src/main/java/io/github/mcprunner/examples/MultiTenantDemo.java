@@ -5,6 +5,7 @@ import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.RunItem;
 import io.github.mcprunner.RunResult;
 import io.github.mcprunner.Runner;
+import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.headers.McpHeaders;
@@ -16,12 +17,15 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -105,7 +109,7 @@ public final class MultiTenantDemo {
       return 1;
     }
     try {
-      return new MultiTenantDemo().demo(options, transports, out, env);
+      return new MultiTenantDemo().demo(options, transports, out, err, env);
     } catch (IOException | RuntimeException e) {
       err.println("mcp-runner demo failed: " + e);
       return 1;
@@ -113,13 +117,27 @@ public final class MultiTenantDemo {
   }
 
   private int demo(
-      DemoOptions options, List<String> transports, PrintStream out, Map<String, String> env)
+      DemoOptions options,
+      List<String> transports,
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env)
       throws IOException {
     SecureRandom random = new SecureRandom();
     List<DemoTenant> tenants = DemoTenant.create(options.tenants(), random);
     boolean embedded = options.mcpUrl() == null;
     List<String> tools =
         !options.tools().isEmpty() ? options.tools() : embedded ? DemoServer.TOOLS : List.of();
+    UpstreamCheck.Outcome upstream = null;
+    if (!embedded) {
+      try {
+        upstream = UpstreamCheck.check(options.mcpUrl());
+      } catch (UpstreamCheck.UpstreamException e) {
+        err.println("mcp-runner demo: " + e.getMessage());
+        return 1;
+      }
+    }
+    TransportKind kind = upstream == null ? TransportKind.STREAMABLE_HTTP : upstream.kind();
     EmbeddedMcpServer server = null;
     RecordingRelay relay = null;
     try {
@@ -163,7 +181,16 @@ public final class MultiTenantDemo {
                       + url
                       + " (Streamable HTTP with sessions), tools "
                       + String.join(", ", DemoServer.TOOLS)
-                  : options.mcpUrl() + ", through a recording relay at " + url));
+                  : options.mcpUrl()
+                      + " ("
+                      + upstream.note()
+                      + "), through a recording relay at "
+                      + url));
+      if (!embedded) {
+        out.println(
+            "               (the relay passes every request on unchanged and records what it"
+                + " carried, so the table shows what reached the server)");
+      }
       out.println("  model        " + model.description());
       out.println("  transports   " + String.join(", ", transports));
       out.println(
@@ -204,6 +231,7 @@ public final class MultiTenantDemo {
                 .mcpServer(
                     McpServerSpec.builder("tickets", url)
                         .transport(transport)
+                        .transportKind(kind)
                         .requestTimeout(Duration.ofSeconds(30))
                         .build())
                 .maxTurns(tools.size() + 2)
@@ -234,7 +262,7 @@ public final class MultiTenantDemo {
         out.println(report.sessionSummary(requests, runs));
         out.println();
         out.println("Tool results:");
-        report.results(List.copyOf(runs.values()), results, errors);
+        report.results(List.copyOf(runs.values()), results, errors, secrets(runs.values()));
         out.println();
         allRuns.putAll(runs);
         allSeen.addAll(requests);
@@ -243,9 +271,29 @@ public final class MultiTenantDemo {
 
       CrossTalkCheck.Result check =
           CrossTalkCheck.check(allSeen, allRuns, model.callsToolsEveryRun());
+      if (relay != null) {
+        URI target = relay.target();
+        relay
+            .upstreamFailures()
+            .forEach(
+                (cause, requests) ->
+                    out.println(
+                        "PROBLEM: the MCP server at "
+                            + target
+                            + " could not be reached for "
+                            + count(requests, "request")
+                            + " ("
+                            + cause
+                            + "); check that the server runs and the URL is right"));
+      }
       check.problems().forEach(problem -> out.println("PROBLEM: " + problem));
       if (failedRuns > 0) {
-        out.println("FAILED: " + failedRuns + " of " + count(allRuns.size(), "run") + " failed");
+        out.println(
+            "FAILED: "
+                + failedRuns
+                + " of "
+                + count(allRuns.size(), "run")
+                + " failed (see the tool results above)");
       }
       if (!check.ok()) {
         out.println(
@@ -254,6 +302,8 @@ public final class MultiTenantDemo {
                 + " requests checked, "
                 + check.foreign()
                 + " carried another run's headers (or none)");
+      }
+      if (failedRuns > 0 || !check.ok()) {
         return 1;
       }
       out.println(
@@ -266,7 +316,7 @@ public final class MultiTenantDemo {
               + ", over "
               + String.join(" and ", transports)
               + ")");
-      return failedRuns > 0 ? 1 : 0;
+      return 0;
     } finally {
       if (server != null) {
         server.close();
@@ -275,6 +325,31 @@ public final class MultiTenantDemo {
         relay.close();
       }
     }
+  }
+
+  /**
+   * Returns the secret values of {@code runs}: the value of every sensitive header they send (the
+   * user's {@code Authorization}, the tenant's API key, sensitive {@code --header}s) and the
+   * credential after its scheme ({@code Bearer utk_...} and {@code utk_...}).
+   */
+  static Set<String> secrets(Collection<DemoRun> runs) {
+    Set<String> secrets = new LinkedHashSet<>();
+    for (DemoRun run : runs) {
+      secrets.add(run.tenant().userToken());
+      secrets.add(run.tenant().apiKey());
+      run.expected()
+          .forEach(
+              (name, value) -> {
+                if (McpHeaders.isSensitive(name)) {
+                  secrets.add(value);
+                  int space = value.indexOf(' ');
+                  if (space > 0) {
+                    secrets.add(value.substring(space + 1).trim());
+                  }
+                }
+              });
+    }
+    return secrets;
   }
 
   private static String count(int n, String noun) {

@@ -55,6 +55,7 @@ final class RecordingRelay implements AutoCloseable {
   private final McpJsonMapper json = McpJsonDefaults.getMapper();
   private final AtomicInteger arrivals = new AtomicInteger();
   private final List<Entry> entries = new ArrayList<>();
+  private final Map<String, Integer> failures = new java.util.LinkedHashMap<>();
 
   /** A recorded request whose status is filled in once the server answered. */
   private static final class Entry {
@@ -128,6 +129,21 @@ final class RecordingRelay implements AutoCloseable {
     return snapshot;
   }
 
+  /**
+   * Returns why requests could not be passed on to the server (the cause, e.g. {@code
+   * ConnectException: Connection refused}), with how many requests failed so, in first-seen order.
+   */
+  Map<String, Integer> upstreamFailures() {
+    synchronized (failures) {
+      return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failures));
+    }
+  }
+
+  /** Returns the server the relay passes requests on to. */
+  URI target() {
+    return target;
+  }
+
   private void relay(HttpExchange exchange) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
@@ -173,7 +189,18 @@ final class RecordingRelay implements AutoCloseable {
         response = upstream.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       } catch (IOException e) {
         entry.status = 502;
-        exchange.sendResponseHeaders(502, -1);
+        String cause = UpstreamCheck.cause(e);
+        synchronized (failures) {
+          failures.merge(cause, 1, Integer::sum);
+        }
+        byte[] text =
+            ("mcp-runner demo relay: "
+                    + UpstreamCheck.unreachable(uri, e).getMessage()
+                    + System.lineSeparator())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(502, text.length);
+        exchange.getResponseBody().write(text);
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

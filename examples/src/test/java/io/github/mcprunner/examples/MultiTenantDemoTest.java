@@ -69,7 +69,8 @@ class MultiTenantDemoTest {
         .contains("X-Request-Id")
         .contains("seq-5-erin", "par-4-dave")
         .contains("erin@hooli (token ok, API key ok, route us-1)")
-        .contains("0 carried another run's headers (20 runs, 5 tenants, over httpclient and okhttp)");
+        .contains(
+            "0 carried another run's headers (20 runs, 5 tenants, over httpclient and okhttp)");
   }
 
   @Test
@@ -142,6 +143,125 @@ class MultiTenantDemoTest {
         .contains("PROBLEM: run seq-1: none of its tool calls reached the server")
         .contains("FAILED:")
         .doesNotContain("OK:");
+  }
+
+  @Test
+  void anUnreachableServerIsNamedWithItsCauseAndNothingElseIsClaimed() {
+    Outcome outcome = demo(Map.of(), "--mcp-url", "http://127.0.0.1:1/mcp", "--tenants", "2");
+
+    assertThat(outcome.status()).isEqualTo(1);
+    assertThat(outcome.err())
+        .contains("the MCP server at http://127.0.0.1:1/mcp could not be reached (")
+        .contains("ConnectException: Connection refused")
+        .contains("check that the server runs and the URL is right");
+    assertThat(outcome.out()).doesNotContain("OK:").doesNotContain("Sessions:");
+  }
+
+  @Test
+  void runsThatFailNeverEndInOkAndNoSessionReuseIsClaimed() {
+    try (EmbeddedMcpServer external =
+        EmbeddedMcpServer.builder()
+            .mode(EmbeddedMcpServer.Mode.STATEFUL)
+            .defaultTools()
+            .requireBearerToken(token -> false)
+            .start()) {
+      Outcome outcome =
+          demo(Map.of(), "--mcp-url", external.url().toString(), "--transport", "httpclient");
+
+      assertThat(outcome.status()).isEqualTo(1);
+      assertThat(outcome.out())
+          .contains("FAILED: 6 of 6 runs failed")
+          .contains("Sessions: none seen")
+          .doesNotContain("OK:")
+          .doesNotContain("reused the session");
+    }
+  }
+
+  @Test
+  void aLegacySseServerIsRunOverSseThroughTheRelay() {
+    try (EmbeddedMcpServer external =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.SSE).defaultTools().start()) {
+      Outcome outcome =
+          demo(
+              Map.of(),
+              "--mcp-url",
+              external.url().toString(),
+              "--tenants",
+              "2",
+              "--tool",
+              "whoami");
+
+      assertThat(outcome.status()).as(outcome.out() + outcome.err()).isZero();
+      assertThat(outcome.out())
+          .contains("legacy HTTP+SSE (the URL ends in /sse)")
+          .contains("\"tenantId\":\"acme\"")
+          .containsPattern("OK: \\d+ requests checked, 0 carried another run's headers");
+      assertThat(external.requests())
+          .filteredOn(r -> r.isToolCall("whoami"))
+          .hasSize(8)
+          .allSatisfy(r -> assertThat(r.headerValues("X-Run-Nonce")).hasSize(1));
+    }
+  }
+
+  @Test
+  void aServerRefusingPostWithoutAnEventStreamGetsTheUrlItMustBe() throws Exception {
+    com.sun.net.httpserver.HttpServer refusing =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    refusing.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(405, -1);
+          exchange.close();
+        });
+    refusing.start();
+    try {
+      String url = "http://127.0.0.1:" + refusing.getAddress().getPort() + "/events";
+      Outcome outcome = demo(Map.of(), "--mcp-url", url);
+
+      assertThat(outcome.status()).isEqualTo(1);
+      assertThat(outcome.err())
+          .contains("the MCP server at " + url + " answered HTTP 405")
+          .contains("usually ending in /mcp")
+          .contains("usually ending in /sse");
+      assertThat(outcome.out()).isEmpty();
+    } finally {
+      refusing.stop(0);
+    }
+  }
+
+  @Test
+  void secretsAServerEchoesBackAreRedactedInTheToolResults() {
+    try (EmbeddedMcpServer external =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start()) {
+      Outcome outcome =
+          demo(
+              Map.of(),
+              "--mcp-url",
+              external.url().toString(),
+              "--tenants",
+              "2",
+              "--transport",
+              "httpclient",
+              "--tool",
+              "whoami",
+              "--tool",
+              "echo_headers",
+              "--header",
+              "X-Session-Token=st-{user}-secret");
+
+      assertThat(outcome.status()).as(outcome.out() + outcome.err()).isZero();
+      // The server did receive the secrets, and echoed them...
+      assertThat(external.requests())
+          .filteredOn(r -> r.isToolCall("echo_headers"))
+          .allSatisfy(r -> assertThat(r.header("Authorization").orElseThrow()).contains("utk_"));
+      // ...but the demo prints none of them, only their digests.
+      assertThat(outcome.out() + outcome.err())
+          .doesNotContain("utk_")
+          .doesNotContain("key_")
+          .doesNotContain("-secret")
+          .containsPattern("\"authorization\":\"Bearer ██ [0-9a-f]{6}\"");
+    }
   }
 
   @Test
