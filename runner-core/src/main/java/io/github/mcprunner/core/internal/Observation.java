@@ -41,6 +41,9 @@ public final class Observation {
   /** No observer: every hook is a no-op. */
   public static final Observation NONE = new Observation(new RunObserver[0]);
 
+  // The hooks whose failure was logged as a warning already (a broken observer must not flood).
+  private static final java.util.Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
   private final RunObserver[] observers;
   // The runs in progress, so that a session a run opens reports its initialize under that run.
   private final Map<String, ObservationRun> runs = new ConcurrentHashMap<>();
@@ -211,7 +214,16 @@ public final class Observation {
     return result == null ? null : result.protocolVersion();
   }
 
+  /** Logs an observer's failure: a warning the first time per hook, then at debug level. */
   static void failed(String hook, RuntimeException e) {
-    LOG.warn("A run observer failed in {} ({}); the run goes on", hook, e.getClass().getName());
+    if (WARNED.add(hook)) {
+      LOG.warn(
+          "A run observer failed in {} ({}); the run goes on, later failures there are logged at"
+              + " debug level",
+          hook,
+          e.getClass().getName());
+    } else {
+      LOG.debug("A run observer failed in {} ({})", hook, e.getClass().getName());
+    }
   }
 }
