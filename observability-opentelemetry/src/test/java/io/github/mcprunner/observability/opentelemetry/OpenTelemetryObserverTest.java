@@ -375,6 +375,53 @@ class OpenTelemetryObserverTest {
   }
 
   @Test
+  void aCallTheServerRefusesWithAnHttpStatusFailsItsSpanAndTheRun() {
+    Runner runner = runner(OpenTelemetryObserver.create(otel));
+    Agent agent = agent(threeCalls());
+    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+    spans.reset();
+    // The session and its tool list are pooled: the next POST is the first tools/call.
+    tickets.failNextRequests(1, 503);
+
+    assertThatThrownBy(() -> runner.run(agent, "Look up customer c-42", options("acme", "alice")))
+        .isInstanceOf(io.github.mcprunner.McpServerException.class);
+
+    List<SpanData> exported = spans.getFinishedSpanItems();
+    SpanData call = only(exported, "tools/call whoami");
+    assertThat(call.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("503");
+    assertThat(call.getAttributes().get(AttributeKey.stringKey("rpc.response.status_code")))
+        .isNull();
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    SpanData run = only(exported, "invoke_agent support");
+    assertThat(run.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(run.getAttributes().get(AttributeKey.stringKey("error.type")))
+        .startsWith("io.github.mcprunner.");
+    assertThat(call.getParentSpanId()).isEqualTo(run.getSpanId());
+    assertNoSecretExported();
+  }
+
+  @Test
+  void aRequestRetriedOnANewSessionIsASpanOfItsOwn() {
+    Runner runner = runner(OpenTelemetryObserver.create(otel));
+    Agent agent = agent(threeCalls());
+    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+    spans.reset();
+    tickets.expireSessions();
+
+    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+
+    List<SpanData> exported = new ArrayList<>(spans.getFinishedSpanItems());
+    exported.sort(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos));
+    List<String> tickets =
+        exported.stream()
+            .filter(s -> "tickets".equals(server(s)))
+            .map(s -> s.getName() + " " + s.getAttributes().get(AttributeKey.stringKey("error.type")))
+            .collect(Collectors.toList());
+    assertThat(tickets)
+        .containsExactly("tools/call whoami 404", "initialize null", "tools/call whoami null");
+  }
+
+  @Test
   void anUnknownOptInAttributeIsRefusedByName() {
     assertThatThrownBy(() -> OpenTelemetryObserver.builder(otel).recordAttributes("tenant,email"))
         .isInstanceOf(IllegalArgumentException.class)

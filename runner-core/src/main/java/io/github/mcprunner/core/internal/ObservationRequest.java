@@ -5,6 +5,7 @@ import io.github.mcprunner.observe.McpRequestObservation;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -90,6 +91,8 @@ final class ObservationRequest {
         type =
             Integer.toString(
                 ((McpHttpClientTransportAuthorizationException) t).getResponseInfo().statusCode());
+      } else if (t instanceof McpTransportSessionNotFoundException) {
+        type = "404";
       } else if (t instanceof TimeoutException) {
         type = "timeout";
       }

@@ -7,6 +7,7 @@ import io.github.mcprunner.observe.ModelTurnObservation;
 import io.github.mcprunner.observe.McpRequestObservation;
 import io.github.mcprunner.observe.McpRequestStart;
 import io.github.mcprunner.observe.RunObservation;
+import io.modelcontextprotocol.spec.McpSchema;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -118,10 +119,19 @@ final class ObservationRun {
    * when nothing observes.
    */
   <T> Mono<T> mcp(McpSession session, String method, @Nullable String tool, Mono<T> operation) {
-    if (observations.length == 0) {
+    if (observations.length == 0 || "tools/list".equals(method) && !listsRemotely(session)) {
       return operation;
     }
     return request(session.server(), method, tool, session, operation);
+  }
+
+  /** Whether listing tools on {@code session} sends a request (mirrors McpSession.listTools). */
+  private static boolean listsRemotely(McpSession session) {
+    if (session.cachedTools() != null) {
+      return false;
+    }
+    McpSchema.ServerCapabilities capabilities = session.client().getServerCapabilities();
+    return capabilities == null || capabilities.tools() != null;
   }
 
   <T> Mono<T> request(
