@@ -123,7 +123,8 @@ public final class ObservationComparison {
       for (int round = 0; round < rounds + WARM_UP_ROUNDS; round++) {
         boolean measured = round >= WARM_UP_ROUNDS;
         for (Variant variant : variants) {
-          long t = measure(variant.runner, agent, 1, RUNS_ALONE, pool, measured ? variant.alone : null);
+          long t =
+              measure(variant.runner, agent, 1, RUNS_ALONE, pool, measured ? variant.alone : null);
           long u =
               measure(
                   variant.runner,
@@ -213,7 +214,8 @@ public final class ObservationComparison {
         rounds,
         WARM_UP_ROUNDS,
         spans);
-    System.out.println("| variant | concurrent runs | runs/s | p50 µs | p99 µs | runs/s ÷ no-observer |");
+    System.out.println(
+        "| variant | concurrent runs | runs/s | p50 µs | p99 µs | runs/s ÷ no-observer |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
     double[] base = new double[2];
     for (int k = 0; k < 2; k++) {

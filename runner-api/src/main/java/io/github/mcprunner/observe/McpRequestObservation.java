@@ -47,9 +47,8 @@ public interface McpRequestObservation {
   /**
    * Called when the request failed.
    *
-   * @param errorType a low-cardinality description of the failure: the JSON-RPC error code as
-   *     text, the HTTP status as text, {@code timeout}, {@code cancelled}, or the exception's class
-   *     name
+   * @param errorType a low-cardinality description of the failure: the JSON-RPC error code as text,
+   *     the HTTP status as text, {@code timeout}, {@code cancelled}, or the exception's class name
    * @param jsonRpcErrorCode the JSON-RPC error code of the server's answer, or null when it did not
    *     answer with a JSON-RPC error
    */

@@ -13,8 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param serverUrl the server's endpoint
  * @param protocolVersion the MCP protocol version negotiated at {@code initialize}, or null
  */
-public record McpSessionStart(
-    String serverName, URI serverUrl, @Nullable String protocolVersion) {
+public record McpSessionStart(String serverName, URI serverUrl, @Nullable String protocolVersion) {
 
   /** Checks that the required parts are not null. */
   public McpSessionStart {

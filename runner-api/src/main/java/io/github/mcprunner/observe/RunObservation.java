@@ -4,9 +4,9 @@ import io.github.mcprunner.model.Usage;
 
 /**
  * The observation of one run: told of its model turns, its MCP requests and its end, in the order
- * they happen. A run does one thing at a time, so at most one model turn or one MCP request of a run
- * is open at once. {@link #runFinished(Usage)} or {@link #runFailed(Throwable)} is called exactly
- * once, last.
+ * they happen. A run does one thing at a time, so at most one model turn or one MCP request of a
+ * run is open at once. {@link #runFinished(Usage)} or {@link #runFailed(Throwable)} is called
+ * exactly once, last.
  */
 public interface RunObservation {
 

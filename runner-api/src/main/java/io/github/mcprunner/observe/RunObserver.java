@@ -45,18 +45,17 @@ public interface RunObserver {
    * Called when an MCP session was opened (its {@code initialize} answered).
    *
    * @param session what is known of the session
-   * @return the session's observation, told when the session closes; never null. Defaults to
-   *     {@link McpSessionObservation#NOOP}
+   * @return the session's observation, told when the session closes; never null. Defaults to {@link
+   *     McpSessionObservation#NOOP}
    */
   default McpSessionObservation sessionOpened(McpSessionStart session) {
     return McpSessionObservation.NOOP;
   }
 
   /**
-   * Returns the header provider that puts this observer's trace context on every HTTP request to
-   * an MCP server, if it has one. The runner adds it to the chain's providers (layer 3) under its
-   * own {@code name()} and {@code order()}. Called once, when the runner is built. Defaults to
-   * none.
+   * Returns the header provider that puts this observer's trace context on every HTTP request to an
+   * MCP server, if it has one. The runner adds it to the chain's providers (layer 3) under its own
+   * {@code name()} and {@code order()}. Called once, when the runner is built. Defaults to none.
    */
   default Optional<McpHeaderProvider> headerProvider() {
     return Optional.empty();

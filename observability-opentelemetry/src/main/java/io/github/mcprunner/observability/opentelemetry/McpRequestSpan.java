@@ -77,8 +77,7 @@ final class McpRequestSpan implements McpRequestObservation {
 
   /** Returns whether this is the request of {@code method} (and {@code tool}, when given). */
   boolean isFor(@Nullable String method, @Nullable String tool) {
-    return request.method().equals(method)
-        && (tool == null || tool.equals(request.toolName()));
+    return request.method().equals(method) && (tool == null || tool.equals(request.toolName()));
   }
 
   /** The propagated trace context (W3C {@code traceparent}, ...). */

@@ -46,7 +46,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Runner runner = Runners.builder()
- *     .observer(OpenTelemetryObserver.builder(openTelemetry).recordAttributes("tenant,user").build())
+ *     .observer(OpenTelemetryObserver.builder(openTelemetry)
+ *         .recordAttributes("tenant,user")
+ *         .build())
  *     .build();
  * }</pre>
  *

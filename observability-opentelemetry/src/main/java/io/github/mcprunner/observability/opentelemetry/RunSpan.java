@@ -92,7 +92,8 @@ final class RunSpan implements RunObservation {
 
   @Override
   public McpRequestObservation mcpRequestStarted(McpRequestStart request) {
-    McpRequestSpan started = new McpRequestSpan(observer, telemetry, runId, context, request, optIns);
+    McpRequestSpan started =
+        new McpRequestSpan(observer, telemetry, runId, context, request, optIns);
     observer.inFlight.put(runId, started);
     return started;
   }

@@ -153,8 +153,7 @@ class OpenTelemetryObserverTest {
 
   @Test
   void oneRunWithTwoServersAndThreeToolCallsExportsTheSpecifiedSpanTree() {
-    Runner runner =
-        runner(OpenTelemetryObserver.builder(otel).recordAttributes("tenant").build());
+    Runner runner = runner(OpenTelemetryObserver.builder(otel).recordAttributes("tenant").build());
     Span request = otel.getTracer("test").spanBuilder("HTTP POST /support").startSpan();
     RunResult result;
     try (Scope ignored = request.makeCurrent()) {
@@ -210,10 +209,13 @@ class OpenTelemetryObserverTest {
 
     // Each request carries its own span's context, in params._meta and in the HTTP header.
     assertPropagated(whoami, whoamiRequest);
-    assertPropagated(only(exported, "tools/call crm_lookup"), recorded(crm, "tools/call", "crm_lookup"));
+    assertPropagated(
+        only(exported, "tools/call crm_lookup"), recorded(crm, "tools/call", "crm_lookup"));
     assertPropagated(failed, recorded(crm, "tools/call", "crm_fail"));
     List<SpanData> lists =
-        exported.stream().filter(s -> s.getName().equals("tools/list")).collect(Collectors.toList());
+        exported.stream()
+            .filter(s -> s.getName().equals("tools/list"))
+            .collect(Collectors.toList());
     assertThat(lists).hasSize(2);
     assertPropagated(
         lists.stream().filter(s -> server(s).equals("tickets")).findFirst().get(),
@@ -259,7 +261,9 @@ class OpenTelemetryObserverTest {
     long calls =
         operations.getHistogramData().getPoints().stream()
             .filter(
-                p -> "tools/call".equals(p.getAttributes().get(AttributeKey.stringKey("mcp.method.name"))))
+                p ->
+                    "tools/call"
+                        .equals(p.getAttributes().get(AttributeKey.stringKey("mcp.method.name"))))
             .mapToLong(HistogramPointData::getCount)
             .sum();
     assertThat(calls).isEqualTo(3);
@@ -271,12 +275,18 @@ class OpenTelemetryObserverTest {
     }
 
     MetricData sessions = metric(all, "mcp.client.session.duration");
-    assertThat(sessions.getHistogramData().getPoints().stream().mapToLong(HistogramPointData::getCount).sum())
+    assertThat(
+            sessions.getHistogramData().getPoints().stream()
+                .mapToLong(HistogramPointData::getCount)
+                .sum())
         .as("both sessions closed with the runner")
         .isEqualTo(2);
 
     MetricData chat = metric(all, "gen_ai.client.operation.duration");
-    assertThat(chat.getHistogramData().getPoints().stream().mapToLong(HistogramPointData::getCount).sum())
+    assertThat(
+            chat.getHistogramData().getPoints().stream()
+                .mapToLong(HistogramPointData::getCount)
+                .sum())
         .isEqualTo(3);
     MetricData tokens = metric(all, "gen_ai.client.token.usage");
     Map<String, Double> byType =
@@ -296,14 +306,19 @@ class OpenTelemetryObserverTest {
     Runner runner = runner(OpenTelemetryObserver.create(otel));
     RunOptions options =
         RunOptions.builder()
-            .mcpHeaders(McpHeaders.builder().set("Authorization", TOKEN).remove("traceparent").build())
+            .mcpHeaders(
+                McpHeaders.builder().set("Authorization", TOKEN).remove("traceparent").build())
             .build();
     runner.run(agent(threeCalls()), "Look up customer c-42", options);
 
     RecordedRequest call = recorded(tickets, "tools/call", "whoami");
     assertThat(call.header("traceparent")).isEmpty();
     // The JSON-RPC message still carries the context: _meta is not an HTTP header.
-    assertThat(call.body()).contains("\"traceparent\":\"" + traceparent(only(spans.getFinishedSpanItems(), "tools/call whoami")) + "\"");
+    assertThat(call.body())
+        .contains(
+            "\"traceparent\":\""
+                + traceparent(only(spans.getFinishedSpanItems(), "tools/call whoami"))
+                + "\"");
   }
 
   @Test
@@ -314,7 +329,8 @@ class OpenTelemetryObserverTest {
     int runs = 32;
     List<CompletableFuture<RunResult>> futures = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      futures.add(runner.runAsync(agent, "Look up customer c-42", options("tenant-" + i, "user-" + i)));
+      futures.add(
+          runner.runAsync(agent, "Look up customer c-42", options("tenant-" + i, "user-" + i)));
     }
     Map<String, String> tenantOfRun = new java.util.HashMap<>();
     for (int i = 0; i < runs; i++) {
@@ -415,7 +431,9 @@ class OpenTelemetryObserverTest {
     List<String> tickets =
         exported.stream()
             .filter(s -> "tickets".equals(server(s)))
-            .map(s -> s.getName() + " " + s.getAttributes().get(AttributeKey.stringKey("error.type")))
+            .map(
+                s ->
+                    s.getName() + " " + s.getAttributes().get(AttributeKey.stringKey("error.type")))
             .collect(Collectors.toList());
     assertThat(tickets)
         .containsExactly("tools/call whoami 404", "initialize null", "tools/call whoami null");
@@ -425,7 +443,8 @@ class OpenTelemetryObserverTest {
   void anUnknownOptInAttributeIsRefusedByName() {
     assertThatThrownBy(() -> OpenTelemetryObserver.builder(otel).recordAttributes("tenant,email"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("recordAttributes names the unknown attribute 'email'; known are: tenant, user");
+        .hasMessage(
+            "recordAttributes names the unknown attribute 'email'; known are: tenant, user");
   }
 
   @Test
@@ -441,25 +460,32 @@ class OpenTelemetryObserverTest {
     return String.join(
         "\n",
         "HTTP POST /support [INTERNAL]",
-        "  invoke_agent support [INTERNAL] gen_ai.agent.name=support gen_ai.operation.name=invoke_agent"
-            + " gen_ai.usage.input_tokens=30 gen_ai.usage.output_tokens=15 mcp_runner.tenant.id=acme",
-        "    initialize [CLIENT] mcp.method.name=initialize mcp_runner.server.name=tickets mcp_runner.tenant.id=acme",
-        "    tools/list [CLIENT] mcp.method.name=tools/list mcp_runner.server.name=tickets mcp_runner.tenant.id=acme",
-        "    initialize [CLIENT] mcp.method.name=initialize mcp_runner.server.name=crm mcp_runner.tenant.id=acme",
-        "    tools/list [CLIENT] mcp.method.name=tools/list mcp_runner.server.name=crm mcp_runner.tenant.id=acme",
-        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10 gen_ai.usage.output_tokens=5"
+        "  invoke_agent support [INTERNAL] gen_ai.agent.name=support"
+            + " gen_ai.operation.name=invoke_agent gen_ai.usage.input_tokens=30"
+            + " gen_ai.usage.output_tokens=15 mcp_runner.tenant.id=acme",
+        "    initialize [CLIENT] mcp.method.name=initialize mcp_runner.server.name=tickets"
             + " mcp_runner.tenant.id=acme",
+        "    tools/list [CLIENT] mcp.method.name=tools/list mcp_runner.server.name=tickets"
+            + " mcp_runner.tenant.id=acme",
+        "    initialize [CLIENT] mcp.method.name=initialize mcp_runner.server.name=crm"
+            + " mcp_runner.tenant.id=acme",
+        "    tools/list [CLIENT] mcp.method.name=tools/list mcp_runner.server.name=crm"
+            + " mcp_runner.tenant.id=acme",
+        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+            + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
         "    tools/call whoami [CLIENT] gen_ai.operation.name=execute_tool gen_ai.tool.name=whoami"
-            + " mcp.method.name=tools/call mcp_runner.server.name=tickets mcp_runner.tenant.id=acme",
-        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10 gen_ai.usage.output_tokens=5"
+            + " mcp.method.name=tools/call mcp_runner.server.name=tickets"
             + " mcp_runner.tenant.id=acme",
-        "    tools/call crm_lookup [CLIENT] gen_ai.operation.name=execute_tool gen_ai.tool.name=crm_lookup"
+        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+            + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
+        "    tools/call crm_lookup [CLIENT] gen_ai.operation.name=execute_tool"
+            + " gen_ai.tool.name=crm_lookup mcp.method.name=tools/call mcp_runner.server.name=crm"
+            + " mcp_runner.tenant.id=acme",
+        "    tools/call crm_fail [CLIENT, ERROR] error.type=tool_error"
+            + " gen_ai.operation.name=execute_tool gen_ai.tool.name=crm_fail"
             + " mcp.method.name=tools/call mcp_runner.server.name=crm mcp_runner.tenant.id=acme",
-        "    tools/call crm_fail [CLIENT, ERROR] error.type=tool_error gen_ai.operation.name=execute_tool"
-            + " gen_ai.tool.name=crm_fail mcp.method.name=tools/call mcp_runner.server.name=crm"
-            + " mcp_runner.tenant.id=acme",
-        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10 gen_ai.usage.output_tokens=5"
-            + " mcp_runner.tenant.id=acme",
+        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+            + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
         "");
   }
 
@@ -469,7 +495,8 @@ class OpenTelemetryObserverTest {
     metrics.collectAllMetrics().forEach(m -> exported.add(m.toString()));
     assertThat(exported).isNotEmpty();
     for (String item : exported) {
-      for (String secret : List.of("tok-3f9a1c77e2", API_KEY, SUBJECT_TOKEN, "c-42", "the CRM is down")) {
+      for (String secret :
+          List.of("tok-3f9a1c77e2", API_KEY, SUBJECT_TOKEN, "c-42", "the CRM is down")) {
         assertThat(item).as("an exported item").doesNotContain(secret);
       }
     }

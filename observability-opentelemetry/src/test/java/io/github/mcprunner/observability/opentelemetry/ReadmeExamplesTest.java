@@ -45,7 +45,8 @@ class ReadmeExamplesTest {
   void stop() {
     server.close();
     GlobalOpenTelemetry.resetForTest();
-    for (String key : List.of("otel.traces.exporter", "otel.metrics.exporter", "otel.logs.exporter")) {
+    for (String key :
+        List.of("otel.traces.exporter", "otel.metrics.exporter", "otel.logs.exporter")) {
       System.clearProperty(key);
     }
   }
@@ -69,10 +70,16 @@ class ReadmeExamplesTest {
     try (OpenTelemetrySdk otel = sdk(spans);
         Runner runner = withObserver(otel)) {
       // Discovery is on: the ServiceLoader instance of the same class is left out.
-      runner.run(agent, "Who am I?", RunOptions.builder().context(ContextKey.TENANT_ID, "acme").build());
+      runner.run(
+          agent, "Who am I?", RunOptions.builder().context(ContextKey.TENANT_ID, "acme").build());
       assertThat(names(spans.getFinishedSpanItems()))
           .containsExactly(
-              "initialize", "tools/list", "chat", "tools/call whoami", "chat", "invoke_agent support");
+              "initialize",
+              "tools/list",
+              "chat",
+              "tools/call whoami",
+              "chat",
+              "invoke_agent support");
       assertThat(spans.getFinishedSpanItems())
           .allSatisfy(s -> assertThat(s.getAttributes().asMap().toString()).contains("acme"));
     }
@@ -86,7 +93,8 @@ class ReadmeExamplesTest {
       try (Runner runner = Runners.create()) {
         runner.run(agent, "Who am I?", RunOptions.builder().build());
       }
-      assertThat(names(spans.getFinishedSpanItems())).contains("invoke_agent support", "tools/call whoami");
+      assertThat(names(spans.getFinishedSpanItems()))
+          .contains("invoke_agent support", "tools/call whoami");
     }
   }
 

@@ -94,7 +94,8 @@ public final class DefaultRunner implements Runner {
         key,
         k -> {
           McpTransportFactory factory = transports.forServer(server);
-          return new SessionPool(server, factory, chain, jsonMapper, ticker, systemScheduler, observation);
+          return new SessionPool(
+              server, factory, chain, jsonMapper, ticker, systemScheduler, observation);
         });
   }
 

@@ -97,7 +97,8 @@ final class McpSession {
                   return Mono.empty();
                 })
             .build();
-    McpSession session = new McpSession(key, server, client, headers, transport, jsonMapper, observation);
+    McpSession session =
+        new McpSession(key, server, client, headers, transport, jsonMapper, observation);
     self[0] = session;
     return observation
         .initialize(sessionScope, server, client.initialize())

@@ -58,8 +58,8 @@ public final class Observation {
   }
 
   /**
-   * Returns the observers registered in {@code META-INF/services} of {@code loader}, sorted by class
-   * name (deterministic, whatever order the class path has).
+   * Returns the observers registered in {@code META-INF/services} of {@code loader}, sorted by
+   * class name (deterministic, whatever order the class path has).
    */
   public static List<RunObserver> discover(ClassLoader loader) {
     List<RunObserver> found = new ArrayList<>();
