@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the OpenTelemetry observer costs a whole run (model turn, {@code tools/call} on a pooled
@@ -152,7 +153,7 @@ public final class ObservationComparison {
     System.exit(0);
   }
 
-  private static Runner runner(OpenTelemetryObserver observer) {
+  private static Runner runner(@Nullable OpenTelemetryObserver observer) {
     var builder =
         Runners.builder()
             .discoverHeaderProviders(false)
@@ -171,7 +172,7 @@ public final class ObservationComparison {
       int callers,
       int runsEach,
       ExecutorService pool,
-      List<long[]> into)
+      @Nullable List<long[]> into)
       throws Exception {
     List<Future<long[]>> futures = new ArrayList<>();
     long start = System.nanoTime();
