@@ -131,6 +131,8 @@ public final class RunnerBuilder {
    * Returns the runner.
    *
    * @throws IllegalArgumentException if two header providers have the same name
+   * @throws IllegalStateException if a run observer registered in {@code META-INF/services} cannot
+   *     be loaded
    */
   public Runner build() {
     ClassLoader loader = classLoader;
