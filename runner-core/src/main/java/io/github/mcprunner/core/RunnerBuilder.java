@@ -7,10 +7,12 @@ import io.github.mcprunner.Runner;
 import io.github.mcprunner.core.internal.DefaultRunner;
 import io.github.mcprunner.core.internal.HeaderChain;
 import io.github.mcprunner.core.internal.HeaderProviders;
+import io.github.mcprunner.core.internal.Observation;
 import io.github.mcprunner.core.internal.TransportRegistry;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.observe.RunObserver;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +35,8 @@ public final class RunnerBuilder {
   private final List<McpTransportFactory> transports = new ArrayList<>();
   private boolean discoverProviders = true;
   private boolean discoverTransports = true;
+  private final List<RunObserver> observers = new ArrayList<>();
+  private boolean discoverObservers = true;
   private @Nullable ClassLoader classLoader;
   private @Nullable Executor executor;
   private @Nullable Clock clock;
@@ -103,9 +107,32 @@ public final class RunnerBuilder {
   }
 
   /**
+   * Adds a run observer (traces, metrics), besides those found with {@link
+   * java.util.ServiceLoader}. Its {@linkplain RunObserver#headerProvider() header provider}, if it
+   * has one, joins the header providers (layer 3), where a per-run layer can still remove what it
+   * sets. Without any observer, runs observe nothing and pay nothing for it.
+   */
+  public RunnerBuilder observer(RunObserver observer) {
+    observers.add(requireNonNull(observer, "observer"));
+    return this;
+  }
+
+  /**
+   * Sets whether run observers registered in {@code META-INF/services} are used; defaults to
+   * {@code true}. An observer of the same class as one given to {@link #observer(RunObserver)} is
+   * left out.
+   */
+  public RunnerBuilder discoverObservers(boolean discover) {
+    this.discoverObservers = discover;
+    return this;
+  }
+
+  /**
    * Returns the runner.
    *
    * @throws IllegalArgumentException if two header providers have the same name
+   * @throws IllegalStateException if a run observer registered in {@code META-INF/services} cannot
+   *     be loaded
    */
   public Runner build() {
     ClassLoader loader = classLoader;
@@ -115,11 +142,22 @@ public final class RunnerBuilder {
     if (loader == null) {
       loader = RunnerBuilder.class.getClassLoader();
     }
+    List<RunObserver> allObservers = new ArrayList<>(observers);
+    if (discoverObservers) {
+      Set<Class<?>> given = new HashSet<>();
+      observers.forEach(o -> given.add(o.getClass()));
+      for (RunObserver found : Observation.discover(loader)) {
+        if (given.add(found.getClass())) {
+          allObservers.add(found);
+        }
+      }
+    }
     List<McpHeaderProvider> all = new ArrayList<>(providers);
+    allObservers.forEach(o -> o.headerProvider().ifPresent(all::add));
     List<AutoCloseable> owned = new ArrayList<>();
     if (discoverProviders) {
       Set<String> names = new HashSet<>();
-      providers.forEach(p -> names.add(p.name()));
+      all.forEach(p -> names.add(p.name()));
       for (McpHeaderProvider found : HeaderProviders.discover(loader)) {
         if (names.add(found.name())) {
           all.add(found);
@@ -147,7 +185,14 @@ public final class RunnerBuilder {
               return now.getEpochSecond() * 1_000_000_000L + now.getNano();
             };
     return new DefaultRunner(
-        chain, registry, runExecutor, ownedExecutor, owned, ticker, time == null);
+        chain,
+        registry,
+        runExecutor,
+        ownedExecutor,
+        owned,
+        ticker,
+        time == null,
+        Observation.of(allObservers));
   }
 
   private static final class DaemonThreads implements ThreadFactory {

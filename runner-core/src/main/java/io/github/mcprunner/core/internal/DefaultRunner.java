@@ -50,6 +50,7 @@ public final class DefaultRunner implements Runner {
   private final Ticker ticker;
   private final boolean systemScheduler;
   private final McpJsonMapper jsonMapper;
+  private final Observation observation;
   private final ConcurrentHashMap<PoolKey, SessionPool> pools = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -60,7 +61,8 @@ public final class DefaultRunner implements Runner {
       @Nullable ExecutorService ownedExecutor,
       List<AutoCloseable> ownedProviders,
       Ticker ticker,
-      boolean systemScheduler) {
+      boolean systemScheduler,
+      Observation observation) {
     this.chain = chain;
     this.transports = transports;
     this.executor = executor;
@@ -69,6 +71,11 @@ public final class DefaultRunner implements Runner {
     this.ticker = ticker;
     this.systemScheduler = systemScheduler;
     this.jsonMapper = McpJsonDefaults.getMapper();
+    this.observation = observation;
+  }
+
+  Observation observation() {
+    return observation;
   }
 
   HeaderChain chain() {
@@ -87,7 +94,8 @@ public final class DefaultRunner implements Runner {
         key,
         k -> {
           McpTransportFactory factory = transports.forServer(server);
-          return new SessionPool(server, factory, chain, jsonMapper, ticker, systemScheduler);
+          return new SessionPool(
+              server, factory, chain, jsonMapper, ticker, systemScheduler, observation);
         });
   }
 

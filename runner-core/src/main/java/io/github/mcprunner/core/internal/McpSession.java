@@ -4,6 +4,7 @@ import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.github.mcprunner.model.ToolDefinition;
+import io.github.mcprunner.observe.McpSessionObservation;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -34,6 +35,8 @@ final class McpSession {
   private final SessionHeaderSource headers;
   private final SessionTrackingTransport transport;
   private final McpJsonMapper jsonMapper;
+  private final Observation observation;
+  private volatile McpSessionObservation observed = McpSessionObservation.NOOP;
   // Converted to the model's definitions once per listing, not once per run.
   private volatile @Nullable List<ToolDefinition> tools;
 
@@ -48,7 +51,9 @@ final class McpSession {
       McpAsyncClient client,
       SessionHeaderSource headers,
       SessionTrackingTransport transport,
-      McpJsonMapper jsonMapper) {
+      McpJsonMapper jsonMapper,
+      Observation observation) {
+    this.observation = observation;
     this.key = key;
     this.transport = transport;
     this.jsonMapper = jsonMapper;
@@ -64,18 +69,19 @@ final class McpSession {
       McpTransportFactory factory,
       HeaderChain chain,
       RunScope sessionScope,
-      McpJsonMapper jsonMapper) {
+      McpJsonMapper jsonMapper,
+      Observation observation) {
     SessionHeaderSource headers = new SessionHeaderSource(chain, server, sessionScope);
     SessionTrackingTransport transport =
         new SessionTrackingTransport(
-            factory.create(
+            observation.transport(factory.create(
             new TransportSettings(
                 server.ref(),
                 server.transportKind(),
                 server.connectTimeout(),
                 server.requestTimeout(),
                 headers,
-                jsonMapper)));
+                jsonMapper))));
     McpSession[] self = new McpSession[1];
     McpAsyncClient client =
         McpClient.async(transport)
@@ -91,10 +97,11 @@ final class McpSession {
                   return Mono.empty();
                 })
             .build();
-    McpSession session = new McpSession(key, server, client, headers, transport, jsonMapper);
+    McpSession session =
+        new McpSession(key, server, client, headers, transport, jsonMapper, observation);
     self[0] = session;
-    return client
-        .initialize()
+    return observation
+        .initialize(sessionScope, server, client.initialize())
         // An empty context: the session's own scope resolves the initialize headers.
         .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, McpTransportContext.EMPTY))
         .toFuture()
@@ -106,6 +113,7 @@ final class McpSession {
                     ? (RuntimeException) error
                     : new java.util.concurrent.CompletionException(error);
               }
+              session.observed = observation.sessionOpened(server, client);
               return session;
             });
   }
@@ -150,17 +158,22 @@ final class McpSession {
       return Mono.just(none);
     }
     List<McpSchema.Tool> all = new ArrayList<>();
-    return client
-        .listTools()
+    return observation
+        .listTools(client, null)
         .expand(
             page ->
                 page.nextCursor() == null || page.nextCursor().isEmpty()
                     ? Mono.empty()
-                    : client.listTools(page.nextCursor()))
+                    : observation.listTools(client, page.nextCursor()))
         .doOnNext(page -> all.addAll(page.tools()))
         .then(Mono.fromSupplier(() -> definitions(server, all, jsonMapper)))
         .doOnNext(list -> tools = list)
         .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context));
+  }
+
+  /** Calls a tool; the run's observers may add {@code _meta} entries (trace context). */
+  Mono<McpSchema.CallToolResult> callTool(McpSchema.CallToolRequest request) {
+    return observation.callTool(client, request);
   }
 
   /** The tools the spec allows, as the model sees them (schema passed through as JSON text). */
@@ -229,6 +242,7 @@ final class McpSession {
   synchronized Mono<Void> close() {
     if (closing == null) {
       closed = true;
+      observed.sessionClosed();
       closing =
           client
               .closeGracefully()

@@ -57,6 +57,7 @@ final class RunExecution {
   private final Map<String, ServerBinding> bindings = new LinkedHashMap<>();
   private final List<RunItem> items = new ArrayList<>();
   private Usage usage = Usage.zero();
+  private ObservationRun observed = ObservationRun.NONE;
   private volatile @Nullable CompletableFuture<?> inFlight;
 
   /** A tool the model may call: on an MCP server or a local function. */
@@ -120,9 +121,11 @@ final class RunExecution {
               }
             });
     publish(new RunEvent.RunStarted(runId, agent.name()));
+    observed = runner.observation().runStarted(runId, agent, options);
     try {
       RunResult result = loop();
       publish(new RunEvent.RunFinished(runId, result));
+      observed.finished(result);
       return result;
     } catch (RuntimeException | Error e) {
       RuntimeException failure =
@@ -130,6 +133,7 @@ final class RunExecution {
               ? new RunCancelledException(runId)
               : (e instanceof RuntimeException ? (RuntimeException) e : null);
       publish(new RunEvent.RunFailed(runId, failure != null ? failure : e));
+      observed.failed(failure != null ? failure : e);
       if (failure != null) {
         throw failure;
       }
@@ -168,7 +172,9 @@ final class RunExecution {
       ModelRequest request =
           new ModelRequest(
               agent.name(), agent.instructions(), conversation, definitions, agent.modelSettings());
+      observed.turnStarted();
       ModelResponse response = askModel(request);
+      observed.turnFinished(response);
       state.checkNotCancelled();
       usage = usage.plus(response.usage());
       String text = response.text();
@@ -271,7 +277,7 @@ final class RunExecution {
     ServerBinding binding = route.server;
     try {
       McpSchema.CallToolResult result =
-          call(binding, "tools/call", call.name(), session -> session.client().callTool(request));
+          call(binding, "tools/call", call.name(), session -> session.callTool(request));
       return new InputItem.ToolResult(
           call.callId(), call.name(), outputText(result), Boolean.TRUE.equals(result.isError()));
     } catch (JsonRpcFailure e) {
@@ -342,8 +348,8 @@ final class RunExecution {
         session = binding.session(this::awaitShared);
         McpTransportContext context = state.transportContext();
         return await(
-            operation
-                .apply(session)
+            observed
+                .mcp(session, mcpMethod, toolName, operation.apply(session))
                 .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))
                 .toFuture());
       } catch (RuntimeException e) {

@@ -35,6 +35,7 @@ final class SessionPool {
   // The handshakes in flight, for closeAll() to wait on.
   private final Set<CompletableFuture<McpSession>> handshakes = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
+  private final Observation observation;
   // Guarded by lock: no session enters the cache once closeAll() took its snapshot.
   private boolean closed;
 
@@ -44,7 +45,9 @@ final class SessionPool {
       HeaderChain chain,
       McpJsonMapper jsonMapper,
       Ticker ticker,
-      boolean systemScheduler) {
+      boolean systemScheduler,
+      Observation observation) {
+    this.observation = observation;
     this.server = server;
     this.factory = factory;
     this.chain = chain;
@@ -110,7 +113,7 @@ final class SessionPool {
     }
     CompletableFuture<McpSession> opened;
     try {
-      opened = McpSession.open(key, server, factory, chain, scope, jsonMapper);
+      opened = McpSession.open(key, server, factory, chain, scope, jsonMapper, observation);
     } catch (RuntimeException e) {
       opened = CompletableFuture.failedFuture(e);
     }
@@ -145,7 +148,7 @@ final class SessionPool {
 
   /** Opens a session outside the pool (the {@code PER_RUN} strategy). */
   CompletableFuture<McpSession> openUnpooled(String key, RunScope scope) {
-    return McpSession.open(key, server, factory, chain, scope, jsonMapper);
+    return McpSession.open(key, server, factory, chain, scope, jsonMapper, observation);
   }
 
   /** Drops {@code session} from the pool (it expired at the server, or failed); it is closed. */

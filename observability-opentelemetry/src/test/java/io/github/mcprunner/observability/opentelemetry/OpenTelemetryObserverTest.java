@@ -1,0 +1,552 @@
+package io.github.mcprunner.observability.opentelemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.mcprunner.Agent;
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunOptions;
+import io.github.mcprunner.RunResult;
+import io.github.mcprunner.Runner;
+import io.github.mcprunner.core.Runners;
+import io.github.mcprunner.headers.ContextKey;
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.testkit.EmbeddedMcpServer;
+import io.github.mcprunner.testkit.RecordedRequest;
+import io.github.mcprunner.testkit.ScriptedModel;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The observer end to end: a real runner, two embedded MCP servers, the OpenTelemetry SDK with
+ * in-memory exporters.
+ */
+class OpenTelemetryObserverTest {
+  private static final String TOKEN = "Bearer tok-3f9a1c77e2";
+  private static final String API_KEY = "key-77aa09b1c4";
+  private static final String SUBJECT_TOKEN = "subject-5d20e8c1ab";
+
+  /** The attributes the README's span tree shows (ids, ports and versions vary by run). */
+  static final List<String> TREE_KEYS =
+      List.of(
+          "gen_ai.operation.name",
+          "gen_ai.agent.name",
+          "gen_ai.tool.name",
+          "mcp.method.name",
+          "mcp_runner.server.name",
+          "error.type",
+          "gen_ai.usage.input_tokens",
+          "gen_ai.usage.output_tokens",
+          "mcp_runner.tenant.id");
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private OpenTelemetrySdk otel;
+  private EmbeddedMcpServer tickets;
+  private EmbeddedMcpServer crm;
+  private final List<Runner> runners = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+    tickets = EmbeddedMcpServer.builder().defaultTools().start();
+    crm =
+        EmbeddedMcpServer.builder()
+            .tool(
+                "crm_lookup",
+                "Looks a customer up.",
+                "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}",
+                (args, request) -> "customer " + args.get("id"))
+            .tool(
+                "crm_fail",
+                "Always fails.",
+                "{\"type\":\"object\",\"properties\":{}}",
+                (args, request) -> {
+                  throw new IllegalStateException("the CRM is down");
+                })
+            .start();
+  }
+
+  @AfterEach
+  void stop() {
+    runners.forEach(Runner::close);
+    tickets.close();
+    crm.close();
+    otel.close();
+  }
+
+  private Runner runner(OpenTelemetryObserver observer) {
+    Runner runner =
+        Runners.builder()
+            .discoverHeaderProviders(false)
+            .discoverObservers(false)
+            .observer(observer)
+            .build();
+    runners.add(runner);
+    return runner;
+  }
+
+  private Agent agent(ScriptedModel model) {
+    return Agent.builder("support")
+        .instructions("Help.")
+        .model(model)
+        .mcpServer(McpServerSpec.builder("tickets", tickets.url()).build())
+        .mcpServer(
+            McpServerSpec.builder("crm", crm.url())
+                .headers(McpHeaders.of("X-Api-Key", API_KEY))
+                .build())
+        .build();
+  }
+
+  private static ScriptedModel threeCalls() {
+    return ScriptedModel.builder()
+        .callTool("whoami", "{}")
+        .callTools(
+            List.of(
+                ScriptedModel.call("crm_lookup", "{\"id\":\"c-42\"}"),
+                ScriptedModel.call("crm_fail", "{}")))
+        .answer("done")
+        .build();
+  }
+
+  private static RunOptions options(String tenant, String user) {
+    return RunOptions.builder()
+        .mcpHeaders(McpHeaders.of("Authorization", TOKEN, "X-Tenant-Id", tenant))
+        .context(ContextKey.TENANT_ID, tenant)
+        .context(ContextKey.USER_ID, user)
+        .context(ContextKey.SUBJECT_TOKEN, SUBJECT_TOKEN)
+        .build();
+  }
+
+  @Test
+  void oneRunWithTwoServersAndThreeToolCallsExportsTheSpecifiedSpanTree() {
+    Runner runner = runner(OpenTelemetryObserver.builder(otel).recordAttributes("tenant").build());
+    Span request = otel.getTracer("test").spanBuilder("HTTP POST /support").startSpan();
+    RunResult result;
+    try (Scope ignored = request.makeCurrent()) {
+      result = runner.run(agent(threeCalls()), "Look up customer c-42", options("acme", "alice"));
+    } finally {
+      request.end();
+    }
+    assertThat(result.finalOutput()).isEqualTo("done");
+
+    List<SpanData> exported = spans.getFinishedSpanItems();
+    String tree = SpanTree.render(exported, TREE_KEYS);
+    assertThat(tree).isEqualTo(expectedTree());
+
+    SpanData run = only(exported, "invoke_agent support");
+    assertThat(run.getKind()).isEqualTo(SpanKind.INTERNAL);
+    assertThat(run.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+    assertThat(run.getAttributes().get(AttributeKey.stringKey("mcp_runner.run.id")))
+        .isEqualTo(result.runId());
+    for (SpanData span : exported) {
+      assertThat(span.getTraceId()).isEqualTo(request.getSpanContext().getTraceId());
+      if (span != run && !span.getName().startsWith("HTTP")) {
+        assertThat(span.getParentSpanId()).as(span.getName()).isEqualTo(run.getSpanId());
+      }
+    }
+
+    SpanData whoami = only(exported, "tools/call whoami");
+    RecordedRequest whoamiRequest = recorded(tickets, "tools/call", "whoami");
+    assertThat(whoami.getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(whoami.getAttributes().asMap())
+        .isEqualTo(
+            Attributes.builder()
+                .put("mcp.method.name", "tools/call")
+                .put("gen_ai.tool.name", "whoami")
+                .put("gen_ai.operation.name", "execute_tool")
+                .put("jsonrpc.request.id", whoamiRequest.jsonRpcId())
+                .put("mcp.protocol.version", whoamiRequest.header("MCP-Protocol-Version").get())
+                .put("server.address", "127.0.0.1")
+                .put("server.port", (long) tickets.port())
+                .put("network.transport", "tcp")
+                .put("network.protocol.name", "http")
+                .put("mcp_runner.server.name", "tickets")
+                .put("mcp_runner.tenant.id", "acme")
+                .build()
+                .asMap());
+    assertThat(whoami.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+
+    SpanData failed = only(exported, "tools/call crm_fail");
+    assertThat(failed.getAttributes().get(AttributeKey.stringKey("error.type")))
+        .isEqualTo("tool_error");
+    assertThat(failed.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(only(exported, "tools/call crm_lookup").getStatus().getStatusCode())
+        .isEqualTo(StatusCode.UNSET);
+
+    // Each request carries its own span's context, in params._meta and in the HTTP header.
+    assertPropagated(whoami, whoamiRequest);
+    assertPropagated(
+        only(exported, "tools/call crm_lookup"), recorded(crm, "tools/call", "crm_lookup"));
+    assertPropagated(failed, recorded(crm, "tools/call", "crm_fail"));
+    List<SpanData> lists =
+        exported.stream()
+            .filter(s -> s.getName().equals("tools/list"))
+            .collect(Collectors.toList());
+    assertThat(lists).hasSize(2);
+    assertPropagated(
+        lists.stream().filter(s -> server(s).equals("tickets")).findFirst().get(),
+        recorded(tickets, "tools/list", null));
+    // initialize is built by the MCP SDK (no _meta), but its HTTP request carries the context.
+    SpanData initialize =
+        exported.stream()
+            .filter(s -> s.getName().equals("initialize") && server(s).equals("crm"))
+            .findFirst()
+            .get();
+    assertThat(recorded(crm, "initialize", null).header("traceparent"))
+        .contains(traceparent(initialize));
+
+    // The requests that belong to no MCP request span (notifications, GET stream) carry nothing.
+    for (RecordedRequest r : crm.requests()) {
+      if (r.mcpMethod() == null || r.mcpMethod().startsWith("notifications/")) {
+        assertThat(r.header("traceparent")).as(r.toString()).isEmpty();
+      }
+    }
+    assertNoSecretExported();
+  }
+
+  @Test
+  void metricsFollowTheConventions() {
+    Runner runner = runner(OpenTelemetryObserver.create(otel));
+    runner.run(agent(threeCalls()), "Look up customer c-42", options("acme", "alice"));
+    runner.close();
+
+    Collection<MetricData> all = metrics.collectAllMetrics();
+    MetricData operations = metric(all, "mcp.client.operation.duration");
+    assertThat(operations.getUnit()).isEqualTo("s");
+    List<Attributes> points =
+        operations.getHistogramData().getPoints().stream()
+            .map(HistogramPointData::getAttributes)
+            .collect(Collectors.toList());
+    assertThat(points)
+        .anySatisfy(
+            a -> {
+              assertThat(a.get(AttributeKey.stringKey("mcp.method.name"))).isEqualTo("tools/call");
+              assertThat(a.get(AttributeKey.stringKey("gen_ai.tool.name"))).isEqualTo("crm_fail");
+              assertThat(a.get(AttributeKey.stringKey("error.type"))).isEqualTo("tool_error");
+            });
+    long calls =
+        operations.getHistogramData().getPoints().stream()
+            .filter(
+                p ->
+                    "tools/call"
+                        .equals(p.getAttributes().get(AttributeKey.stringKey("mcp.method.name"))))
+            .mapToLong(HistogramPointData::getCount)
+            .sum();
+    assertThat(calls).isEqualTo(3);
+    // No tenant, user or run id on metrics, opted in or not: their cardinality is unbounded.
+    for (Attributes a : points) {
+      assertThat(a.asMap().keySet())
+          .extracting(AttributeKey::getKey)
+          .doesNotContain("mcp_runner.tenant.id", "user.id", "mcp_runner.run.id");
+    }
+
+    MetricData sessions = metric(all, "mcp.client.session.duration");
+    assertThat(
+            sessions.getHistogramData().getPoints().stream()
+                .mapToLong(HistogramPointData::getCount)
+                .sum())
+        .as("both sessions closed with the runner")
+        .isEqualTo(2);
+
+    MetricData chat = metric(all, "gen_ai.client.operation.duration");
+    assertThat(
+            chat.getHistogramData().getPoints().stream()
+                .mapToLong(HistogramPointData::getCount)
+                .sum())
+        .isEqualTo(3);
+    MetricData tokens = metric(all, "gen_ai.client.token.usage");
+    Map<String, Double> byType =
+        tokens.getHistogramData().getPoints().stream()
+            .collect(
+                Collectors.groupingBy(
+                    p -> p.getAttributes().get(AttributeKey.stringKey("gen_ai.token.type")),
+                    Collectors.summingDouble(HistogramPointData::getSum)));
+    assertThat(byType)
+        .containsEntry("input", 3.0 * ScriptedModel.DEFAULT_USAGE.inputTokens())
+        .containsEntry("output", 3.0 * ScriptedModel.DEFAULT_USAGE.outputTokens());
+    assertNoSecretExported();
+  }
+
+  @Test
+  void aPerRunLayerCanRemoveTheTraceparentHeader() {
+    Runner runner = runner(OpenTelemetryObserver.create(otel));
+    RunOptions options =
+        RunOptions.builder()
+            .mcpHeaders(
+                McpHeaders.builder().set("Authorization", TOKEN).remove("traceparent").build())
+            .build();
+    runner.run(agent(threeCalls()), "Look up customer c-42", options);
+
+    RecordedRequest call = recorded(tickets, "tools/call", "whoami");
+    assertThat(call.header("traceparent")).isEmpty();
+    // The JSON-RPC message still carries the context: _meta is not an HTTP header.
+    assertThat(call.body())
+        .contains(
+            "\"traceparent\":\""
+                + traceparent(only(spans.getFinishedSpanItems(), "tools/call whoami"))
+                + "\"");
+  }
+
+  @Test
+  void concurrentRunsOfDifferentTenantsEachKeepTheirOwnTraceAndTenant() throws Exception {
+    Runner runner =
+        runner(OpenTelemetryObserver.builder(otel).recordAttributes("tenant,user").build());
+    Agent agent = agent(threeCalls());
+    int runs = 32;
+    List<CompletableFuture<RunResult>> futures = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      futures.add(
+          runner.runAsync(agent, "Look up customer c-42", options("tenant-" + i, "user-" + i)));
+    }
+    Map<String, String> tenantOfRun = new java.util.HashMap<>();
+    for (int i = 0; i < runs; i++) {
+      tenantOfRun.put(futures.get(i).get(60, TimeUnit.SECONDS).runId(), "tenant-" + i);
+    }
+
+    List<SpanData> exported = spans.getFinishedSpanItems();
+    Map<String, SpanData> runSpans =
+        exported.stream()
+            .filter(s -> s.getName().equals("invoke_agent support"))
+            .collect(Collectors.toMap(s -> s.getSpanId(), s -> s));
+    assertThat(runSpans).hasSize(runs);
+    assertThat(runSpans.values().stream().map(SpanData::getTraceId).distinct()).hasSize(runs);
+    Map<String, String> tenantOfTrace = new java.util.HashMap<>();
+    for (SpanData run : runSpans.values()) {
+      String runId = run.getAttributes().get(AttributeKey.stringKey("mcp_runner.run.id"));
+      String tenant = tenantOfRun.get(runId);
+      assertThat(run.getAttributes().get(AttributeKey.stringKey("mcp_runner.tenant.id")))
+          .isEqualTo(tenant);
+      assertThat(run.getAttributes().get(AttributeKey.stringKey("user.id")))
+          .isEqualTo(tenant.replace("tenant-", "user-"));
+      tenantOfTrace.put(run.getTraceId(), tenant);
+    }
+    Map<String, SpanData> bySpanId =
+        exported.stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s));
+    for (SpanData span : exported) {
+      if (runSpans.containsKey(span.getSpanId())) {
+        continue;
+      }
+      SpanData parent = runSpans.get(span.getParentSpanId());
+      assertThat(parent).as(span.getName() + " has its run's span as parent").isNotNull();
+      assertThat(span.getTraceId()).isEqualTo(parent.getTraceId());
+      assertThat(span.getAttributes().get(AttributeKey.stringKey("mcp_runner.tenant.id")))
+          .as(span.getName())
+          .isEqualTo(tenantOfTrace.get(span.getTraceId()));
+    }
+    // Every traced request the servers saw carries a span of the tenant whose headers it has.
+    int checked = 0;
+    for (EmbeddedMcpServer server : List.of(tickets, crm)) {
+      for (RecordedRequest r : server.requests()) {
+        if (r.header("traceparent").isEmpty()) {
+          continue;
+        }
+        String[] parts = r.header("traceparent").get().split("-");
+        SpanData span = bySpanId.get(parts[2]);
+        assertThat(span).as(r.toString()).isNotNull();
+        assertThat(span.getTraceId()).isEqualTo(parts[1]);
+        assertThat(tenantOfTrace.get(parts[1])).isEqualTo(r.header("X-Tenant-Id").get());
+        if (!"initialize".equals(r.mcpMethod())) {
+          assertThat(r.body())
+              .contains("\"traceparent\":\"" + r.header("traceparent").get() + "\"");
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(runs * 3);
+    assertNoSecretExported();
+  }
+
+  @Test
+  void aCallTheServerRefusesWithAnHttpStatusFailsItsSpanAndTheRun() {
+    Runner runner = runner(OpenTelemetryObserver.create(otel));
+    Agent agent = agent(threeCalls());
+    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+    spans.reset();
+    // The session and its tool list are pooled: the next POST is the first tools/call.
+    tickets.failNextRequests(1, 503);
+
+    assertThatThrownBy(() -> runner.run(agent, "Look up customer c-42", options("acme", "alice")))
+        .isInstanceOf(io.github.mcprunner.McpServerException.class);
+
+    List<SpanData> exported = spans.getFinishedSpanItems();
+    SpanData call = only(exported, "tools/call whoami");
+    assertThat(call.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("503");
+    assertThat(call.getAttributes().get(AttributeKey.stringKey("rpc.response.status_code")))
+        .isNull();
+    assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    SpanData run = only(exported, "invoke_agent support");
+    assertThat(run.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(run.getAttributes().get(AttributeKey.stringKey("error.type")))
+        .startsWith("io.github.mcprunner.");
+    assertThat(call.getParentSpanId()).isEqualTo(run.getSpanId());
+    assertNoSecretExported();
+  }
+
+  @Test
+  void aRequestRetriedOnANewSessionIsASpanOfItsOwn() {
+    Runner runner = runner(OpenTelemetryObserver.create(otel));
+    Agent agent = agent(threeCalls());
+    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+    spans.reset();
+    tickets.expireSessions();
+
+    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+
+    List<SpanData> exported = new ArrayList<>(spans.getFinishedSpanItems());
+    exported.sort(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos));
+    List<String> tickets =
+        exported.stream()
+            .filter(s -> "tickets".equals(server(s)))
+            .map(
+                s ->
+                    s.getName() + " " + s.getAttributes().get(AttributeKey.stringKey("error.type")))
+            .collect(Collectors.toList());
+    assertThat(tickets)
+        .containsExactly("tools/call whoami 404", "initialize null", "tools/call whoami null");
+  }
+
+  @Test
+  void anUnknownOptInAttributeIsRefusedByName() {
+    assertThatThrownBy(() -> OpenTelemetryObserver.builder(otel).recordAttributes("tenant,email"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "recordAttributes names the unknown attribute 'email'; known are: tenant, user");
+  }
+
+  @Test
+  void withoutOptInNoTenantNorUserIsRecorded() {
+    Runner runner = runner(OpenTelemetryObserver.create(otel));
+    runner.run(agent(threeCalls()), "Look up customer c-42", options("acme", "alice"));
+    for (SpanData span : spans.getFinishedSpanItems()) {
+      assertThat(span.toString()).doesNotContain("acme").doesNotContain("alice");
+    }
+  }
+
+  static String expectedTree() {
+    return String.join(
+        "\n",
+        "HTTP POST /support [INTERNAL]",
+        "  invoke_agent support [INTERNAL] gen_ai.agent.name=support"
+            + " gen_ai.operation.name=invoke_agent gen_ai.usage.input_tokens=30"
+            + " gen_ai.usage.output_tokens=15 mcp_runner.tenant.id=acme",
+        "    initialize [CLIENT] mcp.method.name=initialize mcp_runner.server.name=tickets"
+            + " mcp_runner.tenant.id=acme",
+        "    tools/list [CLIENT] mcp.method.name=tools/list mcp_runner.server.name=tickets"
+            + " mcp_runner.tenant.id=acme",
+        "    initialize [CLIENT] mcp.method.name=initialize mcp_runner.server.name=crm"
+            + " mcp_runner.tenant.id=acme",
+        "    tools/list [CLIENT] mcp.method.name=tools/list mcp_runner.server.name=crm"
+            + " mcp_runner.tenant.id=acme",
+        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+            + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
+        "    tools/call whoami [CLIENT] gen_ai.operation.name=execute_tool gen_ai.tool.name=whoami"
+            + " mcp.method.name=tools/call mcp_runner.server.name=tickets"
+            + " mcp_runner.tenant.id=acme",
+        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+            + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
+        "    tools/call crm_lookup [CLIENT] gen_ai.operation.name=execute_tool"
+            + " gen_ai.tool.name=crm_lookup mcp.method.name=tools/call mcp_runner.server.name=crm"
+            + " mcp_runner.tenant.id=acme",
+        "    tools/call crm_fail [CLIENT, ERROR] error.type=tool_error"
+            + " gen_ai.operation.name=execute_tool gen_ai.tool.name=crm_fail"
+            + " mcp.method.name=tools/call mcp_runner.server.name=crm mcp_runner.tenant.id=acme",
+        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+            + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
+        "");
+  }
+
+  private void assertNoSecretExported() {
+    List<String> exported = new ArrayList<>();
+    spans.getFinishedSpanItems().forEach(s -> exported.add(s.toString()));
+    metrics.collectAllMetrics().forEach(m -> exported.add(m.toString()));
+    assertThat(exported).isNotEmpty();
+    for (String item : exported) {
+      for (String secret :
+          List.of("tok-3f9a1c77e2", API_KEY, SUBJECT_TOKEN, "c-42", "the CRM is down")) {
+        assertThat(item).as("an exported item").doesNotContain(secret);
+      }
+    }
+  }
+
+  private static void assertPropagated(SpanData span, RecordedRequest request) {
+    String expected = traceparent(span);
+    assertThat(request.header("traceparent")).as(span.getName()).contains(expected);
+    assertThat(request.headerValues("traceparent")).hasSize(1);
+    assertThat(request.body())
+        .as(span.getName() + " _meta")
+        .contains("\"_meta\":{")
+        .contains("\"traceparent\":\"" + expected + "\"");
+  }
+
+  private static String traceparent(SpanData span) {
+    return "00-"
+        + span.getTraceId()
+        + "-"
+        + span.getSpanId()
+        + "-"
+        + span.getSpanContext().getTraceFlags().asHex();
+  }
+
+  private static String server(SpanData span) {
+    return span.getAttributes().get(AttributeKey.stringKey("mcp_runner.server.name"));
+  }
+
+  private static SpanData only(List<SpanData> spans, String name) {
+    List<SpanData> named =
+        spans.stream().filter(s -> s.getName().equals(name)).collect(Collectors.toList());
+    assertThat(named).as(name).hasSize(1);
+    return named.get(0);
+  }
+
+  private static RecordedRequest recorded(
+      EmbeddedMcpServer server, String method, String toolName) {
+    List<RecordedRequest> matching =
+        server.requests().stream()
+            .filter(r -> method.equals(r.mcpMethod()))
+            .filter(r -> toolName == null || toolName.equals(r.toolName()))
+            .collect(Collectors.toList());
+    assertThat(matching).as(method + " " + toolName).hasSize(1);
+    return matching.get(0);
+  }
+
+  private static MetricData metric(Collection<MetricData> all, String name) {
+    return all.stream()
+        .filter(m -> m.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name));
+  }
+}
