@@ -52,7 +52,6 @@ final class RunExecution {
   private final @Nullable EventLog events;
   private final String runId;
   private final RunScope scope;
-  private final RunRequestState state;
   private final McpJsonMapper json;
   private final Map<String, ServerBinding> bindings = new LinkedHashMap<>();
   private final List<RunItem> items = new ArrayList<>();
@@ -102,7 +101,6 @@ final class RunExecution {
       putContext(builder, entry.getKey(), entry.getValue());
     }
     this.scope = builder.build();
-    this.state = new RunRequestState(scope);
   }
 
   private static <T> void putContext(RunScope.Builder builder, ContextKey<T> key, Object value) {
@@ -113,7 +111,7 @@ final class RunExecution {
     Runnable unregister =
         cancellation.onCancel(
             () -> {
-              state.cancel();
+              scope.cancel();
               CompletableFuture<?> pending = inFlight;
               if (pending != null) {
                 pending.cancel(true);
@@ -126,7 +124,7 @@ final class RunExecution {
       return result;
     } catch (RuntimeException | Error e) {
       RuntimeException failure =
-          state.isCancelled() && !(e instanceof RunCancelledException)
+          scope.isCancelled() && !(e instanceof RunCancelledException)
               ? new RunCancelledException(runId)
               : (e instanceof RuntimeException ? (RuntimeException) e : null);
       publish(new RunEvent.RunFailed(runId, failure != null ? failure : e));
@@ -164,12 +162,12 @@ final class RunExecution {
     conversation.add(InputItem.Message.user(input));
     int maxTurns = options.maxTurns().orElse(agent.maxTurns());
     for (int turn = 0; turn < maxTurns; turn++) {
-      state.checkNotCancelled();
+      scope.checkNotCancelled();
       ModelRequest request =
           new ModelRequest(
               agent.name(), agent.instructions(), conversation, definitions, agent.modelSettings());
       ModelResponse response = askModel(request);
-      state.checkNotCancelled();
+      scope.checkNotCancelled();
       usage = usage.plus(response.usage());
       String text = response.text();
       if (text != null && !text.isEmpty()) {
@@ -181,7 +179,7 @@ final class RunExecution {
         return new RunResult(runId, text == null ? "" : text, items, usage);
       }
       for (InputItem.ToolCall call : response.toolCalls()) {
-        state.checkNotCancelled();
+        scope.checkNotCancelled();
         Route route = routes.get(call.name());
         String serverName = route != null && route.server != null ? route.server.server().name() : null;
         items.add(new RunItem.ToolCallItem(call.callId(), call.name(), serverName, call.argumentsJson()));
@@ -220,7 +218,7 @@ final class RunExecution {
       ServerBinding binding = new ServerBinding(server, runner.pool(server), scope);
       bindings.put(server.name(), binding);
       List<ToolDefinition> tools =
-          call(binding, "tools/list", null, session -> session.listTools(state.transportContext()));
+          call(binding, "tools/list", null, session -> session.listTools(scope.transportContext()));
       for (ToolDefinition tool : tools) {
         Route route = new Route(tool, binding, null);
         Route previous = routes.putIfAbsent(tool.name(), route);
@@ -336,18 +334,18 @@ final class RunExecution {
     boolean sessionRetried = false;
     boolean authRetried = false;
     while (true) {
-      state.checkNotCancelled();
+      scope.checkNotCancelled();
       McpSession session = null;
       try {
         session = binding.session(this::awaitShared);
-        McpTransportContext context = state.transportContext();
+        McpTransportContext context = scope.transportContext();
         return await(
             operation
                 .apply(session)
                 .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))
                 .toFuture());
       } catch (RuntimeException e) {
-        if (state.isCancelled()) {
+        if (scope.isCancelled()) {
           throw new RunCancelledException(runId);
         }
         Failure failure = Failure.classify(e);
@@ -413,7 +411,7 @@ final class RunExecution {
   private <T> T await(CompletableFuture<T> future) {
     inFlight = future;
     try {
-      if (state.isCancelled()) {
+      if (scope.isCancelled()) {
         future.cancel(true);
       }
       return future.get();

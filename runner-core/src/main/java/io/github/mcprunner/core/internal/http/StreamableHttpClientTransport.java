@@ -8,6 +8,7 @@ import io.github.mcprunner.core.spi.http.McpHttpCall;
 import io.github.mcprunner.core.spi.http.McpHttpClient;
 import io.github.mcprunner.core.spi.http.McpHttpRequest;
 import io.github.mcprunner.core.spi.http.McpHttpResponse;
+import io.github.mcprunner.headers.McpHeaders;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.TypeRef;
@@ -158,14 +159,6 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           if (session != null) {
             headers.put(HttpHeaders.MCP_SESSION_ID, session);
           }
-          McpHttpRequest request =
-              new McpHttpRequest(
-                  new OutgoingRequest(
-                      "POST", uri, JsonRpc.method(message), JsonRpc.toolName(message)),
-                  headers,
-                  body,
-                  context,
-                  false);
           return Mono.<Void>create(
               sink -> {
                 Exchange exchange = new Exchange(message, session, context, ctx, sink);
@@ -174,7 +167,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
                 sink.onCancel(exchange::cancel);
                 exchange.armDeadline();
                 try {
-                  executor.execute(() -> exchange.post(request));
+                  executor.execute(() -> exchange.post(headers, body));
                 } catch (RejectedExecutionException e) {
                   exchange.fail(
                       new McpTransportException("The transport's executor refused the request", e));
@@ -221,8 +214,23 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       this.sink = sink;
     }
 
-    void post(McpHttpRequest request) {
-      McpHttpCall call = http.newCall(request);
+    void post(Map<String, String> protocolHeaders, String body) {
+      McpHttpCall call;
+      try {
+        call =
+            newCall(
+                "POST",
+                JsonRpc.method(message),
+                JsonRpc.toolName(message),
+                protocolHeaders,
+                body,
+                context,
+                false);
+      } catch (RuntimeException e) {
+        // Header resolution failed (a failing provider, a cancelled run): nothing was sent.
+        fail(e);
+        return;
+      }
       if (!track(call)) {
         return;
       }
@@ -405,10 +413,14 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
         headers.put(HttpHeaders.MCP_SESSION_ID, onSession);
       }
       headers.put(HttpHeaders.LAST_EVENT_ID, Objects.requireNonNull(lastEventId));
-      McpHttpCall call =
-          http.newCall(
-              new McpHttpRequest(
-                  new OutgoingRequest("GET", uri, null, null), headers, null, context, true));
+      McpHttpCall call;
+      try {
+        call = newCall("GET", null, null, headers, null, context, true);
+      } catch (RuntimeException e) {
+        // A failing header provider: the resumption was not sent, the request was.
+        fail(lost("the resumption of its answer stream could not be sent", e));
+        return;
+      }
       if (!track(call)) {
         return;
       }
@@ -441,8 +453,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       } catch (IOException e) {
         broken = e;
       } catch (Throwable e) {
-        // A failing header provider: the resumption was not sent, the request was.
-        fail(lost("the resumption of its answer stream could not be sent", e));
+        fail(lost("the resumption of its answer stream could not be read", e));
         return;
       } finally {
         calls.remove(call);
@@ -573,10 +584,17 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       if (resumeFrom != null) {
         headers.put(HttpHeaders.LAST_EVENT_ID, resumeFrom);
       }
-      McpHttpCall call =
-          http.newCall(
-              new McpHttpRequest(
-                  new OutgoingRequest("GET", uri, null, null), headers, null, context, true));
+      McpHttpCall call;
+      try {
+        call = newCall("GET", null, null, headers, null, context, true);
+      } catch (RuntimeException e) {
+        // A failing header provider: nothing was sent; do not insist.
+        log.debug(
+            "Event stream of MCP server '{}' not opened ({})",
+            serverName,
+            e.getClass().getSimpleName());
+        return;
+      }
       calls.add(call);
       if (closed) {
         calls.remove(call);
@@ -593,9 +611,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
       } catch (IOException e) {
         again = true;
       } catch (RuntimeException e) {
-        // A failing header provider: nothing was sent; do not insist.
         log.debug(
-            "Event stream of MCP server '{}' not opened ({})",
+            "Event stream of MCP server '{}' given up ({})",
             serverName,
             e.getClass().getSimpleName());
         again = false;
@@ -659,6 +676,24 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
   }
 
   // ---- shared
+
+  /**
+   * Resolves the headers of one request, once, through the runner's precedence chain (for the run
+   * {@code context} belongs to), and returns the HTTP client's call carrying them, final. Throws
+   * what resolution throws (a failing provider, a cancelled run): then nothing is sent.
+   */
+  private McpHttpCall newCall(
+      String httpMethod,
+      @Nullable String mcpMethod,
+      @Nullable String toolName,
+      Map<String, String> protocolHeaders,
+      @Nullable String body,
+      McpTransportContext context,
+      boolean eventStream) {
+    OutgoingRequest request = new OutgoingRequest(httpMethod, uri, mcpMethod, toolName);
+    McpHeaders headers = settings.headers().headersFor(request, context);
+    return http.newCall(new McpHttpRequest(request, protocolHeaders, headers, body, eventStream));
+  }
 
   /**
    * Runs {@code task} on the executor after {@code delay}: the JDK's delay scheduler only hands it
@@ -759,14 +794,13 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
           Map<String, String> headers = new LinkedHashMap<>();
           headers.put(HttpHeaders.MCP_SESSION_ID, session);
           headers.put(HttpHeaders.PROTOCOL_VERSION, protocolVersion);
-          McpHttpCall call =
-              http.newCall(
-                  new McpHttpRequest(
-                      new OutgoingRequest("DELETE", uri, null, null),
-                      headers,
-                      null,
-                      context,
-                      false));
+          McpHttpCall call;
+          try {
+            call = newCall("DELETE", null, null, headers, null, context, false);
+          } catch (RuntimeException e) {
+            cancelCalls();
+            return Mono.error(e);
+          }
           return Mono.<Void>create(
               sink -> {
                 sink.onCancel(call::cancel);
