@@ -223,7 +223,7 @@ public final class McpServerSpec {
      */
     public Builder headers(McpHeaders headers) {
       requireNonNull(headers, "headers");
-      this.headers = headers.requireUnprotected("static headers of server '" + name + "'");
+      this.headers = ProtectedHeaders.require(headers, "static headers of server '" + name + "'");
       return this;
     }
 

@@ -167,7 +167,7 @@ public final class HeaderChain {
         continue;
       }
       try {
-        out.requireUnprotected(providerLayers[i]);
+        HeaderLayers.requireUnprotected(out, providerLayers[i]);
       } catch (InvalidMcpHeaderException e) {
         fail(i, server, "returned the protected header '" + e.headerName() + "'", e);
         continue;
@@ -181,7 +181,7 @@ public final class HeaderChain {
     RunScope run = request.run();
     layers.push(run.perRunHeaders());
     layers.push(run.perServerHeaders(server.name()));
-    McpHeaders headers = McpHeaders.merge(layers).withoutRemovals();
+    McpHeaders headers = HeaderLayers.merge(layers);
     return new ResolvedHeaders(headers, contributorList(contributed, contributors));
   }
 
@@ -360,7 +360,7 @@ public final class HeaderChain {
     @Override
     public McpHeaders resolvedSoFar() {
       // Removal markers only matter while merging; a provider sees the headers as they stand.
-      return McpHeaders.merge(layers.subList(0, below)).withoutRemovals();
+      return HeaderLayers.merge(layers.subList(0, below));
     }
 
     @Override
