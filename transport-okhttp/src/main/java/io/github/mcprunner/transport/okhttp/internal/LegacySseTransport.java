@@ -1,6 +1,5 @@
 package io.github.mcprunner.transport.okhttp.internal;
 
-import io.github.mcprunner.core.internal.http.JsonRpc;
 import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.github.mcprunner.headers.McpHeaders;
@@ -253,14 +252,10 @@ public final class LegacySseTransport implements McpClientTransport {
                       return Mono.error(
                           new McpTransportException("Could not serialise a JSON-RPC message", e));
                     }
-                    String mcpMethod = JsonRpc.method(message);
+                    OutgoingRequest outgoing = OutgoingRequest.post(endpoint.uri(), message);
                     McpHeaders headers;
                     try {
-                      headers =
-                          resolve(
-                              new OutgoingRequest(
-                                  "POST", endpoint.uri(), mcpMethod, JsonRpc.toolName(message)),
-                              context);
+                      headers = resolve(outgoing, context);
                     } catch (RuntimeException e) {
                       return Mono.error(e);
                     }
@@ -269,7 +264,7 @@ public final class LegacySseTransport implements McpClientTransport {
                             .url(endpoint)
                             .post(RequestBody.create(body, JSON))
                             .header(HttpHeaders.PROTOCOL_VERSION, VERSION)
-                            .tag(RequestTag.class, new RequestTag(headers, mcpMethod))
+                            .tag(RequestTag.class, new RequestTag(headers, outgoing.mcpMethod()))
                             .build();
                     return Mono.<Void>create(
                         sink -> {
