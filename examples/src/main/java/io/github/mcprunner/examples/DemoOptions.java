@@ -205,7 +205,9 @@ record DemoOptions(
     }
     if (McpHeaders.isProtected(name)) {
       throw new UsageException(
-          "--header cannot set '" + name + "': it is a protocol header that only the transport sets");
+          "--header cannot set '"
+              + name
+              + "': it is a protocol header that only the transport sets");
     }
     if (name.equalsIgnoreCase(DemoRun.NONCE_HEADER)) {
       throw new UsageException(

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * layers below it. The result holds no removal marker and no protected header: each layer's
  * protected names are refused once, where it enters — runner defaults by {@code
  * RunnerBuilder.defaultMcpHeaders}, server static headers by {@code McpServerSpec.Builder.headers},
- * per-run headers by {@code RunOptions.Builder.mcpHeaders} — and a provider's output here, for every
- * request, since it changes from one request to the next.
+ * per-run headers by {@code RunOptions.Builder.mcpHeaders} — and a provider's output here, for
+ * every request, since it changes from one request to the next.
  *
  * <p>Immutable and thread-safe; {@link #resolve(HeaderRequest)} runs for every HTTP request, keeps
  * no state between calls, and merges the layers once, into the one new {@link McpHeaders} it

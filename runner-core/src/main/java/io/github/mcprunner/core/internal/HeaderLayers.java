@@ -15,10 +15,10 @@ public final class HeaderLayers {
   static final String PROTECTED_PROBLEM = "is a protocol header that only the transport may set";
 
   /**
-   * Returns the headers to send for {@code layers}, lowest first: for every name (ignoring case) the
-   * highest layer that mentions it decides, with its spelling and its secret mark; a removal there
-   * leaves the name out. Names keep the position of their first appearance. The result holds no
-   * removal. Equal to folding the layers with {@link McpHeaders#overriddenBy(McpHeaders)} and
+   * Returns the headers to send for {@code layers}, lowest first: for every name (ignoring case)
+   * the highest layer that mentions it decides, with its spelling and its secret mark; a removal
+   * there leaves the name out. Names keep the position of their first appearance. The result holds
+   * no removal. Equal to folding the layers with {@link McpHeaders#overriddenBy(McpHeaders)} and
    * keeping the headers set.
    *
    * <p>Runs for every request: without removals (the usual case) it copies entries without

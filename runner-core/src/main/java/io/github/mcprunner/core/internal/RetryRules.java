@@ -82,8 +82,7 @@ final class RetryRules {
     Failure failure = Failure.classify(error);
     String what = hadSession ? mcpMethod : "initialize";
     if (failure.kind == Failure.Kind.RESPONSE_LOST) {
-      return Decision.fail(
-          failure.toException(server, what, server.requestTimeout()), sessionLost);
+      return Decision.fail(failure.toException(server, what, server.requestTimeout()), sessionLost);
     }
     if (sessionLost && failure.kind != Failure.Kind.OURS) {
       failure = Failure.sessionExpired(error);
@@ -98,8 +97,7 @@ final class RetryRules {
       case UNAUTHORIZED:
         if (authRetried) {
           return Decision.fail(
-              new McpUnauthorizedException(
-                  server.name(), server.uri(), failure.status, true, null),
+              new McpUnauthorizedException(server.name(), server.uri(), failure.status, true, null),
               false);
         }
         authRetried = true;

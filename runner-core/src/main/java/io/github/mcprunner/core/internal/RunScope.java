@@ -5,12 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.github.mcprunner.RunCancelledException;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.McpHeaders;
+import io.modelcontextprotocol.common.McpTransportContext;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
-import io.modelcontextprotocol.common.McpTransportContext;
 import org.jspecify.annotations.Nullable;
 
 /**
