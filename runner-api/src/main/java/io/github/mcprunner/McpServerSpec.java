@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
 public final class McpServerSpec {
 
   private final String name;
-  private final URI url;
+  private final URI uri;
   private final TransportKind transportKind;
   private final McpHeaders headers;
   private final Duration connectTimeout;
@@ -41,7 +41,7 @@ public final class McpServerSpec {
 
   private McpServerSpec(Builder b) {
     this.name = b.name;
-    this.url = b.url;
+    this.uri = b.uri;
     this.transportKind = b.transportKind;
     this.headers = b.headers;
     this.connectTimeout = b.connectTimeout;
@@ -55,21 +55,21 @@ public final class McpServerSpec {
   }
 
   /**
-   * Returns a builder for server {@code name} at {@code url}.
+   * Returns a builder for server {@code name} at {@code uri}.
    *
    * @param name the server's name, unique within an agent; used in errors, per-server run headers
    *     and provider contexts
-   * @param url the MCP endpoint (Streamable HTTP) or the SSE endpoint (legacy SSE), {@code http} or
+   * @param uri the MCP endpoint (Streamable HTTP) or the SSE endpoint (legacy SSE), {@code http} or
    *     {@code https}
    * @throws IllegalArgumentException if the name is blank or the URL is not an absolute http(s) URL
    */
-  public static Builder builder(String name, String url) {
-    return builder(name, URI.create(requireNonNull(url, "url")));
+  public static Builder builder(String name, String uri) {
+    return builder(name, URI.create(requireNonNull(uri, "uri")));
   }
 
-  /** Returns a builder for server {@code name} at {@code url}; see {@link #builder(String, String)}. */
-  public static Builder builder(String name, URI url) {
-    return new Builder(name, url);
+  /** Returns a builder for server {@code name} at {@code uri}; see {@link #builder(String, String)}. */
+  public static Builder builder(String name, URI uri) {
+    return new Builder(name, uri);
   }
 
   /** Returns the server's name. */
@@ -77,14 +77,14 @@ public final class McpServerSpec {
     return name;
   }
 
-  /** Returns the server's endpoint URL. */
-  public URI url() {
-    return url;
+  /** Returns the server's endpoint URI (the name {@link McpServerRef#uri()} uses too). */
+  public URI uri() {
+    return uri;
   }
 
   /** Returns the name and URL as a {@link McpServerRef}, as header providers see them. */
   public McpServerRef ref() {
-    return new McpServerRef(name, url);
+    return new McpServerRef(name, uri);
   }
 
   /** Returns the transport protocol. */
@@ -142,7 +142,7 @@ public final class McpServerSpec {
 
   /** Returns the builder with this spec's settings, to derive a variant. */
   public Builder toBuilder() {
-    Builder b = new Builder(name, url);
+    Builder b = new Builder(name, uri);
     b.transportKind = transportKind;
     b.headers = headers;
     b.connectTimeout = connectTimeout;
@@ -156,13 +156,13 @@ public final class McpServerSpec {
     return b;
   }
 
-  /** Returns {@code McpServerSpec{name=crm, url=..., ...}}; static header values are redacted. */
+  /** Returns {@code McpServerSpec{name=crm, uri=..., ...}}; static header values are redacted. */
   @Override
   public String toString() {
     return "McpServerSpec{name="
         + name
-        + ", url="
-        + url
+        + ", uri="
+        + uri
         + ", transportKind="
         + transportKind
         + ", headers="
@@ -176,7 +176,7 @@ public final class McpServerSpec {
   /** Builds a {@link McpServerSpec}. Not thread-safe. */
   public static final class Builder {
     private final String name;
-    private final URI url;
+    private final URI uri;
     private TransportKind transportKind = TransportKind.STREAMABLE_HTTP;
     private McpHeaders headers = McpHeaders.empty();
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -188,26 +188,26 @@ public final class McpServerSpec {
     private Predicate<String> toolFilter = tool -> true;
     private @Nullable String transport;
 
-    private Builder(String name, URI url) {
+    private Builder(String name, URI uri) {
       requireNonNull(name, "name");
-      requireNonNull(url, "url");
+      requireNonNull(uri, "uri");
       if (name.isBlank()) {
         throw new IllegalArgumentException("server name must not be blank");
       }
-      String scheme = url.getScheme();
-      if (!url.isAbsolute()
+      String scheme = uri.getScheme();
+      if (!uri.isAbsolute()
           || scheme == null
           || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-          || url.getHost() == null) {
+          || uri.getHost() == null) {
         throw new IllegalArgumentException(
             "url of server '" + name + "' must be an absolute http or https URL with a host");
       }
-      if (url.getRawUserInfo() != null) {
+      if (uri.getRawUserInfo() != null) {
         throw new IllegalArgumentException(
             "url of server '" + name + "' must not hold user info; use headers for credentials");
       }
       this.name = name;
-      this.url = url;
+      this.uri = uri;
     }
 
     /** Sets the transport protocol; defaults to {@link TransportKind#STREAMABLE_HTTP}. */
@@ -223,7 +223,7 @@ public final class McpServerSpec {
      */
     public Builder headers(McpHeaders headers) {
       requireNonNull(headers, "headers");
-      this.headers = headers.requireUnprotected("static headers of server '" + name + "'");
+      this.headers = ProtectedHeaders.require(headers, "static headers of server '" + name + "'");
       return this;
     }
 

@@ -143,7 +143,7 @@ public final class RunOptions {
      */
     public Builder mcpHeaders(McpHeaders headers) {
       requireNonNull(headers, "headers");
-      this.mcpHeaders = headers.requireUnprotected("per-run headers");
+      this.mcpHeaders = ProtectedHeaders.require(headers, "per-run headers");
       return this;
     }
 
@@ -158,7 +158,7 @@ public final class RunOptions {
       requireNonNull(headers, "headers");
       perServerHeaders.put(
           serverName,
-          headers.requireUnprotected("per-run headers for server '" + serverName + "'"));
+          ProtectedHeaders.require(headers, "per-run headers for server '" + serverName + "'"));
       return this;
     }
 

@@ -204,9 +204,14 @@ record DemoOptions(
     try {
       // Checked with a sample run's values: the same rules the runner applies to per-run headers.
       McpHeaders.validate(name, new HeaderOption(name, value).valueFor("t", "u", "r"), "--header");
-      McpHeaders.of(name, "x").requireUnprotected("--header");
     } catch (InvalidMcpHeaderException e) {
       throw new UsageException(e.getMessage());
+    }
+    if (McpHeaders.isProtected(name)) {
+      throw new UsageException(
+          "--header cannot set '"
+              + name
+              + "': it is a protocol header that only the transport sets");
     }
     if (name.equalsIgnoreCase(DemoRun.NONCE_HEADER)) {
       throw new UsageException(

@@ -450,14 +450,14 @@ public final class MultiTenantDemo {
   }
 
   /**
-   * Returns the names of the transports on the class path, the default (highest priority) first.
+   * Returns the names of the transports on the class path, the default (highest order) first.
    */
   static List<String> availableTransports() {
     List<McpTransportFactory> factories = new ArrayList<>();
     ServiceLoader.load(McpTransportFactory.class, MultiTenantDemo.class.getClassLoader())
         .forEach(factories::add);
     factories.sort(
-        Comparator.comparingInt(McpTransportFactory::priority)
+        Comparator.comparingInt(McpTransportFactory::order)
             .reversed()
             .thenComparing(McpTransportFactory::name));
     List<String> names = new ArrayList<>();

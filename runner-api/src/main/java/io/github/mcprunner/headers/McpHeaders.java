@@ -39,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  * #isSensitive(String)}): {@code {Authorization=██, X-Tenant-Id=acme}}. A value that is secret
  * whatever its header's name (one read from a secret file or an environment variable) is set with
  * {@link Builder#setSecret(String, String)}: it is redacted too ({@link #isSecret(String)}), and
- * stays so through {@link #overriddenBy(McpHeaders)}, {@link #merge(List)} and {@link
- * #toBuilder()} for as long as it is the value that wins.
+ * stays so through {@link #overriddenBy(McpHeaders)}, {@link Builder#setAll(McpHeaders)} and
+ * {@link #toBuilder()} for as long as it is the value that wins.
  *
  * <p>Two instances are equal when they hold the same names (ignoring case) with the same values and
  * the same removals, in any order; whether a value is marked secret does not take part. Instances
@@ -51,45 +51,9 @@ public final class McpHeaders {
   /** What {@link #toString()} prints in place of a sensitive value. */
   public static final String REDACTED = "██";
 
+  private static final String[] NO_NAMES = new String[0];
+
   private static final McpHeaders EMPTY = new McpHeaders(new String[0], new String[0], null);
-
-  private static final Set<String> PROTECTED =
-      Set.of(
-          // HTTP framing
-          "host",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "upgrade",
-          "expect",
-          "te",
-          "trailer",
-          "keep-alive",
-          "proxy-connection",
-          "http2-settings",
-          // MCP protocol
-          "content-type",
-          "accept",
-          "mcp-session-id",
-          "mcp-protocol-version",
-          "last-event-id",
-          "mcp-method",
-          "mcp-name",
-          "cache-control");
-
-  /** {@code PROTECTED_BY_LENGTH[n]} holds the protected names of length {@code n}. */
-  private static final String[][] PROTECTED_BY_LENGTH = byLength(PROTECTED);
-
-  private static final String PROTECTED_PREFIX = "mcp-param-";
-
-  /** Bit {@code c - 'a'} is set when a protected name (or the prefix) starts with letter c. */
-  private static final int PROTECTED_FIRST_LETTERS = firstLetters(PROTECTED, PROTECTED_PREFIX);
-
-  private static final Set<String> SENSITIVE_NAMES =
-      Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
-
-  private static final List<String> SENSITIVE_PARTS =
-      List.of("token", "secret", "key", "password", "session", "credential");
 
   // names[i] keeps the spelling of the layer that set it; values[i] == null marks a removal;
   // secrets[i] marks a value set with Builder.setSecret. secrets is null when no value is marked,
@@ -279,7 +243,8 @@ public final class McpHeaders {
    * higher layer's entry wins, spelling included; a removal in {@code higher} removes the header of
    * this layer. Names keep the position of their first appearance. Removals are kept in the result,
    * so that merging is associative: {@code a.overriddenBy(b).overriddenBy(c)} equals {@code
-   * a.overriddenBy(b.overriddenBy(c))}. Use {@link #withoutRemovals()} for the headers to send.
+   * a.overriddenBy(b.overriddenBy(c))}. The runner merges its layers this way and sends the headers
+   * set ({@link #forEach}), never a removal.
    */
   public McpHeaders overriddenBy(McpHeaders higher) {
     requireNonNull(higher, "higher");
@@ -326,87 +291,6 @@ public final class McpHeaders {
   }
 
   /**
-   * Returns the merge of {@code layers}, lowest first: the same result as {@code
-   * layers.get(0).overriddenBy(layers.get(1)).overriddenBy(layers.get(2))...}, removals kept, but
-   * computed in one pass with one new instance at most, for the header chain that merges layers for
-   * every request. An empty list gives {@link #empty()}.
-   *
-   * @throws NullPointerException if {@code layers} or one of its elements is null
-   */
-  public static McpHeaders merge(List<McpHeaders> layers) {
-    requireNonNull(layers, "layers");
-    int count = layers.size();
-    int total = 0;
-    int nonEmpty = 0;
-    boolean anySecret = false;
-    McpHeaders only = EMPTY;
-    for (int i = 0; i < count; i++) {
-      McpHeaders layer = requireNonNull(layers.get(i), "layers must not hold null");
-      if (layer.names.length > 0) {
-        total += layer.names.length;
-        nonEmpty++;
-        anySecret |= layer.secrets != null;
-        only = layer;
-      }
-    }
-    if (nonEmpty <= 1) {
-      return only;
-    }
-    String[] mergedNames = new String[total];
-    @Nullable String[] mergedValues = new String[total];
-    boolean[] mergedSecrets = anySecret ? new boolean[total] : null;
-    int size = 0;
-    for (int i = 0; i < count; i++) {
-      McpHeaders layer = layers.get(i);
-      if (size == 0) {
-        // The lowest non-empty layer goes in as is: its names are distinct already.
-        size = layer.names.length;
-        System.arraycopy(layer.names, 0, mergedNames, 0, size);
-        System.arraycopy(layer.values, 0, mergedValues, 0, size);
-        if (mergedSecrets != null && layer.secrets != null) {
-          System.arraycopy(layer.secrets, 0, mergedSecrets, 0, size);
-        }
-        continue;
-      }
-      for (int j = 0; j < layer.names.length; j++) {
-        int at = indexOf(mergedNames, size, layer.names[j]);
-        if (at < 0) {
-          at = size++;
-        }
-        mergedNames[at] = layer.names[j];
-        mergedValues[at] = layer.values[j];
-        if (mergedSecrets != null) {
-          mergedSecrets[at] = layer.secretAt(j);
-        }
-      }
-    }
-    return trimmed(mergedNames, mergedValues, mergedSecrets, size);
-  }
-
-  /** Returns the headers this instance sets, with its removals dropped. */
-  public McpHeaders withoutRemovals() {
-    if (!hasRemovals()) {
-      return this;
-    }
-    int size = size();
-    String[] keptNames = new String[size];
-    String[] keptValues = new String[size];
-    boolean[] keptSecrets = secrets == null ? null : new boolean[size];
-    int j = 0;
-    for (int i = 0; i < names.length; i++) {
-      if (values[i] != null) {
-        keptNames[j] = names[i];
-        keptValues[j] = values[i];
-        if (keptSecrets != null) {
-          keptSecrets[j] = secretAt(i);
-        }
-        j++;
-      }
-    }
-    return new McpHeaders(keptNames, keptValues, keptSecrets);
-  }
-
-  /**
    * Returns whether {@code name} is a header that no layer may set: HTTP framing headers ({@code
    * Host}, {@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}, {@code Upgrade},
    * {@code Expect}, {@code TE}, {@code Trailer}, {@code Keep-Alive}, {@code Proxy-Connection},
@@ -416,27 +300,7 @@ public final class McpHeaders {
    * letters: header names are ASCII).
    */
   public static boolean isProtected(String name) {
-    requireNonNull(name, "name");
-    // Runs for every header of every request: compare in place, only with names of equal length,
-    // rather than lower-casing a copy.
-    int length = name.length();
-    if (length == 0) {
-      return false;
-    }
-    // Most names (X-...) start with a letter no protected name starts with.
-    int first = name.charAt(0) | 0x20;
-    if (first < 'a' || first > 'z' || (PROTECTED_FIRST_LETTERS & (1 << (first - 'a'))) == 0) {
-      return false;
-    }
-    if (length < PROTECTED_BY_LENGTH.length) {
-      for (String protectedName : PROTECTED_BY_LENGTH[length]) {
-        if (asciiRegionEqualsIgnoreCase(name, protectedName, length)) {
-          return true;
-        }
-      }
-    }
-    return length >= PROTECTED_PREFIX.length()
-        && asciiRegionEqualsIgnoreCase(name, PROTECTED_PREFIX, PROTECTED_PREFIX.length());
+    return HeaderNames.isProtected(requireNonNull(name, "name"));
   }
 
   /**
@@ -446,17 +310,7 @@ public final class McpHeaders {
    * password}, {@code session} or {@code credential} (ignoring case).
    */
   public static boolean isSensitive(String name) {
-    requireNonNull(name, "name");
-    String lower = name.toLowerCase(Locale.ROOT);
-    if (SENSITIVE_NAMES.contains(lower)) {
-      return true;
-    }
-    for (String part : SENSITIVE_PARTS) {
-      if (lower.contains(part)) {
-        return true;
-      }
-    }
-    return false;
+    return HeaderNames.isSensitive(requireNonNull(name, "name"));
   }
 
   /**
@@ -474,24 +328,6 @@ public final class McpHeaders {
     if (problem != null) {
       throw new InvalidMcpHeaderException(name, layer, problem);
     }
-  }
-
-  /**
-   * Checks that no header this instance sets or removes is protected ({@link #isProtected(String)}).
-   *
-   * @param layer where these headers come from, named in the error
-   * @return this instance
-   * @throws InvalidMcpHeaderException naming the first protected header and the layer
-   */
-  public McpHeaders requireUnprotected(String layer) {
-    requireNonNull(layer, "layer");
-    for (String name : names) {
-      if (isProtected(name)) {
-        throw new InvalidMcpHeaderException(
-            name, layer, "is a protocol header that only the transport may set");
-      }
-    }
-    return this;
   }
 
   private static void validateName(String name, String layer) {
@@ -556,32 +392,6 @@ public final class McpHeaders {
     }
   }
 
-  private static int firstLetters(Set<String> names, String prefix) {
-    int mask = 1 << (prefix.charAt(0) - 'a');
-    for (String name : names) {
-      mask |= 1 << (name.charAt(0) - 'a');
-    }
-    return mask;
-  }
-
-  private static String[][] byLength(Set<String> names) {
-    int max = 0;
-    for (String name : names) {
-      max = Math.max(max, name.length());
-    }
-    String[][] result = new String[max + 1][];
-    for (int length = 0; length <= max; length++) {
-      List<String> ofLength = new ArrayList<>();
-      for (String name : names) {
-        if (name.length() == length) {
-          ofLength.add(name);
-        }
-      }
-      result[length] = ofLength.toArray(new String[0]);
-    }
-    return result;
-  }
-
   /** Returns the name as printable text for an error, with characters outside tokens escaped. */
   static String safeName(String name) {
     StringBuilder out = new StringBuilder(Math.min(name.length(), 64) + 8);
@@ -604,31 +414,12 @@ public final class McpHeaders {
     int length = name.length();
     for (int i = 0; i < size; i++) {
       String candidate = names[i];
-      if (candidate.length() == length && asciiRegionEqualsIgnoreCase(candidate, name, length)) {
+      if (candidate.length() == length
+          && HeaderNames.asciiRegionEqualsIgnoreCase(candidate, name, length)) {
         return i;
       }
     }
     return -1;
-  }
-
-  /**
-   * Returns whether the first {@code length} characters of {@code a} and {@code b} are equal
-   * ignoring the case of ASCII letters (RFC 9110 field names are ASCII and case-insensitive). Both
-   * strings must be at least {@code length} long. Faster than {@link String#equalsIgnoreCase},
-   * which folds through the Unicode tables; this runs for every header of every request.
-   */
-  private static boolean asciiRegionEqualsIgnoreCase(String a, String b, int length) {
-    for (int i = 0; i < length; i++) {
-      char x = a.charAt(i);
-      char y = b.charAt(i);
-      if (x != y) {
-        int lower = x | 0x20;
-        if (lower != (y | 0x20) || lower < 'a' || lower > 'z') {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   @Override
@@ -688,9 +479,12 @@ public final class McpHeaders {
    * name (ignoring case), keeping its position. Not thread-safe.
    */
   public static final class Builder {
-    private final List<String> names = new ArrayList<>();
-    private final List<@Nullable String> values = new ArrayList<>();
-    private final List<Boolean> secrets = new ArrayList<>();
+    // Arrays rather than lists: the runner merges its layers for every request with setAll and
+    // build (HeaderChainBenchmark), so entries are compared in place and copied once.
+    private String[] names = NO_NAMES;
+    private @Nullable String[] values = NO_NAMES;
+    private boolean @Nullable [] secrets;
+    private int size;
     private boolean anySecret;
 
     private Builder() {}
@@ -745,17 +539,14 @@ public final class McpHeaders {
 
     /** Returns the immutable headers built so far; the builder stays usable. */
     public McpHeaders build() {
-      if (names.isEmpty()) {
+      if (size == 0) {
         return EMPTY;
       }
       boolean[] marked = null;
-      if (anySecret) {
-        marked = new boolean[names.size()];
-        for (int i = 0; i < marked.length; i++) {
-          marked[i] = secrets.get(i);
-        }
+      if (anySecret && secrets != null) {
+        marked = Arrays.copyOf(secrets, size);
       }
-      return new McpHeaders(names.toArray(new String[0]), values.toArray(new String[0]), marked);
+      return new McpHeaders(Arrays.copyOf(names, size), Arrays.copyOf(values, size), marked);
     }
 
     Builder set(String name, String value, String layer) {
@@ -773,18 +564,27 @@ public final class McpHeaders {
     }
 
     private void put(String name, @Nullable String value, boolean secret) {
-      anySecret |= secret;
-      for (int i = 0; i < names.size(); i++) {
-        if (names.get(i).equalsIgnoreCase(name)) {
-          names.set(i, name);
-          values.set(i, value);
-          secrets.set(i, secret);
-          return;
+      int at = indexOf(names, size, name);
+      if (at < 0) {
+        if (size == names.length) {
+          int capacity = Math.max(16, size * 2);
+          names = Arrays.copyOf(names, capacity);
+          values = Arrays.copyOf(values, capacity);
+          if (secrets != null) {
+            secrets = Arrays.copyOf(secrets, capacity);
+          }
         }
+        at = size++;
       }
-      names.add(name);
-      values.add(value);
-      secrets.add(secret);
+      names[at] = name;
+      values[at] = value;
+      if (secret && secrets == null) {
+        secrets = new boolean[names.length];
+        anySecret = true;
+      }
+      if (secrets != null) {
+        secrets[at] = secret;
+      }
     }
   }
 }

@@ -220,6 +220,20 @@ final class HeaderArbitraries {
   /** One set ({@code value != null}) or removal in a layer. */
   record Op(String name, @org.jspecify.annotations.Nullable String value) {}
 
+  /** Returns the headers {@code headers} sets, without its removals (what would be sent). */
+  static McpHeaders sendable(McpHeaders headers) {
+    McpHeaders.Builder kept = McpHeaders.builder();
+    headers.forEach(
+        (name, value) -> {
+          if (headers.isSecret(name)) {
+            kept.setSecret(name, value);
+          } else {
+            kept.set(name, value);
+          }
+        });
+    return kept.build();
+  }
+
   /** Returns every entry of {@code headers} as {@code Name=value}, in order, removals as -Name. */
   static List<String> exactEntries(McpHeaders headers) {
     List<String> out = new ArrayList<>();

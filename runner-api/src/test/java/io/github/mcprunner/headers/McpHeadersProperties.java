@@ -3,6 +3,8 @@ package io.github.mcprunner.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.headers.HeaderArbitraries.Op;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,14 +94,19 @@ class McpHeadersProperties {
   void protectedNamesAreRefusedInEveryCaseSpelling(
       @ForAll("protectedNames") String name, @ForAll("validValues") String value) {
     assertThat(McpHeaders.isProtected(name)).isTrue();
+    // Refused where a layer enters the API: per-run headers, per-server headers, static headers.
     McpHeaders set = McpHeaders.of(name, value);
-    assertThatThrownBy(() -> set.requireUnprotected("per-run headers"))
+    assertThatThrownBy(() -> RunOptions.builder().mcpHeaders(set))
         .isInstanceOf(InvalidMcpHeaderException.class)
         .hasMessageContaining("per-run headers")
         .satisfies(e -> assertThat(((InvalidMcpHeaderException) e).headerName()).isEqualTo(name));
     McpHeaders removal = McpHeaders.builder().remove(name).build();
-    assertThatThrownBy(() -> removal.requireUnprotected("per-run headers"))
-        .isInstanceOf(InvalidMcpHeaderException.class);
+    assertThatThrownBy(() -> RunOptions.builder().mcpHeaders("crm", removal))
+        .isInstanceOf(InvalidMcpHeaderException.class)
+        .hasMessageContaining("per-run headers for server 'crm'");
+    assertThatThrownBy(() -> McpServerSpec.builder("crm", "http://127.0.0.1:1/mcp").headers(set))
+        .isInstanceOf(InvalidMcpHeaderException.class)
+        .hasMessageContaining("static headers of server 'crm'");
   }
 
   // ---- merging ----
@@ -133,7 +140,7 @@ class McpHeadersProperties {
     McpHeaders higher = McpHeaders.of(respell(name, seed + 1), higherValue);
 
     assertThat(lower.overriddenBy(removal).contains(name)).isFalse();
-    assertThat(lower.overriddenBy(removal).withoutRemovals()).isEqualTo(McpHeaders.empty());
+    assertThat(lower.overriddenBy(removal).names()).isEmpty();
     // The removal does not block a layer above it.
     assertThat(lower.overriddenBy(removal).overriddenBy(higher).get(name)).hasValue(higherValue);
     assertThat(lower.overriddenBy(removal.overriddenBy(higher)).get(name)).hasValue(higherValue);
@@ -152,8 +159,7 @@ class McpHeadersProperties {
     assertThat(left).isEqualTo(right);
     assertThat(HeaderArbitraries.exactEntries(left))
         .isEqualTo(HeaderArbitraries.exactEntries(right));
-    assertThat(HeaderArbitraries.exactEntries(left.withoutRemovals()))
-        .isEqualTo(HeaderArbitraries.exactEntries(right.withoutRemovals()));
+    assertThat(left.asMap()).containsExactlyEntriesOf(right.asMap());
   }
 
   @Property
@@ -162,43 +168,14 @@ class McpHeadersProperties {
     for (List<Op> layer : layers) {
       merged = merged.overriddenBy(HeaderArbitraries.build(layer));
     }
-    assertThat(HeaderArbitraries.exactEntries(merged.withoutRemovals()))
+    assertThat(HeaderArbitraries.exactEntries(HeaderArbitraries.sendable(merged)))
         .isEqualTo(ReferenceMerge.of(layers));
-  }
-
-  @Property
-  void mergeOfManyLayersEqualsTheLeftFoldOfOverriddenByExactly(
-      @ForAll("layerLists") List<List<Op>> ops) {
-    List<McpHeaders> layers = new ArrayList<>();
-    McpHeaders folded = McpHeaders.empty();
-    for (List<Op> layer : ops) {
-      McpHeaders built = HeaderArbitraries.build(layer);
-      layers.add(built);
-      folded = folded.overriddenBy(built);
-    }
-
-    McpHeaders merged = McpHeaders.merge(layers);
-
-    assertThat(merged).isEqualTo(folded);
-    assertThat(HeaderArbitraries.exactEntries(merged))
-        .isEqualTo(HeaderArbitraries.exactEntries(folded));
-    assertThat(HeaderArbitraries.exactEntries(merged.withoutRemovals()))
-        .isEqualTo(ReferenceMerge.of(ops));
   }
 
   @Property
   void emptyLayerIsANeutralElementOfMerge(@ForAll("layers") McpHeaders layer) {
     assertThat(layer.overriddenBy(McpHeaders.empty())).isSameAs(layer);
     assertThat(McpHeaders.empty().overriddenBy(layer)).isSameAs(layer);
-  }
-
-  @Property
-  void withoutRemovalsKeepsEverySetHeaderAndDropsEveryRemoval(@ForAll("layers") McpHeaders layer) {
-    McpHeaders kept = layer.withoutRemovals();
-    assertThat(kept.hasRemovals()).isFalse();
-    assertThat(kept.removedNames()).isEmpty();
-    assertThat(kept.asMap()).containsExactlyEntriesOf(layer.asMap());
-    assertThat(kept.names()).containsExactlyElementsOf(layer.names());
   }
 
   // ---- equality and printing ----
@@ -276,8 +253,6 @@ class McpHeadersProperties {
         List.of(
             secretLayer,
             lower.overriddenBy(secretLayer),
-            McpHeaders.merge(List.of(lower, secretLayer, McpHeaders.empty())),
-            lower.overriddenBy(secretLayer).withoutRemovals(),
             lower.overriddenBy(secretLayer).toBuilder().build(),
             McpHeaders.builder().setAll(secretLayer).build())) {
       assertThat(merged.isSecret(name)).isTrue();
@@ -301,7 +276,10 @@ class McpHeadersProperties {
     McpHeaders low = secretIsHigher ? plainLayer : secretLayer;
     McpHeaders high = secretIsHigher ? secretLayer : plainLayer;
 
-    McpHeaders merged = viaMerge ? McpHeaders.merge(List.of(low, high)) : low.overriddenBy(high);
+    McpHeaders merged =
+        viaMerge
+            ? McpHeaders.builder().setAll(low).setAll(high).build()
+            : low.overriddenBy(high);
 
     assertThat(merged.isSecret(name)).isEqualTo(secretIsHigher);
     assertThat(merged.toString().contains(name + "=" + plain)).isEqualTo(!secretIsHigher);

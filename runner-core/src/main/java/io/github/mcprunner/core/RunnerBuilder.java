@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.mcprunner.Runner;
 import io.github.mcprunner.core.internal.DefaultRunner;
 import io.github.mcprunner.core.internal.HeaderChain;
+import io.github.mcprunner.core.internal.HeaderLayers;
 import io.github.mcprunner.core.internal.HeaderProviders;
 import io.github.mcprunner.core.internal.Observation;
 import io.github.mcprunner.core.internal.TransportRegistry;
@@ -50,7 +51,7 @@ public final class RunnerBuilder {
    */
   public RunnerBuilder defaultMcpHeaders(McpHeaders headers) {
     requireNonNull(headers, "headers");
-    this.defaultMcpHeaders = headers.requireUnprotected("runner default headers");
+    this.defaultMcpHeaders = HeaderLayers.requireUnprotected(headers, "runner default headers");
     return this;
   }
 

@@ -6,6 +6,7 @@ import com.google.auto.service.AutoService;
 import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.config.internal.ProtectedNames;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.config.internal.ConfigFiles;
 import io.github.mcprunner.headers.config.internal.Reloader;
@@ -302,7 +303,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      */
     public Builder global(McpHeaders headers) {
       requireNonNull(headers, "headers");
-      global = global.overriddenBy(headers.requireUnprotected(layer("global")));
+      global = global.overriddenBy(ProtectedNames.requireUnprotected(headers, layer("global")));
       return this;
     }
 
@@ -314,7 +315,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
     public Builder server(String serverName, McpHeaders headers) {
       requireNonNull(serverName, "serverName");
       requireNonNull(headers, "headers");
-      headers.requireUnprotected(layer("server"));
+      ProtectedNames.requireUnprotected(headers, layer("server"));
       servers.merge(serverName, headers, McpHeaders::overriddenBy);
       return this;
     }
@@ -336,7 +337,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
       } catch (HeaderConfigException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
-      headers.requireUnprotected(layer("uriPrefix"));
+      ProtectedNames.requireUnprotected(headers, layer("uriPrefix"));
       uris.merge(parsed, headers, McpHeaders::overriddenBy);
       return this;
     }

@@ -7,6 +7,7 @@ import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.config.internal.ProtectedNames;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.config.internal.ConfigFiles;
 import io.github.mcprunner.headers.config.internal.Reloader;
@@ -206,7 +207,9 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
             "The tenant lookup of header provider '" + name + "' returned null, not an Optional");
       }
       if (looked.isPresent()) {
-        found = looked.get().requireUnprotected("tenant lookup of header provider '" + name + "'");
+        found =
+            ProtectedNames.requireUnprotected(
+                looked.get(), "tenant lookup of header provider '" + name + "'");
       }
     }
     found = merge(found, tenants.get(id));
@@ -316,7 +319,7 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     public Builder tenant(String tenantId, McpHeaders headers) {
       requireNonNull(tenantId, "tenantId");
       requireNonNull(headers, "headers");
-      headers.requireUnprotected("TenantHeadersProvider.Builder.tenant");
+      ProtectedNames.requireUnprotected(headers, "TenantHeadersProvider.Builder.tenant");
       tenants.merge(tenantId, headers, McpHeaders::overriddenBy);
       return this;
     }
@@ -344,7 +347,8 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
      */
     public Builder fallback(McpHeaders headers) {
       requireNonNull(headers, "headers");
-      this.fallback = headers.requireUnprotected("TenantHeadersProvider.Builder.fallback");
+      this.fallback =
+          ProtectedNames.requireUnprotected(headers, "TenantHeadersProvider.Builder.fallback");
       return this;
     }
 

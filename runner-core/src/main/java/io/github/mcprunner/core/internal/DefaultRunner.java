@@ -89,7 +89,7 @@ public final class DefaultRunner implements Runner {
   SessionPool pool(McpServerSpec server) {
     checkOpen();
     PoolKey key =
-        new PoolKey(server.name(), server.url(), server.transportKind(), server.transport().orElse(null));
+        new PoolKey(server.name(), server.uri(), server.transportKind(), server.transport().orElse(null));
     return pools.computeIfAbsent(
         key,
         k -> {

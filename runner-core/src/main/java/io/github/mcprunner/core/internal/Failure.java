@@ -116,11 +116,11 @@ final class Failure {
         return own instanceof RuntimeException ? (RuntimeException) own : new McpRunnerException("run failed", own);
       case TIMEOUT:
         return new McpServerException(
-            server.name(), server.url(), "did not answer " + what + " within " + timeout, safeCause());
+            server.name(), server.uri(), "did not answer " + what + " within " + timeout, safeCause());
       case UNREACHABLE:
         return new McpServerException(
             server.name(),
-            server.url(),
+            server.uri(),
             "could not be reached for "
                 + what
                 + " ("
@@ -131,7 +131,7 @@ final class Failure {
         ResponseLostException lost = (ResponseLostException) ours;
         return new McpServerException(
             server.name(),
-            server.url(),
+            server.uri(),
             "accepted "
                 + what
                 + " but its response was lost ("
@@ -141,12 +141,12 @@ final class Failure {
       case HTTP_STATUS:
       case SESSION_EXPIRED:
         return new McpServerException(
-            server.name(), server.url(), "answered " + what + " with HTTP " + status, safeCause());
+            server.name(), server.uri(), "answered " + what + " with HTTP " + status, safeCause());
       case JSON_RPC_ERROR:
         McpError rpc = (McpError) ours;
         return new McpServerException(
             server.name(),
-            server.url(),
+            server.uri(),
             "answered "
                 + what
                 + " with JSON-RPC error "
@@ -155,12 +155,12 @@ final class Failure {
       case IO:
         return new McpServerException(
             server.name(),
-            server.url(),
+            server.uri(),
             "failed during " + what + " (" + rootName() + "): the connection broke or the server stopped",
             safeCause());
       default:
         return new McpServerException(
-            server.name(), server.url(), "failed during " + what + " (" + rootName() + ")", safeCause());
+            server.name(), server.uri(), "failed during " + what + " (" + rootName() + ")", safeCause());
     }
   }
 

@@ -39,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>A removal ({@link McpHeaders.Builder#remove(String)}) in a layer deletes the header from the
- * layers below it. The result holds no removal marker and no protected header.
+ * layers below it. The result holds no removal marker and no protected header: each layer's
+ * protected names are refused once, where it enters — runner defaults by {@code
+ * RunnerBuilder.defaultMcpHeaders}, server static headers by {@code McpServerSpec.Builder.headers},
+ * per-run headers by {@code RunOptions.Builder.mcpHeaders} — and a provider's output here, for
+ * every request, since it changes from one request to the next.
  *
  * <p>Immutable and thread-safe; {@link #resolve(HeaderRequest)} runs for every HTTP request, keeps
  * no state between calls, and merges the layers once, into the one new {@link McpHeaders} it
@@ -48,9 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class HeaderChain {
 
   private static final Logger LOG = LoggerFactory.getLogger(HeaderChain.class);
-
-  private static final String PROTECTED_PROBLEM =
-      "is a protocol header that only the transport may set";
 
   private final McpHeaders runnerDefaults;
   private final McpHeaderProvider[] providers;
@@ -73,12 +74,11 @@ public final class HeaderChain {
    * Returns a chain of {@code runnerDefaults} (layer 1) and {@code providers} (layer 3), the latter
    * sorted by {@code order()} then {@code name()} whatever order they are given in.
    *
-   * @throws InvalidMcpHeaderException if {@code runnerDefaults} sets or removes a protected header
    * @throws IllegalArgumentException if two providers have the same name
    * @throws NullPointerException if an argument, a provider or a provider's name is null
    */
   public static HeaderChain create(McpHeaders runnerDefaults, List<McpHeaderProvider> providers) {
-    requireNonNull(runnerDefaults, "runnerDefaults").requireUnprotected("runner default headers");
+    requireNonNull(runnerDefaults, "runnerDefaults");
     requireNonNull(providers, "providers");
     List<Sortable> sortable = new ArrayList<>(providers.size());
     Set<String> seen = new HashSet<>();
@@ -124,7 +124,6 @@ public final class HeaderChain {
    *     McpHeaderProvider#optional() optional} throws, returns {@code null}, or returns a protected
    *     header; the message names the provider, the server and the header, never a value, and never
    *     repeats the provider exception's message
-   * @throws InvalidMcpHeaderException if a static or per-run layer sets a protected header
    */
   public ResolvedHeaders resolve(HeaderRequest request) {
     requireNonNull(request, "request");
@@ -168,7 +167,7 @@ public final class HeaderChain {
         continue;
       }
       try {
-        out.requireUnprotected(providerLayers[i]);
+        HeaderLayers.requireUnprotected(out, providerLayers[i]);
       } catch (InvalidMcpHeaderException e) {
         fail(i, server, "returned the protected header '" + e.headerName() + "'", e);
         continue;
@@ -182,8 +181,7 @@ public final class HeaderChain {
     RunScope run = request.run();
     layers.push(run.perRunHeaders());
     layers.push(run.perServerHeaders(server.name()));
-    McpHeaders headers = McpHeaders.merge(layers).withoutRemovals();
-    requireNothingProtected(headers, request);
+    McpHeaders headers = HeaderLayers.merge(layers);
     return new ResolvedHeaders(headers, contributorList(contributed, contributors));
   }
 
@@ -262,25 +260,6 @@ public final class HeaderChain {
       return provider.optional();
     } catch (RuntimeException e) {
       return false;
-    }
-  }
-
-  private static void requireNothingProtected(McpHeaders headers, HeaderRequest request) {
-    try {
-      headers.requireUnprotected("resolved headers");
-    } catch (InvalidMcpHeaderException e) {
-      // Layers 1 and 3 are checked already: name the highest of layers 2, 4, 5 that sets it.
-      String name = e.headerName();
-      String server = request.server().name();
-      String layer;
-      if (request.run().perServerHeaders(server).contains(name)) {
-        layer = "per-run headers for server '" + server + "'";
-      } else if (request.run().perRunHeaders().contains(name)) {
-        layer = "per-run headers";
-      } else {
-        layer = "static headers of server '" + server + "'";
-      }
-      throw new InvalidMcpHeaderException(name, layer, PROTECTED_PROBLEM);
     }
   }
 
@@ -381,7 +360,7 @@ public final class HeaderChain {
     @Override
     public McpHeaders resolvedSoFar() {
       // Removal markers only matter while merging; a provider sees the headers as they stand.
-      return McpHeaders.merge(layers.subList(0, below)).withoutRemovals();
+      return HeaderLayers.merge(layers.subList(0, below));
     }
 
     @Override

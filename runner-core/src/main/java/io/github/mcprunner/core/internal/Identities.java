@@ -49,7 +49,7 @@ final class Identities {
       return "ctx:" + escape(tenant.orElse("")) + "/" + escape(user.orElse(""));
     }
     McpHeaders perRun =
-        scope.perRunHeaders().overriddenBy(scope.perServerHeaders(serverName)).withoutRemovals();
+        HeaderLayers.merge(List.of(scope.perRunHeaders(), scope.perServerHeaders(serverName)));
     Optional<String> userHeader = perRun.get("X-User-Id");
     Optional<String> tenantHeader = perRun.get("X-Tenant-Id");
     if (userHeader.isPresent() || tenantHeader.isPresent()) {

@@ -193,7 +193,7 @@ final class McpSession {
       } catch (java.io.IOException e) {
         throw new io.github.mcprunner.McpServerException(
             server.name(),
-            server.url(),
+            server.uri(),
             "listed tool '" + tool.name() + "' with an unreadable schema",
             e);
       }

@@ -136,7 +136,7 @@ public final class Observation {
       return McpSessionObservation.NOOP;
     }
     McpSessionStart start =
-        new McpSessionStart(server.name(), server.url(), protocolVersion(client));
+        new McpSessionStart(server.name(), server.uri(), protocolVersion(client));
     McpSessionObservation[] sessions = new McpSessionObservation[observers.length];
     for (int i = 0; i < observers.length; i++) {
       McpSessionObservation session = null;
@@ -203,7 +203,7 @@ public final class Observation {
       McpServerSpec server, String method, @Nullable String tool, @Nullable McpSession session) {
     return new McpRequestStart(
         server.name(),
-        server.url(),
+        server.uri(),
         method,
         tool,
         session == null ? null : protocolVersion(session.client()));

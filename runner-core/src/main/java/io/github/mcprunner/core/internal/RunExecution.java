@@ -3,9 +3,7 @@ package io.github.mcprunner.core.internal;
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.FunctionTool;
 import io.github.mcprunner.McpRunnerException;
-import io.github.mcprunner.McpServerException;
 import io.github.mcprunner.McpServerSpec;
-import io.github.mcprunner.McpUnauthorizedException;
 import io.github.mcprunner.MaxTurnsExceededException;
 import io.github.mcprunner.RunCancellation;
 import io.github.mcprunner.RunCancelledException;
@@ -22,13 +20,13 @@ import io.github.mcprunner.model.ToolDefinition;
 import io.github.mcprunner.model.Usage;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +50,6 @@ final class RunExecution {
   private final @Nullable EventLog events;
   private final String runId;
   private final RunScope scope;
-  private final RunRequestState state;
   private final McpJsonMapper json;
   private final Map<String, ServerBinding> bindings = new LinkedHashMap<>();
   private final List<RunItem> items = new ArrayList<>();
@@ -61,20 +58,26 @@ final class RunExecution {
   private volatile @Nullable CompletableFuture<?> inFlight;
 
   /** A tool the model may call: on an MCP server or a local function. */
-  private static final class Route {
-    final ToolDefinition definition;
-    final @Nullable ServerBinding server;
-    final @Nullable FunctionTool function;
-    final String source;
+  private sealed interface Route permits McpTool, LocalFunction {
+    ToolDefinition definition();
 
-    Route(ToolDefinition definition, @Nullable ServerBinding server, @Nullable FunctionTool function) {
-      this.definition = definition;
-      this.server = server;
-      this.function = function;
-      this.source =
-          server != null
-              ? "MCP server '" + server.server().name() + "'"
-              : "function tool '" + definition.name() + "'";
+    /** Names where the tool comes from, for a conflict between two tools of the same name. */
+    String source();
+  }
+
+  /** A tool of an MCP server, called through the run's binding to that server. */
+  private record McpTool(ToolDefinition definition, ServerBinding binding) implements Route {
+    @Override
+    public String source() {
+      return "MCP server '" + binding.server().name() + "'";
+    }
+  }
+
+  /** A function tool of the agent, called in the run's thread. */
+  private record LocalFunction(ToolDefinition definition, FunctionTool function) implements Route {
+    @Override
+    public String source() {
+      return "function tool '" + definition.name() + "'";
     }
   }
 
@@ -103,7 +106,6 @@ final class RunExecution {
       putContext(builder, entry.getKey(), entry.getValue());
     }
     this.scope = builder.build();
-    this.state = new RunRequestState(scope);
   }
 
   private static <T> void putContext(RunScope.Builder builder, ContextKey<T> key, Object value) {
@@ -114,7 +116,7 @@ final class RunExecution {
     Runnable unregister =
         cancellation.onCancel(
             () -> {
-              state.cancel();
+              scope.cancel();
               CompletableFuture<?> pending = inFlight;
               if (pending != null) {
                 pending.cancel(true);
@@ -129,7 +131,7 @@ final class RunExecution {
       return result;
     } catch (RuntimeException | Error e) {
       RuntimeException failure =
-          state.isCancelled() && !(e instanceof RunCancelledException)
+          scope.isCancelled() && !(e instanceof RunCancelledException)
               ? new RunCancelledException(runId)
               : (e instanceof RuntimeException ? (RuntimeException) e : null);
       publish(new RunEvent.RunFailed(runId, failure != null ? failure : e));
@@ -162,20 +164,20 @@ final class RunExecution {
     }
     Map<String, Route> routes = discoverTools();
     List<ToolDefinition> definitions = new ArrayList<>();
-    routes.values().forEach(route -> definitions.add(route.definition));
+    routes.values().forEach(route -> definitions.add(route.definition()));
 
     List<InputItem> conversation = new ArrayList<>();
     conversation.add(InputItem.Message.user(input));
     int maxTurns = options.maxTurns().orElse(agent.maxTurns());
     for (int turn = 0; turn < maxTurns; turn++) {
-      state.checkNotCancelled();
+      scope.checkNotCancelled();
       ModelRequest request =
           new ModelRequest(
               agent.name(), agent.instructions(), conversation, definitions, agent.modelSettings());
       observed.turnStarted();
       ModelResponse response = askModel(request);
       observed.turnFinished(response);
-      state.checkNotCancelled();
+      scope.checkNotCancelled();
       usage = usage.plus(response.usage());
       String text = response.text();
       if (text != null && !text.isEmpty()) {
@@ -187,9 +189,10 @@ final class RunExecution {
         return new RunResult(runId, text == null ? "" : text, items, usage);
       }
       for (InputItem.ToolCall call : response.toolCalls()) {
-        state.checkNotCancelled();
+        scope.checkNotCancelled();
         Route route = routes.get(call.name());
-        String serverName = route != null && route.server != null ? route.server.server().name() : null;
+        String serverName =
+            route instanceof McpTool ? ((McpTool) route).binding().server().name() : null;
         items.add(new RunItem.ToolCallItem(call.callId(), call.name(), serverName, call.argumentsJson()));
         conversation.add(call);
         publish(new RunEvent.ToolCallStarted(runId, call.callId(), call.name(), serverName));
@@ -226,20 +229,20 @@ final class RunExecution {
       ServerBinding binding = new ServerBinding(server, runner.pool(server), scope);
       bindings.put(server.name(), binding);
       List<ToolDefinition> tools =
-          call(binding, "tools/list", null, session -> session.listTools(state.transportContext()));
+          call(binding, "tools/list", null, session -> session.listTools(scope.transportContext()));
       for (ToolDefinition tool : tools) {
-        Route route = new Route(tool, binding, null);
+        Route route = new McpTool(tool, binding);
         Route previous = routes.putIfAbsent(tool.name(), route);
         if (previous != null) {
-          throw new ToolConflictException(tool.name(), previous.source, route.source);
+          throw new ToolConflictException(tool.name(), previous.source(), route.source());
         }
       }
     }
     for (FunctionTool function : agent.functionTools()) {
-      Route route = new Route(function.definition(), null, function);
+      Route route = new LocalFunction(function.definition(), function);
       Route previous = routes.putIfAbsent(function.name(), route);
       if (previous != null) {
-        throw new ToolConflictException(function.name(), previous.source, route.source);
+        throw new ToolConflictException(function.name(), previous.source(), route.source());
       }
     }
     return routes;
@@ -251,10 +254,11 @@ final class RunExecution {
       return new InputItem.ToolResult(
           call.callId(), call.name(), "Unknown tool '" + call.name() + "'", true);
     }
-    if (route.function != null) {
+    if (route instanceof LocalFunction) {
+      FunctionTool function = ((LocalFunction) route).function();
       try {
         return new InputItem.ToolResult(
-            call.callId(), call.name(), route.function.handler().call(call.argumentsJson()), false);
+            call.callId(), call.name(), function.handler().call(call.argumentsJson()), false);
       } catch (Exception e) {
         return new InputItem.ToolResult(
             call.callId(),
@@ -274,14 +278,14 @@ final class RunExecution {
           "The arguments of the call to '" + call.name() + "' are not a valid JSON object",
           true);
     }
-    ServerBinding binding = route.server;
+    ServerBinding binding = ((McpTool) route).binding();
     try {
       McpSchema.CallToolResult result =
           call(binding, "tools/call", call.name(), session -> session.callTool(request));
       return new InputItem.ToolResult(
           call.callId(), call.name(), outputText(result), Boolean.TRUE.equals(result.isError()));
     } catch (JsonRpcFailure e) {
-      return new InputItem.ToolResult(call.callId(), call.name(), e.toolMessage, true);
+      return new InputItem.ToolResult(call.callId(), call.name(), e.toolMessage(), true);
     }
   }
 
@@ -312,26 +316,9 @@ final class RunExecution {
     }
   }
 
-  /** A JSON-RPC error answering a tool call: reported to the model as a tool error. */
-  private static final class JsonRpcFailure extends McpServerException {
-    private static final long serialVersionUID = 1L;
-    final String toolMessage;
-
-    JsonRpcFailure(McpServerSpec server, String what, McpError error) {
-      super(server.name(), server.url(), "answered " + what + " with a JSON-RPC error", null);
-      String message = error.getJsonRpcError() != null ? error.getJsonRpcError().message() : null;
-      this.toolMessage =
-          "MCP server '"
-              + server.name()
-              + "' refused the call"
-              + (message == null || message.isBlank() ? "" : ": " + message);
-    }
-  }
-
   /**
-   * Runs one MCP operation on {@code binding}'s session with this run's context, retrying once
-   * after an expired session (a new session is opened) and once after a 401 when a provider
-   * offers a retry.
+   * Runs one MCP operation on {@code binding}'s session with this run's context, retried as
+   * {@link RetryRules} decides.
    */
   private <T> T call(
       ServerBinding binding,
@@ -339,74 +326,44 @@ final class RunExecution {
       @Nullable String toolName,
       Function<McpSession, Mono<T>> operation) {
     McpServerSpec server = binding.server();
-    boolean sessionRetried = false;
-    boolean authRetried = false;
+    RetryRules rules = new RetryRules(server, mcpMethod, toolName);
     while (true) {
-      state.checkNotCancelled();
+      scope.checkNotCancelled();
       McpSession session = null;
       try {
         session = binding.session(this::awaitShared);
-        McpTransportContext context = state.transportContext();
+        McpTransportContext context = scope.transportContext();
         return await(
             observed
                 .mcp(session, mcpMethod, toolName, operation.apply(session))
                 .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))
                 .toFuture());
       } catch (RuntimeException e) {
-        if (state.isCancelled()) {
+        if (scope.isCancelled()) {
           throw new RunCancelledException(runId);
         }
-        Failure failure = Failure.classify(e);
-        if (failure.kind == Failure.Kind.RESPONSE_LOST) {
-          // The server may have run the request: never sent again. A session the server forgot
-          // meanwhile is dropped, so that later calls open a new one.
-          if (session != null && session.sessionLost()) {
-            binding.replace();
-          }
-        } else if (session != null
-            && session.sessionLost()
-            && failure.kind != Failure.Kind.OURS) {
-          failure = Failure.sessionExpired(e);
+        RetryRules.Decision next =
+            rules.afterFailure(
+                e,
+                session != null,
+                session != null && session.sessionLost(),
+                (opening, wwwAuthenticate) ->
+                    runner
+                        .chain()
+                        .onUnauthorized(
+                            new HeaderRequest(
+                                server.ref(),
+                                server.headers(),
+                                opening ? binding.sessionScope() : scope,
+                                opening ? "initialize" : mcpMethod,
+                                toolName),
+                            wwwAuthenticate));
+        if (next.dropSession()) {
+          binding.replace();
         }
-        switch (failure.kind) {
-          case SESSION_EXPIRED:
-            if (session != null && !sessionRetried) {
-              sessionRetried = true;
-              binding.replace();
-              continue;
-            }
-            break;
-          case UNAUTHORIZED:
-            boolean opening = session == null;
-            if (!authRetried) {
-              authRetried = true;
-              RunScope asked = opening ? binding.sessionScope() : scope;
-              boolean retry =
-                  runner
-                      .chain()
-                      .onUnauthorized(
-                          new HeaderRequest(
-                              server.ref(),
-                              server.headers(),
-                              asked,
-                              opening ? "initialize" : mcpMethod,
-                              toolName),
-                          failure.wwwAuthenticate);
-              if (retry) {
-                continue;
-              }
-              throw new McpUnauthorizedException(server.name(), server.url(), failure.status, false, null);
-            }
-            throw new McpUnauthorizedException(server.name(), server.url(), failure.status, true, null);
-          case JSON_RPC_ERROR:
-            if (toolName != null && failure.ours instanceof McpError) {
-              throw new JsonRpcFailure(server, mcpMethod, (McpError) failure.ours);
-            }
-            break;
-          default:
-            break;
+        if (next.action() == RetryRules.Action.FAIL) {
+          throw Objects.requireNonNull(next.error());
         }
-        throw failure.toException(server, session == null ? "initialize" : mcpMethod, server.requestTimeout());
       }
     }
   }
@@ -419,7 +376,7 @@ final class RunExecution {
   private <T> T await(CompletableFuture<T> future) {
     inFlight = future;
     try {
-      if (state.isCancelled()) {
+      if (scope.isCancelled()) {
         future.cancel(true);
       }
       return future.get();

@@ -2,8 +2,10 @@ package io.github.mcprunner.core.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mcprunner.RunCancelledException;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.McpHeaders;
+import io.modelcontextprotocol.common.McpTransportContext;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -12,15 +14,22 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one run contributes to the headers of its MCP requests: the agent and run, the session
- * identity, the per-run headers (layer 4), the per-run per-server headers (layer 5) and the run's
- * context values, read by header providers.
+ * One run as its MCP requests see it, in the one shape it has between {@code RunOptions} and the
+ * header chain: the agent and run, the session identity, the per-run headers (layer 4), the per-run
+ * per-server headers (layer 5), the run's context values (read by header providers), and whether
+ * the run was cancelled. It travels to the transports inside the MCP SDK's {@link
+ * McpTransportContext} ({@link #transportContext()}, read back with {@link
+ * #from(McpTransportContext)}), never in a thread-local.
  *
- * <p>Immutable and thread-safe; one instance per run, never shared between runs. {@link
- * #toString()} prints header names and context key names only, never a header value or a context
- * value.
+ * <p>Thread-safe; immutable but for the cancellation flag; one instance per run, never shared
+ * between runs. The headers are taken as checked where they entered ({@code RunOptions} refuses
+ * protected names). {@link #toString()} prints header names and context key names only, never a
+ * header value or a context value. Not public API.
  */
 public final class RunScope {
+
+  /** The key under which the scope travels in the {@link McpTransportContext}. */
+  public static final String CONTEXT_KEY = "io.github.mcprunner.run";
 
   private final String agentName;
   private final String runId;
@@ -29,6 +38,8 @@ public final class RunScope {
   private final Map<String, McpHeaders> perServerHeaders;
   private final Map<ContextKey<?>, Object> context;
   private final Map<ContextKey<?>, Object> contextView;
+  private final McpTransportContext transportContext;
+  private volatile boolean cancelled;
 
   private RunScope(Builder builder) {
     this.agentName = builder.agentName;
@@ -41,6 +52,35 @@ public final class RunScope {
             : Collections.unmodifiableMap(new HashMap<>(builder.perServerHeaders));
     this.context = new IdentityHashMap<>(builder.context);
     this.contextView = Collections.unmodifiableMap(context);
+    this.transportContext = McpTransportContext.create(Map.of(CONTEXT_KEY, this));
+  }
+
+  /** Returns the scope carried by {@code context}, or null for a context of no run. */
+  public static @Nullable RunScope from(McpTransportContext context) {
+    Object value = context.get(CONTEXT_KEY);
+    return value instanceof RunScope ? (RunScope) value : null;
+  }
+
+  /** Returns the transport context to write into every Reactor call of this run. */
+  public McpTransportContext transportContext() {
+    return transportContext;
+  }
+
+  /** Marks the run cancelled: nothing more is sent for it. */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  /** Returns whether the run was cancelled. */
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  /** Throws when the run was cancelled: nothing more may be sent for it. */
+  public void checkNotCancelled() {
+    if (cancelled) {
+      throw new RunCancelledException(runId);
+    }
   }
 
   /**
@@ -166,29 +206,19 @@ public final class RunScope {
       return this;
     }
 
-    /**
-     * Sets the headers for every server of the run (layer 4).
-     *
-     * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if they set or remove a
-     *     protected header
-     */
+    /** Sets the headers for every server of the run (layer 4), checked where they entered. */
     public Builder perRunHeaders(McpHeaders headers) {
-      this.perRunHeaders = requireNonNull(headers, "headers").requireUnprotected("per-run headers");
+      this.perRunHeaders = requireNonNull(headers, "headers");
       return this;
     }
 
     /**
      * Sets the headers of the run for server {@code serverName} only (layer 5), replacing earlier
-     * ones for that server.
-     *
-     * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if they set or remove a
-     *     protected header
+     * ones for that server; checked where they entered.
      */
     public Builder perServerHeaders(String serverName, McpHeaders headers) {
       requireNonNull(serverName, "serverName");
-      requireNonNull(headers, "headers")
-          .requireUnprotected("per-run headers for server '" + serverName + "'");
-      perServerHeaders.put(serverName, headers);
+      perServerHeaders.put(serverName, requireNonNull(headers, "headers"));
       return this;
     }
 

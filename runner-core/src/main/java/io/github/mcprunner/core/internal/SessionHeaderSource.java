@@ -28,18 +28,13 @@ final class SessionHeaderSource implements RequestHeaderSource {
     this.sessionScope = scope;
   }
 
-  RunScope scopeOf(McpTransportContext context) {
-    RunRequestState state = RunRequestState.from(context);
-    return state != null ? state.scope() : sessionScope;
-  }
-
   @Override
   public McpHeaders headersFor(OutgoingRequest request, McpTransportContext context) {
-    RunRequestState state = RunRequestState.from(context);
-    if (state != null) {
-      state.checkNotCancelled();
+    RunScope run = RunScope.from(context);
+    if (run != null) {
+      run.checkNotCancelled();
     }
-    RunScope scope = state != null ? state.scope() : sessionScope;
+    RunScope scope = run != null ? run : sessionScope;
     return chain
         .resolve(
             new HeaderRequest(

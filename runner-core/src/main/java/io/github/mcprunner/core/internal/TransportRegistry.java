@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the transport factory for each server: the one the spec names, else the only one, else
- * the highest {@code priority()} (ties by name), logged once. Not public API.
+ * the highest {@code order()} (ties by name), logged once. Not public API.
  */
 public final class TransportRegistry {
   private static final Logger log = LoggerFactory.getLogger(TransportRegistry.class);
@@ -41,7 +41,7 @@ public final class TransportRegistry {
     this.byName = map;
     List<McpTransportFactory> sorted = new ArrayList<>(map.values());
     sorted.sort(
-        Comparator.comparingInt(McpTransportFactory::priority)
+        Comparator.comparingInt(McpTransportFactory::order)
             .reversed()
             .thenComparing(McpTransportFactory::name));
     this.defaultFactory = sorted.isEmpty() ? null : sorted.get(0);
@@ -107,7 +107,7 @@ public final class TransportRegistry {
     }
     if (byName.size() > 1 && defaultLogged.compareAndSet(false, true)) {
       log.info(
-          "Several MCP transports are available {}; using '{}' (highest priority) for servers"
+          "Several MCP transports are available {}; using '{}' (highest order) for servers"
               + " that do not choose one with McpServerSpec.Builder.transport(...)",
           byName.keySet(),
           factory.name());

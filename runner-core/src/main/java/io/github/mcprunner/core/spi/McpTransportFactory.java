@@ -7,22 +7,32 @@ import io.modelcontextprotocol.spec.McpClientTransport;
  * java.util.ServiceLoader} (or handed to {@code Runners.builder().transport(...)}).
  *
  * <p>Which factory serves a server: the one {@code McpServerSpec.transport()} names; else the only
- * one available; else the one with the highest {@link #priority()}, ties broken by name, logged
- * once. {@code transport-httpclient} has priority 100 and {@code transport-okhttp} 50, so the JDK
+ * one available; else the one with the highest {@link #order()}, ties broken by name, logged
+ * once. {@code transport-httpclient} has order 100 and {@code transport-okhttp} 50, so the JDK
  * transport is the documented default when both are on the class path.
  *
  * <p>The transport the factory creates must call {@link TransportSettings#headers()} for
  * <em>every</em> HTTP request it sends (POST, the GET event stream, DELETE) and apply the result
  * after its own protocol headers, never replacing or duplicating them; when that call throws, the
  * request must not be sent and the operation must fail with that exception.
+ *
+ * <p>Why an MCP SDK type ({@code McpClientTransport}) stays in this SPI: the runner's sessions are
+ * the SDK's {@code McpAsyncClient}, which speaks to a server through exactly that interface, and
+ * the legacy HTTP+SSE transports are the SDK's own (or written to its contract). A Streamable HTTP
+ * transport need not touch it: {@link io.github.mcprunner.core.spi.http.StreamableHttpTransports}
+ * builds it over a small HTTP adapter free of SDK types.
  */
 public interface McpTransportFactory {
 
   /** Returns the name users choose the transport by, e.g. {@code "httpclient"}. */
   String name();
 
-  /** Returns the preference among several factories on the class path; higher wins. */
-  default int priority() {
+  /**
+   * Returns the order of this factory among several on the class path: the highest serves a server
+   * that names none. The same word, and the same direction, as {@code McpHeaderProvider.order()}:
+   * there a higher order applies later and so wins.
+   */
+  default int order() {
     return 0;
   }
 

@@ -2,6 +2,8 @@ package io.github.mcprunner.core.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mcprunner.core.internal.http.JsonRpc;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +17,16 @@ import org.jspecify.annotations.Nullable;
  */
 public record OutgoingRequest(
     String httpMethod, URI uri, @Nullable String mcpMethod, @Nullable String toolName) {
+  /**
+   * Returns the request POSTing {@code message} to {@code uri}, with its JSON-RPC method and, for a
+   * {@code tools/call}, its tool (for transports that build requests from SDK messages themselves,
+   * such as a legacy HTTP+SSE transport).
+   */
+  public static OutgoingRequest post(URI uri, McpSchema.JSONRPCMessage message) {
+    return new OutgoingRequest(
+        "POST", uri, JsonRpc.method(message), JsonRpc.toolName(message));
+  }
+
   /** Checks the required parts. */
   public OutgoingRequest {
     requireNonNull(httpMethod, "httpMethod");

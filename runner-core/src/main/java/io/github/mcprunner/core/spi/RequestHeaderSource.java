@@ -14,6 +14,12 @@ import io.modelcontextprotocol.common.McpTransportContext;
  * server accepted and whose response was then lost (for instance a resumption of its answer stream
  * refused with 401) is reported with {@link ResponseLostException} instead: never retried.
  *
+ * <p>The shared Streamable HTTP client calls it itself, once per request, and hands the result to
+ * the HTTP adapter ({@link io.github.mcprunner.core.spi.http.McpHttpRequest#headers()}): an adapter
+ * over {@code StreamableHttpTransports} never calls it. It stays public, with the MCP SDK's {@link
+ * McpTransportContext}, for legacy HTTP+SSE transports, which build their requests themselves from
+ * the SDK's calls (the SDK hands each request customizer that context).
+ *
  * <p>Thread-safe; called concurrently.
  */
 public interface RequestHeaderSource {

@@ -13,6 +13,11 @@ import org.jspecify.annotations.Nullable;
  * tools/call} could run a non-idempotent tool twice): the run fails with an {@code
  * McpServerException} naming the server, its URL and the method. The message names the server, the
  * method and what happened, never a header value or body.
+ *
+ * <p>It extends the MCP SDK's {@link McpTransportException} because it is raised inside the SDK's
+ * transport contract ({@code McpClientTransport.sendMessage}), where the SDK client expects
+ * transport failures of that type; the shared Streamable HTTP client raises it, so a transport
+ * module built on {@code StreamableHttpTransports} never does.
  */
 public class ResponseLostException extends McpTransportException {
   private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.github.mcprunner.core.spi;
 
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,32 @@ public class TransportHttpException extends RuntimeException {
     this.statusCode = statusCode;
     this.httpMethod = httpMethod;
     this.wwwAuthenticate = wwwAuthenticate;
+  }
+
+  /**
+   * Returns the exception for an HTTP error status, the one mapping every transport uses: a 404 on
+   * a request that carried a session id is a lost session (the MCP SDK's {@code
+   * McpTransportSessionNotFoundException}, caused by this exception); any other status is this
+   * exception, with {@code WWW-Authenticate} kept for 401 and 403 only.
+   *
+   * @param statusCode the HTTP status
+   * @param httpMethod the request's HTTP method
+   * @param wwwAuthenticate the response's {@code WWW-Authenticate} header, if any
+   * @param onSession whether the request carried an {@code Mcp-Session-Id}
+   */
+  public static RuntimeException forStatus(
+      int statusCode, String httpMethod, @Nullable String wwwAuthenticate, boolean onSession) {
+    TransportHttpException error =
+        new TransportHttpException(
+            statusCode,
+            httpMethod,
+            statusCode == 401 || statusCode == 403 ? wwwAuthenticate : null,
+            null);
+    if (statusCode == 404 && onSession) {
+      return new McpTransportSessionNotFoundException(
+          "The MCP server no longer knows the session", error);
+    }
+    return error;
   }
 
   /** Returns the HTTP status. */

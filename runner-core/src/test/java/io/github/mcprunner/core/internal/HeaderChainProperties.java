@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mcprunner.HeaderProviderException;
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunOptions;
+import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.core.internal.ChainArbitraries.Op;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.HeaderContext;
@@ -225,7 +228,7 @@ class HeaderChainProperties {
     // With no provider either, the result is the server's static headers over the defaults.
     HeaderChain bare = HeaderChain.create(build(layers.defaults()), List.of());
     assertThat(exact(bare.resolve(new HeaderRequest(CRM, server, run, null, null)).headers()))
-        .isEqualTo(exact(build(layers.defaults()).overriddenBy(server).withoutRemovals()));
+        .isEqualTo(exact(HeaderLayers.merge(List.of(build(layers.defaults()), server))));
   }
 
   // ---- providers ----
@@ -452,8 +455,8 @@ class HeaderChainProperties {
     HeaderRequest request =
         new HeaderRequest(CRM, McpHeaders.empty(), RunScope.neutral("a"), null, null);
 
-    // Runner defaults: refused when the chain is made.
-    assertThatThrownBy(() -> HeaderChain.create(headers, List.of()))
+    // Each layer is checked once, where it enters. Runner defaults: by the runner's builder.
+    assertThatThrownBy(() -> Runners.builder().defaultMcpHeaders(headers))
         .isInstanceOf(InvalidMcpHeaderException.class)
         .hasMessageContaining("runner default headers")
         .satisfies(e -> assertThat(((InvalidMcpHeaderException) e).headerName()).isEqualTo(name))
@@ -473,17 +476,16 @@ class HeaderChainProperties {
             McpHeaders.empty(),
             List.of(TestProvider.fixed("sso", 0, McpHeaders.builder().remove(name).build())));
     assertThatThrownBy(() -> removing.resolve(request)).isInstanceOf(HeaderProviderException.class);
-    // Per-run and per-server headers: refused when the run scope is built.
-    assertThatThrownBy(() -> RunScope.builder("a", "r").perRunHeaders(headers))
+    // Per-run and per-server headers: refused by the run options.
+    assertThatThrownBy(() -> RunOptions.builder().mcpHeaders(headers))
         .isInstanceOf(InvalidMcpHeaderException.class)
-        .hasMessageContaining("per-run headers");
-    assertThatThrownBy(() -> RunScope.builder("a", "r").perServerHeaders("crm", headers))
+        .hasMessageContaining("per-run headers")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(value));
+    assertThatThrownBy(() -> RunOptions.builder().mcpHeaders("crm", headers))
         .isInstanceOf(InvalidMcpHeaderException.class)
         .hasMessageContaining("'crm'");
-    // Server static headers: refused by resolve, which never returns a protected header.
-    HeaderChain bare = HeaderChain.create(McpHeaders.empty(), List.of());
-    assertThatThrownBy(
-            () -> bare.resolve(new HeaderRequest(CRM, headers, RunScope.neutral("a"), null, null)))
+    // Server static headers: refused by the server spec.
+    assertThatThrownBy(() -> McpServerSpec.builder("crm", CRM.uri()).headers(headers))
         .isInstanceOf(InvalidMcpHeaderException.class)
         .hasMessageContaining("static headers of server 'crm'")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(value));

@@ -15,7 +15,7 @@ import io.github.mcprunner.Runner;
 import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.RunnerBuilder;
 import io.github.mcprunner.core.Runners;
-import io.github.mcprunner.core.internal.http.StreamableHttpClientTransport;
+import io.github.mcprunner.core.spi.http.StreamableHttpTransports;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.RequestHeaderSource;
@@ -828,11 +828,11 @@ public abstract class McpTransportContractTest {
 
   /**
    * Returns how many resumptions in a row without a message the transport makes before it fails the
-   * call. Defaults to {@code StreamableHttpClientTransport.MAX_RESUMPTIONS} (3) of mcp-runner's
+   * call. Defaults to {@code StreamableHttpTransports.MAX_RESUMPTIONS} (3) of mcp-runner's
    * Streamable HTTP client.
    */
   protected int maxResumptions() {
-    return StreamableHttpClientTransport.MAX_RESUMPTIONS;
+    return StreamableHttpTransports.MAX_RESUMPTIONS;
   }
 
   private SseRetryServer sseRetryServer(

@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  *
  * <p>Redirects are not followed ({@link HttpClient.Redirect#NEVER}), so a credential can never
  * travel to another origin; a redirecting server fails with a clear error. Found with {@link
- * java.util.ServiceLoader} (priority 100: the default when several transports are present).
+ * java.util.ServiceLoader} (order 100: the default when several transports are present).
  *
  * <pre>{@code
  * Runner runner = Runners.builder()
@@ -77,7 +77,7 @@ public final class HttpClientTransportFactory implements McpTransportFactory {
   }
 
   @Override
-  public int priority() {
+  public int order() {
     return 100;
   }
 

@@ -52,7 +52,7 @@ import okhttp3.OkHttpClient;
  * Runner runner = Runners.builder().transport(new OkHttpTransportFactory(mine)).build();
  * }</pre>
  *
- * <p>Found with {@link java.util.ServiceLoader} (priority 50: {@code transport-httpclient}, 100, is
+ * <p>Found with {@link java.util.ServiceLoader} (order 50: {@code transport-httpclient}, 100, is
  * the default when both are on the class path; a server picks this one with {@code
  * McpServerSpec.Builder.transport("okhttp")}). Thread-safe.
  */
@@ -94,7 +94,7 @@ public final class OkHttpTransportFactory implements McpTransportFactory {
   }
 
   @Override
-  public int priority() {
+  public int order() {
     return 50;
   }
 

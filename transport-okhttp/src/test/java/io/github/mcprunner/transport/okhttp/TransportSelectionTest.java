@@ -1,71 +1,38 @@
 package io.github.mcprunner.transport.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.Runner;
 import io.github.mcprunner.core.Runners;
-import io.github.mcprunner.core.internal.TransportRegistry;
+import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
 import io.github.mcprunner.testkit.ScriptedModel;
-import io.github.mcprunner.transport.httpclient.HttpClientTransportFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * Both transports on the class path (transport-httpclient is a test dependency here): each is found
  * with ServiceLoader, a server picks one by name, and without a choice the documented default
- * (httpclient, priority 100 over okhttp's 50) serves, logged once.
+ * (httpclient, order 100 over okhttp's 50) serves, logged once.
  */
 class TransportSelectionTest {
 
-  private static final McpServerSpec ANY =
-      McpServerSpec.builder("crm", "http://127.0.0.1:1/mcp").build();
-
   @Test
-  void serviceLoaderFindsBothTransportsWithTheirPriorities() {
-    TransportRegistry registry =
-        TransportRegistry.create(List.of(), TransportSelectionTest.class.getClassLoader());
-    assertThat(registry.names()).containsExactlyInAnyOrder("httpclient", "okhttp");
-    assertThat(new OkHttpTransportFactory().priority()).isEqualTo(50);
-    assertThat(new HttpClientTransportFactory().priority()).isEqualTo(100);
-  }
-
-  @Test
-  void withoutAChoiceTheDefaultIsHttpclientLoggedOnce() {
-    TransportRegistry registry =
-        TransportRegistry.create(List.of(), TransportSelectionTest.class.getClassLoader());
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      assertThat(registry.forServer(ANY).name()).isEqualTo("httpclient");
-      assertThat(registry.forServer(ANY.toBuilder().build()).name()).isEqualTo("httpclient");
-      assertThat(registry.forServer(ANY.toBuilder().transport("okhttp").build()).name())
-          .isEqualTo("okhttp");
-    } finally {
-      System.setErr(original);
+  void serviceLoaderFindsBothTransportsWithTheirOrders() {
+    Map<String, Integer> orders = new TreeMap<>();
+    for (McpTransportFactory factory :
+        ServiceLoader.load(McpTransportFactory.class, getClass().getClassLoader())) {
+      orders.put(factory.name(), factory.order());
     }
-    String log = captured.toString(StandardCharsets.UTF_8);
-    assertThat(log.split("Several MCP transports are available", -1)).hasSize(2);
-    assertThat(log).contains("'httpclient'");
-  }
-
-  @Test
-  void theOnlyTransportServesWithoutAChoice() {
-    TransportRegistry registry =
-        TransportRegistry.create(List.of(new OkHttpTransportFactory()), null);
-    assertThat(registry.forServer(ANY).name()).isEqualTo("okhttp");
-    assertThatThrownBy(() -> registry.forServer(ANY.toBuilder().transport("httpclient").build()))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("'crm'")
-        .hasMessageContaining("transport-httpclient");
+    assertThat(orders).containsExactly(Map.entry("httpclient", 100), Map.entry("okhttp", 50));
   }
 
   @Test
@@ -93,7 +60,18 @@ class TransportSelectionTest {
               .mcpServer(McpServerSpec.builder("chosen", ok.url()).transport("okhttp").build())
               .build();
 
-      runner.run(agent, "hi");
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      PrintStream original = System.err;
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      try {
+        runner.run(agent, "hi");
+      } finally {
+        System.setErr(original);
+      }
+      // Without a choice the default (httpclient, the highest order) serves, logged once.
+      String log = captured.toString(StandardCharsets.UTF_8);
+      assertThat(log.split("Several MCP transports are available", -1)).hasSize(2);
+      assertThat(log).contains("'httpclient'");
 
       assertThat(jdk.requests()).isNotEmpty();
       for (RecordedRequest request : jdk.requests()) {

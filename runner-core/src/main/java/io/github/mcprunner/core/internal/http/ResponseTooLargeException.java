@@ -6,7 +6,7 @@ import java.io.IOException;
  * A response, or a line or event of an event stream, exceeded the transport's size limit: reading
  * stops there. The message says what exceeded which limit, nothing of the content. Not public API.
  */
-public final class ResponseTooLargeException extends IOException {
+final class ResponseTooLargeException extends IOException {
   private static final long serialVersionUID = 1L;
 
   ResponseTooLargeException(String what, long limit) {

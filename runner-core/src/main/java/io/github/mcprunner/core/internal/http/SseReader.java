@@ -19,10 +19,10 @@ import org.jspecify.annotations.Nullable;
  * StreamableHttpClientTransport#MAX_MESSAGE_BYTES} bytes unless told) stops the reading with a
  * {@link ResponseTooLargeException}, whatever the server sends. Not public API.
  */
-public final class SseReader {
+final class SseReader {
 
   /** Receives what the stream carries. */
-  public interface Listener {
+  interface Listener {
     /**
      * One dispatched event.
      *
@@ -45,7 +45,7 @@ public final class SseReader {
    * @throws ResponseTooLargeException when a line or an event's data exceeds {@value
    *     StreamableHttpClientTransport#MAX_MESSAGE_BYTES} bytes
    */
-  public static void read(InputStream body, Listener listener) throws IOException {
+  static void read(InputStream body, Listener listener) throws IOException {
     read(body, listener, StreamableHttpClientTransport.MAX_MESSAGE_BYTES);
   }
 

@@ -11,8 +11,6 @@ public interface McpHttpCall {
    *
    * @throws IOException when the request could not be sent or the response not read, or the call
    *     was cancelled
-   * @throws RuntimeException when header resolution failed (nothing was sent), e.g. {@code
-   *     io.github.mcprunner.HeaderProviderException}
    */
   McpHttpResponse execute() throws IOException;
 

@@ -31,6 +31,12 @@ public final class StreamableHttpTransports {
   private StreamableHttpTransports() {}
 
   /**
+   * How many resumptions of one answer stream in a row may bring no message before the request
+   * fails with a {@link io.github.mcprunner.core.spi.ResponseLostException}.
+   */
+  public static final int MAX_RESUMPTIONS = 3;
+
+  /**
    * Returns a new, unconnected transport for one MCP session.
    *
    * @param settings the session's settings (server, timeouts, header source, JSON mapper)

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Streamable HTTP transport's HTTP client on {@link HttpClient}: each call resolves the run's
- * headers when it executes (nothing is sent when that fails), adds them after the transport's
- * protocol headers (a protected name is skipped, so those are never replaced), and sends with
+ * The Streamable HTTP transport's HTTP client on {@link HttpClient}: each call sets the request's
+ * resolved headers (final: the shared client resolved them, free of protected names) after the
+ * transport's protocol headers, and sends with
  * {@code sendAsync}, waiting for the status and headers; the body is read as a stream. POST and
  * DELETE get the request timeout ({@link HttpRequest.Builder#timeout}, which bounds the wait for
  * the response headers; the Streamable HTTP client's deadline cancels a call whose body stalls);
@@ -61,7 +61,7 @@ public final class JdkMcpHttpClient implements McpHttpClient {
 
     @Override
     public McpHttpResponse execute() throws IOException {
-      McpHeaders resolved = settings.headers().headersFor(request.request(), request.context());
+      McpHeaders resolved = request.headers();
       HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
       String json = request.jsonBody();
       builder.method(
@@ -73,12 +73,7 @@ public final class JdkMcpHttpClient implements McpHttpClient {
         builder.header("Content-Type", "application/json");
       }
       request.protocolHeaders().forEach(builder::header);
-      resolved.forEach(
-          (name, value) -> {
-            if (!McpHeaders.isProtected(name)) {
-              builder.setHeader(name, value);
-            }
-          });
+      resolved.forEach(builder::setHeader);
       if (!request.eventStream()) {
         builder.timeout(settings.requestTimeout());
       }

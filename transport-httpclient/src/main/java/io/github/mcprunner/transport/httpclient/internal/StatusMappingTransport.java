@@ -6,7 +6,6 @@ import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportException;
-import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -97,21 +96,19 @@ public final class StatusMappingTransport implements McpClientTransport {
             info == null ? null : info.headers().firstValue("WWW-Authenticate").orElse(null);
         String method =
             auth.getRequestSnapshot() == null ? "request" : auth.getRequestSnapshot().method();
-        return new TransportHttpException(status, method, www, null);
+        return TransportHttpException.forStatus(status, method, www, false);
       }
       if (t instanceof McpTransportException && t.getMessage() != null) {
         Matcher post = POST_STATUS.matcher(t.getMessage());
         if (post.find()) {
-          TransportHttpException http =
-              new TransportHttpException(Integer.parseInt(post.group(1)), "POST", null, null);
-          return http.statusCode() == 404
-              ? new McpTransportSessionNotFoundException(
-                  "The MCP server no longer knows the session", http)
-              : http;
+          // A legacy SSE message always belongs to the stream's session.
+          return TransportHttpException.forStatus(
+              Integer.parseInt(post.group(1)), "POST", null, true);
         }
         Matcher stream = STREAM_STATUS.matcher(t.getMessage());
         if (stream.find()) {
-          return new TransportHttpException(Integer.parseInt(stream.group(1)), "GET", null, null);
+          return TransportHttpException.forStatus(
+              Integer.parseInt(stream.group(1)), "GET", null, false);
         }
       }
     }

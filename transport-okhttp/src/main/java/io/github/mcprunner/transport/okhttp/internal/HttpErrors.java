@@ -41,17 +41,8 @@ final class HttpErrors {
 
   /** Returns the exception for an error status answering {@code httpMethod}. */
   static RuntimeException status(Response response, String httpMethod, boolean hadSession) {
-    int code = response.code();
-    TransportHttpException http =
-        new TransportHttpException(
-            code,
-            httpMethod,
-            code == 401 || code == 403 ? response.header("WWW-Authenticate") : null,
-            null);
-    if (code == 404 && hadSession) {
-      return sessionNotFound(http);
-    }
-    return http;
+    return TransportHttpException.forStatus(
+        response.code(), httpMethod, response.header("WWW-Authenticate"), hadSession);
   }
 
   static McpTransportSessionNotFoundException sessionNotFound(@Nullable Exception cause) {

@@ -1,8 +1,8 @@
 package io.github.mcprunner.transport.okhttp.internal;
 
-import io.github.mcprunner.core.internal.http.JsonRpc;
 import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.TransportSettings;
+import io.github.mcprunner.headers.McpHeaders;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.HttpHeaders;
@@ -170,6 +170,14 @@ public final class LegacySseTransport implements McpClientTransport {
     }
   }
 
+  /**
+   * Resolves the headers of one request through the runner's chain, once, before the request is
+   * built: what throws (a failing provider) sends nothing.
+   */
+  private McpHeaders resolve(OutgoingRequest request, McpTransportContext context) {
+    return settings.headers().headersFor(request, context);
+  }
+
   private boolean sameOrigin(HttpUrl other) {
     return other.scheme().equals(sseUrl.scheme())
         && other.host().equals(sseUrl.host())
@@ -191,6 +199,16 @@ public final class LegacySseTransport implements McpClientTransport {
           if (previous != null && previous.call != null) {
             previous.call.cancel();
           }
+          McpHeaders headers;
+          try {
+            headers = resolve(new OutgoingRequest("GET", sseUri, null, null), context);
+          } catch (RuntimeException e) {
+            // A failing header provider: nothing is sent, and messages waiting for the endpoint
+            // fail with the same error.
+            next.ended = true;
+            next.fail(e);
+            return Mono.error(e);
+          }
           Request request =
               new Request.Builder()
                   .url(sseUrl)
@@ -198,12 +216,7 @@ public final class LegacySseTransport implements McpClientTransport {
                   .header(HttpHeaders.ACCEPT, "text/event-stream")
                   .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                   .header(HttpHeaders.PROTOCOL_VERSION, VERSION)
-                  .tag(
-                      RequestTag.class,
-                      new RequestTag(
-                          settings.headers(),
-                          new OutgoingRequest("GET", sseUri, null, null),
-                          context))
+                  .tag(RequestTag.class, new RequestTag(headers, null))
                   .build();
           Call call = streamClient.newCall(request);
           try {
@@ -239,21 +252,19 @@ public final class LegacySseTransport implements McpClientTransport {
                       return Mono.error(
                           new McpTransportException("Could not serialise a JSON-RPC message", e));
                     }
+                    OutgoingRequest outgoing = OutgoingRequest.post(endpoint.uri(), message);
+                    McpHeaders headers;
+                    try {
+                      headers = resolve(outgoing, context);
+                    } catch (RuntimeException e) {
+                      return Mono.error(e);
+                    }
                     Request request =
                         new Request.Builder()
                             .url(endpoint)
                             .post(RequestBody.create(body, JSON))
                             .header(HttpHeaders.PROTOCOL_VERSION, VERSION)
-                            .tag(
-                                RequestTag.class,
-                                new RequestTag(
-                                    settings.headers(),
-                                    new OutgoingRequest(
-                                        "POST",
-                                        endpoint.uri(),
-                                        JsonRpc.method(message),
-                                        JsonRpc.toolName(message)),
-                                    context))
+                            .tag(RequestTag.class, new RequestTag(headers, outgoing.mcpMethod()))
                             .build();
                     return Mono.<Void>create(
                         sink -> {

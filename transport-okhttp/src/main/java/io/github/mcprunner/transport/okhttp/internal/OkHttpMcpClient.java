@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Streamable HTTP transport's HTTP client on OkHttp: requests are built with the transport's
- * protocol headers and a {@link RequestTag}, so that {@link HeaderInterceptor} resolves and adds
- * the run's headers (and nothing is sent when that fails); event streams go through the client
+ * protocol headers and a {@link RequestTag} holding the resolved headers, which {@link
+ * HeaderInterceptor} adds after the user's interceptors ran; event streams go through the client
  * without read or call timeout. OkHttp's timeouts are mapped by {@link HttpErrors}. Not public API.
  */
 public final class OkHttpMcpClient implements McpHttpClient {
@@ -53,8 +53,7 @@ public final class OkHttpMcpClient implements McpHttpClient {
             .url(url)
             .method(request.method(), body == null ? null : RequestBody.create(body, JSON));
     request.protocolHeaders().forEach(builder::header);
-    builder.tag(
-        RequestTag.class, new RequestTag(settings.headers(), request.request(), request.context()));
+    builder.tag(RequestTag.class, new RequestTag(request.headers(), request.request().mcpMethod()));
     Call call = (request.eventStream() ? streamClient : client).newCall(builder.build());
     return new OkHttpCall(call);
   }

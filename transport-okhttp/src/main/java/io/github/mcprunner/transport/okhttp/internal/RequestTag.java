@@ -1,18 +1,13 @@
 package io.github.mcprunner.transport.okhttp.internal;
 
-import io.github.mcprunner.core.spi.OutgoingRequest;
-import io.github.mcprunner.core.spi.RequestHeaderSource;
-import io.modelcontextprotocol.common.McpTransportContext;
+import io.github.mcprunner.headers.McpHeaders;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link HeaderInterceptor} needs to resolve one request's headers, carried as an OkHttp
- * request tag: the session's header source, the request as the chain sees it, and the MCP call's
- * context (which run it belongs to). Not public API.
+ * What {@link HeaderInterceptor} applies to one request, carried as an OkHttp request tag: the
+ * request's resolved headers, final, and its MCP method (for the log line). Not public API.
  *
- * @param headers the session's header source
- * @param request the request, as header resolution sees it
- * @param context the MCP call's transport context, {@link McpTransportContext#EMPTY} for requests
- *     of the session itself
+ * @param headers the resolved headers: no removal, no protected name, validated
+ * @param mcpMethod the JSON-RPC method of a POST, if known
  */
-public record RequestTag(
-    RequestHeaderSource headers, OutgoingRequest request, McpTransportContext context) {}
+public record RequestTag(McpHeaders headers, @Nullable String mcpMethod) {}

@@ -1,0 +1,35 @@
+package io.github.mcprunner.core.internal.http;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where the Streamable HTTP transport's waits come from: the server's {@code retry} before a
+ * resumption, the back-off of the event stream, the deadline of an exchange. Injected, so that a
+ * test can run them on a fake clock; nothing sleeps. Not public API.
+ */
+@FunctionalInterface
+interface Delays {
+
+  /**
+   * Runs {@code task} once {@code delay} has passed, on a thread of the implementation's choice
+   * (the task hands the work to the transport's executor); returns an action that cancels it.
+   */
+  Runnable schedule(Duration delay, Runnable task);
+
+  /** The JDK's shared delay scheduler: it only hands tasks over, so no thread waits. */
+  Delays SYSTEM =
+      (delay, task) -> {
+        CompletableFuture<Void> timer = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(
+                Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS, Runnable::run)
+            .execute(
+                () -> {
+                  if (timer.complete(null)) {
+                    task.run();
+                  }
+                });
+        return () -> timer.cancel(false);
+      };
+}
