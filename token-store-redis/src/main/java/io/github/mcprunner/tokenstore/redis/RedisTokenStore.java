@@ -20,6 +20,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -109,6 +110,8 @@ public final class RedisTokenStore implements TokenStore {
     this.ownsResources = true;
     this.resources =
         ClientResources.builder()
+            // The JDK's resolver (hosts file, system DNS), as every other client of the service.
+            .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE)
             .reconnectDelay(
                 Delay.exponential(
                     Duration.ofMillis(50), builder.maxReconnectDelay, 2, TimeUnit.MILLISECONDS))
