@@ -94,6 +94,11 @@ public final class RedisTokenStore implements TokenStore {
   private final TokenStore local;
   private final SecureRandom random = new SecureRandom();
   private final AtomicBoolean degraded = new AtomicBoolean();
+
+  /** While degraded ({@code LOCAL_ONLY}), Redis is tried again at most this often. */
+  private static final long PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private volatile long nextProbeNanos;
   private final Object connecting = new Object();
   private volatile @Nullable StatefulRedisConnection<String, String> connection;
   private volatile boolean closed;
@@ -273,6 +278,10 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   private <T> T shared(Supplier<T> redis, Supplier<T> fallback) {
+    if (degraded.get() && System.nanoTime() - nextProbeNanos < 0) {
+      // Not every call waits for an unreachable Redis: it is probed once a second meanwhile.
+      return fallback.get();
+    }
     try {
       T answer = redis.get();
       if (degraded.compareAndSet(true, false)) {
@@ -284,6 +293,7 @@ public final class RedisTokenStore implements TokenStore {
         throw new TokenStoreException(
             "Redis at " + where + " is unavailable (" + e.getClass().getSimpleName() + ")");
       }
+      nextProbeNanos = System.nanoTime() + PROBE_NANOS;
       if (degraded.compareAndSet(false, true)) {
         log.warn(
             "Token store: Redis at {} is unavailable ({}); this instance carries on with its own"
