@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,8 +101,22 @@ class MultiInstanceTest {
     }
   }
 
-  /** One instance of the service: its own store client, provider and runner. */
-  private Runner instance(RedisTokenStore.WhenUnavailable whenUnavailable) {
+  /**
+   * One instance of the service: its own store client, provider and runner; {@code whenUnavailable}
+   * null for an instance without a shared store.
+   */
+  private Runner instance(RedisTokenStore.@Nullable WhenUnavailable whenUnavailable) {
+    TokenExchangeHeadersProvider.Builder provider =
+        TokenExchangeHeadersProvider.builder()
+            .tokenEndpoint(idp.tokenEndpoint())
+            .clientAuthentication(ClientAuthentication.clientSecretBasic("service", "s3cret"))
+            .maxAttempts(1);
+    if (whenUnavailable == null) {
+      Runner runner =
+          Runners.builder().discoverHeaderProviders(false).headerProvider(provider.build()).build();
+      open.add(runner);
+      return runner;
+    }
     RedisTokenStore store =
         RedisTokenStore.builder()
             .uri(redis.uri())
@@ -114,14 +129,7 @@ class MultiInstanceTest {
     Runner runner =
         Runners.builder()
             .discoverHeaderProviders(false)
-            .headerProvider(
-                TokenExchangeHeadersProvider.builder()
-                    .tokenEndpoint(idp.tokenEndpoint())
-                    .clientAuthentication(
-                        ClientAuthentication.clientSecretBasic("service", "s3cret"))
-                    .maxAttempts(1)
-                    .tokenStore(store)
-                    .build())
+            .headerProvider(provider.tokenStore(store).build())
             .build();
     open.add(runner);
     return runner;
@@ -213,20 +221,27 @@ class MultiInstanceTest {
   @Test
   void tokenRequestsPerUserAndServerWithOneTwoAndFourInstances() throws Exception {
     int users = 10;
-    StringBuilder figures = new StringBuilder("token requests per user × server:");
+    StringBuilder figures =
+        new StringBuilder("token requests per user × server (shared / each alone):");
     for (int count : new int[] {1, 2, 4}) {
-      redis.flush();
-      List<Runner> instances = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        instances.add(instance(RedisTokenStore.WhenUnavailable.FAIL_CLOSED));
+      double[] perUserAndServer = new double[2];
+      for (int shared = 0; shared < 2; shared++) {
+        redis.flush();
+        List<Runner> instances = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+          instances.add(
+              shared == 0 ? instance(RedisTokenStore.WhenUnavailable.FAIL_CLOSED) : instance(null));
+        }
+        perUserAndServer[shared] = runAll(instances, users).size() / (users * 2.0);
+        for (Runner instance : instances) {
+          instance.close();
+        }
       }
-      List<Idp.Exchange> exchanges = runAll(instances, users);
-      double perUserAndServer = exchanges.size() / (users * 2.0);
-      figures.append(String.format(" %d instance(s) -> %.2f;", count, perUserAndServer));
-      assertThat(perUserAndServer).isEqualTo(1.0);
-      for (Runner instance : instances) {
-        instance.close();
-      }
+      figures.append(
+          String.format(
+              " %d instance(s) -> %.2f / %.2f;", count, perUserAndServer[0], perUserAndServer[1]));
+      assertThat(perUserAndServer[0]).isEqualTo(1.0);
+      assertThat(perUserAndServer[1]).as("without a shared store").isEqualTo(count);
     }
     System.out.println(figures);
   }
