@@ -83,7 +83,6 @@ public final class RedisTokenStore implements TokenStore {
   }
 
   private final RedisClient client;
-  private final boolean ownsResources;
   private final ClientResources resources;
   private final String where;
   private final String namespace;
@@ -112,7 +111,6 @@ public final class RedisTokenStore implements TokenStore {
     this.refreshTokenRetention = builder.refreshTokenRetention;
     this.clock = builder.clock;
     this.local = TokenStore.inMemory(builder.localMaximumSize);
-    this.ownsResources = true;
     this.resources =
         ClientResources.builder()
             // The JDK's resolver (hosts file, system DNS), as every other client of the service.
@@ -272,9 +270,7 @@ public final class RedisTokenStore implements TokenStore {
       open.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    if (ownsResources) {
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   private <T> T shared(Supplier<T> redis, Supplier<T> fallback) {

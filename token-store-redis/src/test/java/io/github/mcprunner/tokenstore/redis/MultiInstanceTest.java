@@ -220,7 +220,7 @@ class MultiInstanceTest {
 
   @Test
   void tokenRequestsPerUserAndServerWithOneTwoAndFourInstances() throws Exception {
-    int users = 10;
+    int users = 5;
     StringBuilder figures =
         new StringBuilder("token requests per user × server (shared / each alone):");
     for (int count : new int[] {1, 2, 4}) {

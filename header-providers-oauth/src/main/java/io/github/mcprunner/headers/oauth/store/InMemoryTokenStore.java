@@ -48,20 +48,25 @@ final class InMemoryTokenStore implements TokenStore {
             .expireAfter(
                 Expiry.writing(
                     (TokenKey key, StoredToken token) ->
-                        Duration.ofNanos(
-                            Math.min(
-                                MAX_NANOS,
-                                Math.max(
-                                    0,
-                                    Duration.between(clock.instant(), token.expiresAt())
-                                        .toNanos())))))
+                        token.refreshToken() != null
+                            ? Duration.ofNanos(MAX_NANOS)
+                            : Duration.ofNanos(
+                                Math.min(
+                                    MAX_NANOS,
+                                    Math.max(
+                                        0,
+                                        Duration.between(clock.instant(), token.expiresAt())
+                                            .toNanos())))))
             .build();
   }
 
   @Override
   public @Nullable StoredToken getToken(TokenKey key) {
     StoredToken token = tokens.getIfPresent(requireNonNull(key, "key"));
-    return token != null && token.expiresAt().isAfter(clock.instant()) ? token : null;
+    return token != null
+            && (token.refreshToken() != null || token.expiresAt().isAfter(clock.instant()))
+        ? token
+        : null;
   }
 
   @Override

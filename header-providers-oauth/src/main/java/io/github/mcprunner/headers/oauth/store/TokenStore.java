@@ -22,19 +22,26 @@ import org.jspecify.annotations.Nullable;
 public interface TokenStore extends AutoCloseable {
 
   /**
-   * Returns a store holding everything in this JVM's memory: tokens until they expire (at most
-   * {@code maximumSize} of them), registrations and leases. Useful to share tokens between
-   * providers rebuilt within one process; several instances of a service need a shared store
-   * instead.
+   * Returns a store holding everything in this JVM's memory: tokens until they expire, those with a
+   * refresh token until evicted (at most {@code maximumSize} tokens in all), registrations and
+   * leases. Useful to share tokens between providers rebuilt within one process; several instances
+   * of a service need a shared store instead.
    */
   static TokenStore inMemory(long maximumSize) {
     return new InMemoryTokenStore(maximumSize);
   }
 
-  /** Returns the token stored under {@code key}, or null (none, or it has expired). */
+  /**
+   * Returns the token stored under {@code key}, or null. A token that carries a refresh token may
+   * be returned after it has expired (implementations keep such tokens longer, so that a user can
+   * be renewed without signing in again); callers check {@link StoredToken#expiresAt()}.
+   */
   @Nullable StoredToken getToken(TokenKey key);
 
-  /** Stores {@code token} under {@code key}, replacing any, until the token expires. */
+  /**
+   * Stores {@code token} under {@code key}, replacing any: until it expires, or longer when it
+   * carries a refresh token.
+   */
   void putToken(TokenKey key, StoredToken token);
 
   /**

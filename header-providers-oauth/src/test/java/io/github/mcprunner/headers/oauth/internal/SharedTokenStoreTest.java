@@ -120,6 +120,29 @@ class SharedTokenStoreTest {
   }
 
   @Test
+  void anExpiredTokenIsKeptOnlyWhileItCarriesARefreshToken() throws Exception {
+    TokenStore store = TokenStore.inMemory(10);
+    CacheKey alice = new CacheKey("alice", "client", null, "https://crm/mcp", null);
+    CacheKey bob = new CacheKey("bob", "client", null, "https://crm/mcp", null);
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    try {
+      TokenFetcher none =
+          (k, s) -> {
+            throw new TokenFetchException("no token endpoint here");
+          };
+      TokenCache cache = instance(none, store, pool);
+      long past = clock.millis() - 1_000;
+      cache.put(alice, IssuedToken.of("at-a", past, past, "rt-a"));
+      cache.put(bob, IssuedToken.of("at-b", past, past));
+      TokenCache restarted = instance(none, store, pool);
+      assertThat(restarted.stored(alice).refreshToken()).isEqualTo("rt-a");
+      assertThat(restarted.stored(bob)).isNull();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void aFailingStoreFailsTheResolutionClosedWithAClearError() {
     TokenStore down = new FailingStore();
     AtomicInteger requests = new AtomicInteger();
