@@ -11,6 +11,7 @@ import io.github.mcprunner.headers.oauth.internal.McpAuthorizationResolver;
 import io.github.mcprunner.headers.oauth.internal.TokenExecutors;
 import io.github.mcprunner.headers.oauth.internal.TokenRequestPolicy;
 import io.github.mcprunner.headers.oauth.internal.TrustedIssuers;
+import io.github.mcprunner.headers.oauth.store.TokenStore;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,7 +149,8 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
                 builder.allowAnonymousUser,
                 trustedIssuers(builder, client)),
             builder.clock,
-            builder.executor != null ? builder.executor : TokenExecutors.newDefault(name));
+            builder.executor != null ? builder.executor : TokenExecutors.newDefault(name),
+            builder.tokenStore);
     this.description =
         "McpAuthorizationHeadersProvider{name="
             + name
@@ -314,6 +316,7 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
     private boolean trustAnyAuthorizationServer;
     private Clock clock = Clock.systemUTC();
     private @Nullable Executor executor;
+    private @Nullable TokenStore tokenStore;
 
     private Builder(McpAuthorizationResolver.Grant grant) {
       this.grant = grant;
@@ -546,6 +549,17 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
     /** Sets the executor token renewals run on. Default: a pool of 8 daemon threads. */
     public Builder executor(Executor executor) {
       this.executor = requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets a token store shared by every instance of the service (e.g. {@code token-store-redis}):
+     * tokens, refresh tokens and client registrations (by issuer) are kept there too, survive
+     * restarts, and one instance asks the token endpoint for all. Default: none, everything in this
+     * provider's memory.
+     */
+    public Builder tokenStore(TokenStore tokenStore) {
+      this.tokenStore = requireNonNull(tokenStore, "tokenStore");
       return this;
     }
 

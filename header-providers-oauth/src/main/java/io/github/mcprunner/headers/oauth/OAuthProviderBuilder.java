@@ -10,6 +10,7 @@ import io.github.mcprunner.headers.oauth.internal.TokenExecutors;
 import io.github.mcprunner.headers.oauth.internal.TokenFetcher;
 import io.github.mcprunner.headers.oauth.internal.TokenHeaderResolver;
 import io.github.mcprunner.headers.oauth.internal.TokenRequestPolicy;
+import io.github.mcprunner.headers.oauth.store.TokenStore;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +75,7 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
   private long maximumCacheSize = DEFAULT_MAXIMUM_CACHE_SIZE;
   private Clock clock = Clock.systemUTC();
   private @Nullable Executor executor;
+  private @Nullable TokenStore tokenStore;
 
   OAuthProviderBuilder(String defaultName, int defaultOrder, boolean sendAudienceByDefault) {
     this.name = defaultName;
@@ -253,6 +255,16 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
     return self();
   }
 
+  /**
+   * Sets a token store shared by every instance of the service (e.g. {@code token-store-redis}):
+   * tokens are kept there too, survive restarts, and one instance asks the token endpoint for all.
+   * Default: none, tokens in this provider's memory only.
+   */
+  public B tokenStore(TokenStore tokenStore) {
+    this.tokenStore = requireNonNull(tokenStore, "tokenStore");
+    return self();
+  }
+
   String name() {
     return name;
   }
@@ -300,7 +312,8 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
   /** Returns a token cache over {@code fetcher} with this builder's clock, executor and size. */
   TokenCache newCache(TokenFetcher fetcher, Duration maxWait) {
     Executor fetchExecutor = executor != null ? executor : TokenExecutors.newDefault(name);
-    return new TokenCache(name, fetcher, clock, fetchExecutor, maximumCacheSize, maxWait);
+    return new TokenCache(
+        name, fetcher, clock, fetchExecutor, maximumCacheSize, maxWait, tokenStore);
   }
 
   // Read by builders that assemble their own machinery (cross-app access).

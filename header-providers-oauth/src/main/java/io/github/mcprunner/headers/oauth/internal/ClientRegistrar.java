@@ -16,6 +16,9 @@ import com.nimbusds.oauth2.sdk.client.ClientRegistrationRequest;
 import com.nimbusds.oauth2.sdk.client.ClientRegistrationResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import io.github.mcprunner.headers.oauth.store.ClientRegistration;
+import io.github.mcprunner.headers.oauth.store.TokenStore;
+import io.github.mcprunner.headers.oauth.store.TokenStoreException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * registration (RFC 7591), once per authorization server however many runs need it at once, and
  * keeps the client id, secret and {@code token_endpoint_auth_method} it was given (for a bounded
  * number of authorization servers). A failed registration is tried again by the next authorization,
- * and so is one the token endpoint refuses with {@code invalid_client}. Not public API.
+ * and so is one the token endpoint refuses with {@code invalid_client}. With a shared {@link
+ * TokenStore}, registrations are kept there by issuer (SEP-2352: a registration is only ever used
+ * with the issuer it was made with; another issuer gets its own) and survive restarts. Not public
+ * API.
  */
 public final class ClientRegistrar {
   private static final Logger log = LoggerFactory.getLogger(ClientRegistrar.class);
@@ -47,6 +54,7 @@ public final class ClientRegistrar {
   private final int connectTimeoutMillis;
   private final int readTimeoutMillis;
   private final Duration maxWait;
+  private final @Nullable TokenStore store;
 
   /** Most authorization servers whose registration is kept. */
   private static final int MAXIMUM_REGISTRATIONS = 4096;
@@ -66,6 +74,19 @@ public final class ClientRegistrar {
       Duration connectTimeout,
       Duration readTimeout,
       Duration maxWait) {
+    this(providerName, clientName, redirectUri, connectTimeout, readTimeout, maxWait, null);
+  }
+
+  /** Creates a registrar keeping its registrations in {@code store} too (null: in memory only). */
+  public ClientRegistrar(
+      String providerName,
+      String clientName,
+      URI redirectUri,
+      Duration connectTimeout,
+      Duration readTimeout,
+      Duration maxWait,
+      @Nullable TokenStore store) {
+    this.store = store;
     this.providerName = requireNonNull(providerName, "providerName");
     this.clientName = requireNonNull(clientName, "clientName");
     this.redirectUri = requireNonNull(redirectUri, "redirectUri");
@@ -91,7 +112,11 @@ public final class ClientRegistrar {
     CompletableFuture<ClientAuthenticator> existing = clients.putIfAbsent(server.key(), mine);
     if (existing == null) {
       try {
-        mine.complete(register(endpoint, server));
+        mine.complete(storedOrRegistered(endpoint, server));
+      } catch (TokenStoreException e) {
+        clients.remove(server.key(), mine);
+        mine.completeExceptionally(
+            new TokenFetchException("the token store failed: " + e.getMessage()));
       } catch (TokenFetchException | RuntimeException e) {
         clients.remove(server.key(), mine);
         mine.completeExceptionally(e);
@@ -126,6 +151,14 @@ public final class ClientRegistrar {
         && !known.isCompletedExceptionally()
         && known.join() == client
         && clients.remove(server.key(), known)) {
+      if (store != null) {
+        try {
+          store.removeRegistration(server.key(), client.clientId());
+        } catch (TokenStoreException e) {
+          log.debug(
+              "Provider '{}' could not drop a registration from the token store", providerName);
+        }
+      }
       log.info(
           "Provider '{}' dropped its registration with authorization server {}, which refused it;"
               + " it registers again on the next authorization",
@@ -138,6 +171,38 @@ public final class ClientRegistrar {
   public int registrations() {
     return (int)
         clients.values().stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+  }
+
+  /** The registration the store holds for the server's issuer, else a new one (then stored). */
+  private ClientAuthenticator storedOrRegistered(
+      URI endpoint, AuthorizationDiscovery.AuthorizationServer server) throws TokenFetchException {
+    if (store != null) {
+      ClientRegistration known = store.getRegistration(server.key());
+      // Keyed by issuer; checked again, so that a store answering for another issuer is not used.
+      if (known != null && known.issuer().equals(server.key())) {
+        try {
+          return authenticator(known);
+        } catch (IllegalArgumentException e) {
+          log.warn(
+              "Provider '{}' ignores the stored registration with authorization server {}: {}",
+              providerName,
+              server.describe(),
+              e.getMessage());
+        }
+      }
+    }
+    return register(endpoint, server);
+  }
+
+  private static ClientAuthenticator authenticator(ClientRegistration registration) {
+    String secret = registration.clientSecret();
+    if (registration.authMethod().equals("none") || secret == null) {
+      return ClientAuthenticator.none(registration.clientId());
+    }
+    return ClientAuthenticator.secret(
+        ClientAuthenticator.Method.parse(registration.authMethod()),
+        registration.clientId(),
+        secret);
   }
 
   private ClientAuthenticator register(
@@ -230,6 +295,14 @@ public final class ClientRegistrar {
                 + " registered the client for token endpoint authentication '"
                 + (ERROR_CODE.matcher(methodName).matches() ? methodName : "unrecognised")
                 + "', which is not supported");
+    }
+    if (store != null) {
+      store.putRegistration(
+          ClientRegistration.of(
+              server.key(),
+              clientId,
+              client.method() == ClientAuthenticator.Method.NONE ? null : secret.getValue(),
+              client.method().value()));
     }
     log.info(
         "Provider '{}' registered as client '{}' ({}) with authorization server {}",

@@ -11,6 +11,7 @@ import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.OAuthTokenException;
 import io.github.mcprunner.headers.oauth.UserAuthorization;
+import io.github.mcprunner.headers.oauth.store.TokenStore;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,6 +124,7 @@ public final class McpAuthorizationResolver {
   }
 
   private final Settings settings;
+  private final Clock clock;
   private final ServerSelection selection;
   private final AuthorizationDiscovery discovery;
   private final TokenRequestSender sender;
@@ -138,6 +140,16 @@ public final class McpAuthorizationResolver {
 
   /** Creates the resolver; no network access happens here. */
   public McpAuthorizationResolver(Settings settings, Clock clock, Executor executor) {
+    this(settings, clock, executor, null);
+  }
+
+  /**
+   * Creates the resolver keeping tokens and registrations in {@code store} too (null: in memory
+   * only); no network access happens here.
+   */
+  public McpAuthorizationResolver(
+      Settings settings, Clock clock, Executor executor, @Nullable TokenStore store) {
+    this.clock = clock;
     this.settings = requireNonNull(settings, "settings");
     requireNonNull(clock, "clock");
     TokenRequestPolicy policy = settings.policy();
@@ -164,7 +176,8 @@ public final class McpAuthorizationResolver {
               redirect,
               policy.connectTimeout(),
               policy.readTimeout(),
-              policy.maxWait());
+              policy.maxWait(),
+              store);
     } else {
       this.flow = null;
       this.registrar = null;
@@ -176,7 +189,8 @@ public final class McpAuthorizationResolver {
             clock,
             executor,
             settings.maximumCacheSize(),
-            policy.maxWait());
+            policy.maxWait(),
+            store);
     Ticker ticker =
         () -> {
           Instant now = clock.instant();
@@ -374,7 +388,11 @@ public final class McpAuthorizationResolver {
       ClientAuthenticator client = clientFor(found.server());
       IssuedToken token;
       try {
-        token = requireNonNull(flow).authorize(found, client, scope, context, server.name());
+        IssuedToken resumed = resumed(key, found.server(), client, resource, server.name());
+        token =
+            resumed != null
+                ? resumed
+                : requireNonNull(flow).authorize(found, client, scope, context, server.name());
       } catch (TokenFetchException e) {
         forgetRegistrationIfRefused(found.server(), client, e);
         throw e;
@@ -397,6 +415,55 @@ public final class McpAuthorizationResolver {
         found.server().describe(),
         scope == null ? "" : " (scope '" + scope + "')");
     return true;
+  }
+
+  /**
+   * The user's token from the shared store (kept by another instance, or before a restart): as is
+   * while valid, else renewed with its refresh token; null when the user must authorize.
+   */
+  private @Nullable IssuedToken resumed(
+      CacheKey key,
+      AuthorizationDiscovery.AuthorizationServer server,
+      ClientAuthenticator client,
+      String resource,
+      String serverName)
+      throws TokenFetchException {
+    IssuedToken stored = cache.stored(key);
+    if (stored == null) {
+      return null;
+    }
+    long now = clock.millis();
+    if (stored.isValidAt(now) && !stored.needsRefreshAt(now)) {
+      return stored;
+    }
+    String refreshToken = stored.refreshToken();
+    if (refreshToken == null) {
+      return null;
+    }
+    try {
+      IssuedToken renewed =
+          requireNonNull(flow).refresh(server, client, refreshToken, resource, serverName);
+      return keepingRefreshToken(renewed, refreshToken);
+    } catch (TokenFetchException e) {
+      if (e.httpStatus() >= 400 && e.httpStatus() < 500) {
+        log.info(
+            "Provider '{}' could not renew the stored token for server '{}': {}; the user"
+                + " authorizes again",
+            settings.providerName(),
+            serverName,
+            e.getMessage());
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** A server that does not rotate refresh tokens keeps the one it issued first: so do we. */
+  private static IssuedToken keepingRefreshToken(IssuedToken renewed, String refreshToken) {
+    return renewed.refreshToken() != null
+        ? renewed
+        : IssuedToken.of(
+            renewed.value(), renewed.expiresAtMillis(), renewed.refreshAtMillis(), refreshToken);
   }
 
   private ClientAuthenticator clientFor(AuthorizationDiscovery.AuthorizationServer server)
@@ -464,6 +531,11 @@ public final class McpAuthorizationResolver {
           serverName);
     }
     String refreshToken = slot.refreshToken;
+    // Another instance may have renewed the token and been issued a new refresh token since.
+    IssuedToken latest = refreshToken == null ? null : cache.stored(key);
+    if (latest != null && latest.refreshToken() != null) {
+      refreshToken = latest.refreshToken();
+    }
     AuthorizationDiscovery.AuthorizationServer server = slot.authorizationServer;
     ClientAuthenticator client = slot.client;
     if (refreshToken == null || server == null || client == null) {
@@ -478,7 +550,8 @@ public final class McpAuthorizationResolver {
       forgetRegistrationIfRefused(server, client, e);
       throw e;
     }
-    if (token.refreshToken() != null && Objects.equals(slot.key, key)) {
+    token = keepingRefreshToken(token, refreshToken);
+    if (Objects.equals(slot.key, key)) {
       slot.refreshToken = token.refreshToken();
     }
     return token;

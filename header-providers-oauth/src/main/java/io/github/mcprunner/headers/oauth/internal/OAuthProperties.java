@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one OAuth provider read from system properties ({@code
@@ -123,6 +124,7 @@ public final class OAuthProperties {
 
   private final Grant grant;
   private final Map<String, String> values;
+  private @Nullable TokenStoreProperties tokenStore;
   private final String keyPrefix;
 
   private OAuthProperties(Grant grant, Map<String, String> values) {
@@ -153,7 +155,9 @@ public final class OAuthProperties {
             values.put(normalize(name.substring(grant.propertyPrefix().length())), value.trim());
           }
         });
-    return new OAuthProperties(grant, values);
+    OAuthProperties read = new OAuthProperties(grant, values);
+    read.tokenStore = TokenStoreProperties.read(systemProperties, environment);
+    return read;
   }
 
   private static String normalize(String key) {
@@ -227,6 +231,11 @@ public final class OAuthProperties {
   private void common(
       OAuthProviderBuilder<?> builder, Map<String, Map<String, String>> serverSettings) {
     builder.name(name());
+    io.github.mcprunner.headers.oauth.store.TokenStore store =
+        tokenStore == null ? null : tokenStore.store();
+    if (store != null) {
+      builder.tokenStore(store);
+    }
     get("ORDER").ifPresent(v -> builder.order((int) number("ORDER", v, Integer.MIN_VALUE)));
     Optional<String> endpoint = get("TOKEN_ENDPOINT");
     Optional<String> issuer = get("ISSUER");

@@ -6,6 +6,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.mcprunner.headers.oauth.store.StoredToken;
+import io.github.mcprunner.headers.oauth.store.TokenKey;
+import io.github.mcprunner.headers.oauth.store.TokenStore;
+import io.github.mcprunner.headers.oauth.store.TokenStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +37,12 @@ import org.slf4j.LoggerFactory;
  *   <li>An expired token is never returned: Caffeine drops it at its expiry instant (its ticker
  *       reads the injected clock) and every hit is checked against the clock again.
  *   <li>Size is bounded; Caffeine evicts the least useful entries.
+ *   <li>With a shared {@link TokenStore}, this cache is its local layer: a hit never reads the
+ *       store. A miss (or a refresh) reads the store first, then takes the store's lease on the key
+ *       and asks the token endpoint only while holding it; an instance that does not get the lease
+ *       waits for the token the holder stores, and asks itself when the lease's time runs out.
+ *       Every token obtained is written to the store; a token dropped here (HTTP 401) is dropped
+ *       from the store too, unless another instance has replaced it meanwhile.
  * </ul>
  *
  * <p>Fetches run on the given executor. Not public API.
@@ -51,6 +62,10 @@ public final class TokenCache {
   private final Cache<CacheKey, IssuedToken> tokens;
   private final ConcurrentHashMap<CacheKey, CompletableFuture<IssuedToken>> inFlight =
       new ConcurrentHashMap<>();
+  private final @Nullable TokenStore store;
+
+  /** How often a fetch waiting for another instance's token reads the store. */
+  static final long STORE_POLL_MILLIS = 20;
 
   /**
    * Creates a cache.
@@ -69,6 +84,23 @@ public final class TokenCache {
       Executor executor,
       long maximumSize,
       Duration maxWait) {
+    this(providerName, fetcher, clock, executor, maximumSize, maxWait, null);
+  }
+
+  /**
+   * Creates a cache in front of a shared token store.
+   *
+   * @param store the shared store, or null to keep tokens in this cache only
+   */
+  public TokenCache(
+      String providerName,
+      TokenFetcher fetcher,
+      Clock clock,
+      Executor executor,
+      long maximumSize,
+      Duration maxWait,
+      @Nullable TokenStore store) {
+    this.store = store;
     this.providerName = requireNonNull(providerName, "providerName");
     this.fetcher = requireNonNull(fetcher, "fetcher");
     this.clock = requireNonNull(clock, "clock");
@@ -132,13 +164,48 @@ public final class TokenCache {
    * Caches {@code token} for {@code key}, replacing any: for tokens obtained outside the fetcher
    * (an authorization the user completed).
    */
-  public void put(CacheKey key, IssuedToken token) {
+  public void put(CacheKey key, IssuedToken token) throws TokenFetchException {
+    if (store != null) {
+      try {
+        store.putToken(storeKey(key), stored(token, key));
+      } catch (TokenStoreException e) {
+        throw storeFailure(e);
+      }
+    }
     tokens.put(key, token);
   }
 
-  /** Drops the cached token of {@code key}, if any; a fetch under way is left to finish. */
+  /**
+   * Drops the cached token of {@code key}, if any, here and in the shared store (unless the store
+   * holds another token by now); a fetch under way is left to finish.
+   */
   public void invalidate(CacheKey key) {
-    tokens.invalidate(key);
+    IssuedToken dropped = tokens.asMap().remove(key);
+    if (store != null && dropped != null) {
+      try {
+        store.removeToken(storeKey(key), dropped.value());
+      } catch (TokenStoreException e) {
+        log.debug("Provider '{}' could not drop a token from the token store", providerName);
+      }
+    }
+  }
+
+  /**
+   * Returns the token the shared store holds for {@code key}, expired or not (an expired one may
+   * still carry a refresh token), or null when there is none or no store.
+   *
+   * @throws TokenFetchException if the store cannot be read
+   */
+  public @Nullable IssuedToken stored(CacheKey key) throws TokenFetchException {
+    if (store == null) {
+      return null;
+    }
+    try {
+      StoredToken found = store.getToken(storeKey(key));
+      return found == null ? null : issued(found);
+    } catch (TokenStoreException e) {
+      throw storeFailure(e);
+    }
   }
 
   /** Returns the number of cached tokens (approximate, for tests and metrics). */
@@ -207,13 +274,17 @@ public final class TokenCache {
     // newcomer so sees the fetch or the token, and a waiter that invalidates the token at once
     // (HTTP 401) never finds this finished fetch still registered.
     try {
-      IssuedToken token = fetcher.fetch(key, serverName);
+      IssuedToken token =
+          store == null ? fetcher.fetch(key, serverName) : fetchShared(key, serverName);
       tokens.put(key, token);
       inFlight.remove(key, mine);
       mine.complete(token);
     } catch (TokenFetchException e) {
       inFlight.remove(key, mine);
       mine.completeExceptionally(e);
+    } catch (TokenStoreException e) {
+      inFlight.remove(key, mine);
+      mine.completeExceptionally(storeFailure(e));
     } catch (RuntimeException e) {
       // Not expected from the fetcher; its message is not trusted to be free of secrets.
       inFlight.remove(key, mine);
@@ -224,6 +295,98 @@ public final class TokenCache {
       mine.completeExceptionally(e);
       throw e;
     }
+  }
+
+  /**
+   * Obtains a token through the shared store: the store's token if it is fresh, else the token
+   * endpoint's, asked while holding the store's lease (or after waiting for the holder in vain).
+   */
+  private IssuedToken fetchShared(CacheKey key, String serverName) throws TokenFetchException {
+    TokenStore shared = requireNonNull(store);
+    TokenKey storeKey = storeKey(key);
+    IssuedToken found = fresh(shared.getToken(storeKey));
+    if (found != null) {
+      return found;
+    }
+    // Half the wait: a waiter that gives up on the holder still has time to ask itself.
+    Duration leaseTime = maxWait.dividedBy(2);
+    long deadline = System.nanoTime() + leaseTime.toNanos();
+    while (true) {
+      TokenStore.Lease lease = shared.tryLease(storeKey, leaseTime);
+      if (lease != null) {
+        try (lease) {
+          // The previous holder may have stored its token between our read and our lease.
+          found = fresh(shared.getToken(storeKey));
+          return found != null ? found : fetchAndStore(shared, storeKey, key, serverName);
+        }
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        log.debug(
+            "Provider '{}' waited in vain for another instance's token for server '{}'; asking"
+                + " itself",
+            providerName,
+            serverName);
+        return fetchAndStore(shared, storeKey, key, serverName);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(STORE_POLL_MILLIS));
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new TokenFetchException("interrupted while waiting for another instance's token");
+      }
+      found = fresh(shared.getToken(storeKey));
+      if (found != null) {
+        return found;
+      }
+    }
+  }
+
+  private IssuedToken fetchAndStore(
+      TokenStore shared, TokenKey storeKey, CacheKey key, String serverName)
+      throws TokenFetchException {
+    IssuedToken token = fetcher.fetch(key, serverName);
+    shared.putToken(storeKey, stored(token, key));
+    return token;
+  }
+
+  /** Returns the stored token as an issued one if it is valid and not due for refresh, or null. */
+  private @Nullable IssuedToken fresh(@Nullable StoredToken found) {
+    if (found == null) {
+      return null;
+    }
+    IssuedToken token = issued(found);
+    long now = clock.millis();
+    return token.isValidAt(now) && !token.needsRefreshAt(now) ? token : null;
+  }
+
+  private TokenKey storeKey(CacheKey key) {
+    String resource = key.resource() != null ? key.resource() : key.audience();
+    return TokenKey.of(
+        providerName,
+        key.subjectToken(),
+        resource == null ? "" : resource,
+        "client_id=" + key.clientId() + "\naudience=" + key.audience() + "\nscope=" + key.scope());
+  }
+
+  private static StoredToken stored(IssuedToken token, CacheKey key) {
+    return StoredToken.of(
+        token.value(),
+        Instant.ofEpochMilli(token.expiresAtMillis()),
+        Instant.ofEpochMilli(token.refreshAtMillis()),
+        token.refreshToken(),
+        key.scope());
+  }
+
+  private static IssuedToken issued(StoredToken found) {
+    long expiresAt = found.expiresAt().toEpochMilli();
+    return IssuedToken.of(
+        found.accessToken(),
+        expiresAt,
+        Math.min(expiresAt, found.refreshAt().toEpochMilli()),
+        found.refreshToken());
+  }
+
+  private TokenFetchException storeFailure(TokenStoreException e) {
+    return new TokenFetchException("the token store failed: " + e.getMessage());
   }
 
   private IssuedToken await(CompletableFuture<IssuedToken> pending) throws TokenFetchException {
