@@ -10,8 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Variants measured in interleaved rounds (each round runs every variant in turn, so all of them see
- * the same machine load), and the table of their throughput, p50 and p99 with ratios to a baseline.
+ * Variants measured in interleaved rounds (each round runs every variant in turn, so all of them
+ * see the same machine load), and the table of their throughput, p50 and p99 with ratios to a
+ * baseline.
  */
 final class Interleaved {
   private Interleaved() {}
@@ -103,7 +104,9 @@ final class Interleaved {
   /** Prints a Markdown table of {@code variants} at {@code callers}, with ratios to a baseline. */
   static void printTable(List<Variant> variants, int[] callers, String baseline) {
     System.out.printf(
-        Locale.ROOT, "| variant | callers | calls/s | p50 µs | p99 µs | calls/s ÷ %s |%n", baseline);
+        Locale.ROOT,
+        "| variant | callers | calls/s | p50 µs | p99 µs | calls/s ÷ %s |%n",
+        baseline);
     System.out.println("|---|---:|---:|---:|---:|---:|");
     for (int n : callers) {
       Variant base = find(variants, baseline);

@@ -35,24 +35,24 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The peer comparison: {@code tools/call} against a server of the official MCP TypeScript SDK,
- * from the TypeScript SDK's own client, the bare MCP Java SDK client and the runner over each
- * transport, in interleaved rounds at 1 and 16 concurrent callers, with throughput ratios to the
- * TypeScript client. Started by {@code benchmarks/peer/run.sh}, which installs the pinned SDK and
- * Node.js and starts the server; loopback only.
+ * The peer comparison: {@code tools/call} against a server of the official MCP TypeScript SDK, from
+ * the TypeScript SDK's own client, the bare MCP Java SDK client and the runner over each transport,
+ * in interleaved rounds at 1 and 16 concurrent callers, with throughput ratios to the TypeScript
+ * client. Started by {@code benchmarks/peer/run.sh}, which installs the pinned SDK and Node.js and
+ * starts the server; loopback only.
  *
  * <ul>
- *   <li>{@code ts-sdk}: one TypeScript SDK client, connected once and reused, each call with its own
- *       {@code Authorization} and {@code X-User-Id} (a {@code fetch} wrapper applies them), in its
- *       own Node.js process driven over stdin;
+ *   <li>{@code ts-sdk}: one TypeScript SDK client, connected once and reused, each call with its
+ *       own {@code Authorization} and {@code X-User-Id} (a {@code fetch} wrapper applies them), in
+ *       its own Node.js process driven over stdin;
  *   <li>{@code bare-java-sdk}: the MCP Java SDK client on its {@code
  *       HttpClientStreamableHttpTransport}, static headers;
- *   <li>{@code runner/httpclient}, {@code runner/okhttp}: a whole run with per-run headers (scripted
- *       model turn, {@code tools/call} on the identity's pooled session, answer turn).
+ *   <li>{@code runner/httpclient}, {@code runner/okhttp}: a whole run with per-run headers
+ *       (scripted model turn, {@code tools/call} on the identity's pooled session, answer turn).
  * </ul>
  *
  * <pre>
- * java -cp benchmarks.jar io.github.mcprunner.benchmarks.PeerComparison SERVER_URL NODE CLIENT_MJS [rounds]
+ * java -cp benchmarks.jar io.github.mcprunner.benchmarks.PeerComparison URL NODE CLIENT_MJS [rounds]
  * </pre>
  */
 public final class PeerComparison {
@@ -104,7 +104,8 @@ public final class PeerComparison {
       bare.initialize();
       closing.add(bare::closeGracefully);
       variants.add(
-          new Interleaved.Variant("bare-java-sdk", Interleaved.local(() -> bare.callTool(ADD), pool)));
+          new Interleaved.Variant(
+              "bare-java-sdk", Interleaved.local(() -> bare.callTool(ADD), pool)));
 
       for (McpTransportFactory factory :
           List.of(new HttpClientTransportFactory(), new OkHttpTransportFactory())) {
@@ -200,16 +201,16 @@ public final class PeerComparison {
     String output =
         runner
             .run(
-        agent,
-        "add",
-        RunOptions.builder()
-            .mcpHeaders(
-                McpHeaders.of(
-                    "Authorization",
-                    "Bearer token-" + ThreadLocalRandom.current().nextInt(8),
-                    "X-User-Id",
-                    "u0"))
-            .build())
+                agent,
+                "add",
+                RunOptions.builder()
+                    .mcpHeaders(
+                        McpHeaders.of(
+                            "Authorization",
+                            "Bearer token-" + ThreadLocalRandom.current().nextInt(8),
+                            "X-User-Id",
+                            "u0"))
+                    .build())
             .finalOutput();
     if (!output.contains("3")) {
       throw new IllegalStateException("unexpected run output " + output);

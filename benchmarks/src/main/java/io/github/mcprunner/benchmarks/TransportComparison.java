@@ -64,6 +64,7 @@ public final class TransportComparison {
   private static final int CALLS_ALONE = 200;
   private static final int CALLS_EACH_OF_32 = 25;
   private static final int RUNS_PER_SESSION_VARIANT = 20;
+  private static final int RUNS_TO_SETTLE = 5;
   private static final McpSchema.CallToolRequest ADD =
       new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2));
 
@@ -102,8 +103,7 @@ public final class TransportComparison {
         sessions.add(variant("pooled/" + factory.name(), () -> runOnce(runner, pooled), pool));
         sessions.add(variant("per-run/" + factory.name(), () -> runOnce(runner, perRun), pool));
         String name = factory.name();
-        sessions.add(
-            variant("new-client/" + name, () -> newClientPerRun(name, server), pool));
+        sessions.add(variant("new-client/" + name, () -> newClientPerRun(name, server), pool));
       }
       sessions.add(variant("new-client/bare-sdk", () -> newBareClientPerRun(server), pool));
       server.setRecording(false);
@@ -115,6 +115,9 @@ public final class TransportComparison {
           variant.run(32, CALLS_EACH_OF_32, measured);
         }
         for (Interleaved.Variant variant : sessions) {
+          // A few runs first, not counted: what the variant before left behind (garbage, a busy
+          // server) would otherwise fall on the first of these few, slow runs.
+          variant.run(1, RUNS_TO_SETTLE, false);
           variant.run(1, RUNS_PER_SESSION_VARIANT, measured);
         }
       }
@@ -200,8 +203,7 @@ public final class TransportComparison {
   }
 
   private static void newBareClientPerRun(EmbeddedMcpServer server) {
-    McpSyncClient client =
-        bareClient(server, "token-" + ThreadLocalRandom.current().nextInt(8));
+    McpSyncClient client = bareClient(server, "token-" + ThreadLocalRandom.current().nextInt(8));
     try {
       client.initialize();
       client.listTools();
@@ -211,8 +213,7 @@ public final class TransportComparison {
     }
   }
 
-  private static TransportSettings settings(
-      EmbeddedMcpServer server, RequestHeaderSource headers) {
+  private static TransportSettings settings(EmbeddedMcpServer server, RequestHeaderSource headers) {
     return new TransportSettings(
         new McpServerRef("bench", server.url()),
         TransportKind.STREAMABLE_HTTP,

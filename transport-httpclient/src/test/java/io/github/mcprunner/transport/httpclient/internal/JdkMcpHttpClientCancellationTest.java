@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
  * Cancelling a call of the JDK client ends its exchange at once, wherever it waits: in {@code
  * send()} for the headers, in {@code send()} for a small body read whole, or in a read of a
  * streamed body; the connection is closed (the server reads its end), and the thread that called
- * {@code execute()} is left without an interrupt. Against a real socket on loopback that answers
- * as each test scripts it.
+ * {@code execute()} is left without an interrupt. Against a real socket on loopback that answers as
+ * each test scripts it.
  */
 class JdkMcpHttpClientCancellationTest {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -115,7 +115,10 @@ class JdkMcpHttpClientCancellationTest {
     // A declared length small enough to be read with the headers; a tenth of it, then silence.
     write(
         socket,
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\"");
+        "HTTP/1.1 200 OK\r\n"
+            + "Content-Type: application/json\r\n"
+            + "Content-Length: 100\r\n\r\n"
+            + "{\"jsonrpc\"");
 
     call.cancel();
 
@@ -139,7 +142,8 @@ class JdkMcpHttpClientCancellationTest {
     assertThat(answered.interruptedAfterwards).isFalse();
     InputStream body = answered.response.body();
     String event = "event: message\ndata: {}\n\n";
-    assertThat(new String(body.readNBytes(event.length()), StandardCharsets.UTF_8)).isEqualTo(event);
+    assertThat(new String(body.readNBytes(event.length()), StandardCharsets.UTF_8))
+        .isEqualTo(event);
     CompletableFuture<Throwable> blockedRead =
         CompletableFuture.supplyAsync(
             () -> {
@@ -295,6 +299,9 @@ class JdkMcpHttpClientCancellationTest {
   }
 
   private static String chunk(String data) {
-    return Integer.toHexString(data.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + data + "\r\n";
+    return Integer.toHexString(data.getBytes(StandardCharsets.UTF_8).length)
+        + "\r\n"
+        + data
+        + "\r\n";
   }
 }
