@@ -3,6 +3,7 @@
 // `add`, on 127.0.0.1 only.
 //
 //   node server.mjs PORT     prints "listening PORT" once it accepts connections
+//   PEER_JSON_RESPONSE=1     answers with JSON bodies instead of SSE (enableJsonResponse)
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -37,6 +38,7 @@ const http = createServer(async (req, res) => {
     if (!transport && !sessionId && req.method === "POST" && isInitializeRequest(body)) {
       transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: process.env.PEER_JSON_RESPONSE === "1",
         onsessioninitialized: (id) => transports.set(id, transport),
       });
       transport.onclose = () => transport.sessionId && transports.delete(transport.sessionId);
