@@ -4,9 +4,11 @@ import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.Runner;
+import io.github.mcprunner.SessionStrategy;
 import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.core.spi.McpTransportFactory;
+import io.github.mcprunner.core.spi.RequestHeaderSource;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
@@ -23,19 +25,17 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Tool-call throughput and p50/p99 latency of the two transports and the bare MCP SDK client on one
- * embedded server, at 1 and 32 concurrent callers, printed as ratios in one run.
+ * embedded server, at 1 and 32 concurrent callers, and the cost of a new session or a new client
+ * per run, printed as ratios in one run.
  *
  * <p>Why not only JMH: on a machine shared with other work the load changes from one JMH trial (one
  * forked JVM) to the next, so two trials measured minutes apart are not comparable within 10 %.
@@ -43,11 +43,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * round runs every variant in turn), so each variant sees the same conditions; the first two rounds
  * are warm-up.
  *
- * <p>Variants: {@code bare-sdk} (the MCP SDK's own {@code HttpClientStreamableHttpTransport},
+ * <p>Tool calls: {@code bare-sdk} (the MCP SDK's own {@code HttpClientStreamableHttpTransport},
  * static headers), {@code httpclient} and {@code okhttp} (the SDK client on the transport, headers
  * resolved per call from the call's context), {@code runner/httpclient} and {@code runner/okhttp}
  * (a whole run with per-run headers: model turn, {@code tools/call} on a pooled session, answer
  * turn).
+ *
+ * <p>Sessions, one caller: {@code pooled/T} (the same run as {@code runner/T}, on the identity's
+ * pooled session), {@code per-run/T} ({@code SessionStrategy.PER_RUN}: initialize, list, call,
+ * DELETE in every run), {@code new-client/T} (what users do without this library: a new HTTP client
+ * and a new MCP client with the run's headers as static headers, initialize, list, call, close) and
+ * {@code new-client/bare-sdk} (the same on the SDK's own transport).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.mcprunner.benchmarks.TransportComparison [rounds]
@@ -57,28 +63,12 @@ public final class TransportComparison {
   private static final int WARM_UP_ROUNDS = 2;
   private static final int CALLS_ALONE = 200;
   private static final int CALLS_EACH_OF_32 = 25;
+  private static final int RUNS_PER_SESSION_VARIANT = 20;
+  private static final int RUNS_TO_SETTLE = 5;
   private static final McpSchema.CallToolRequest ADD =
       new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2));
 
   private TransportComparison() {}
-
-  /** One variant: what one call does, and what it measured. */
-  private static final class Variant {
-    final String name;
-    final ThrowingRunnable call;
-    final Map<Integer, List<long[]>> latencies = new LinkedHashMap<>();
-    final Map<Integer, long[]> totals = new LinkedHashMap<>(); // {calls, nanos}
-
-    Variant(String name, ThrowingRunnable call) {
-      this.name = name;
-      this.call = call;
-    }
-  }
-
-  @FunctionalInterface
-  private interface ThrowingRunnable {
-    void run() throws Exception;
-  }
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -87,31 +77,19 @@ public final class TransportComparison {
     List<AutoCloseable> closing = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(32);
     try {
-      McpSyncClient bare =
-          McpClient.sync(
-                  HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + server.port())
-                      .endpoint(server.url().getPath())
-                      .requestBuilder(
-                          HttpRequest.newBuilder()
-                              .header("X-Static", "s")
-                              .header("Authorization", "Bearer static-token")
-                              .header("X-User-Id", "u0"))
-                      .build())
-              .requestTimeout(Duration.ofSeconds(30))
-              .build();
+      McpSyncClient bare = bareClient(server, "u0");
       bare.initialize();
       closing.add(bare::closeGracefully);
 
-      List<Variant> variants = new ArrayList<>();
-      variants.add(new Variant("bare-sdk", () -> bare.callTool(ADD)));
-      for (McpTransportFactory factory :
-          List.of(new HttpClientTransportFactory(), new OkHttpTransportFactory())) {
+      List<Interleaved.Variant> calls = new ArrayList<>();
+      List<Interleaved.Variant> sessions = new ArrayList<>();
+      calls.add(variant("bare-sdk", () -> bare.callTool(ADD), pool));
+      for (McpTransportFactory factory : factories()) {
         McpSyncClient client = clientOver(factory, server);
         closing.add(client::closeGracefully);
-        variants.add(new Variant(factory.name(), () -> client.callTool(ADD)));
+        calls.add(variant(factory.name(), () -> client.callTool(ADD), pool));
       }
-      for (McpTransportFactory factory :
-          List.of(new HttpClientTransportFactory(), new OkHttpTransportFactory())) {
+      for (McpTransportFactory factory : factories()) {
         Runner runner =
             Runners.builder()
                 .discoverHeaderProviders(false)
@@ -119,30 +97,31 @@ public final class TransportComparison {
                 .transport(factory)
                 .build();
         closing.add(runner);
-        Agent agent =
-            Agent.builder("bench")
-                .model(
-                    ScriptedModel.builder()
-                        .callTool("add", "{\"a\":1,\"b\":2}")
-                        .answer(ScriptedModel::lastToolOutput)
-                        .build())
-                .mcpServer(
-                    McpServerSpec.builder("bench", server.url())
-                        .headers(McpHeaders.of("X-Static", "s"))
-                        .build())
-                .build();
-        variants.add(new Variant("runner/" + factory.name(), () -> runOnce(runner, agent)));
+        Agent pooled = agent(server, SessionStrategy.PER_IDENTITY);
+        Agent perRun = agent(server, SessionStrategy.PER_RUN);
+        calls.add(variant("runner/" + factory.name(), () -> runOnce(runner, pooled), pool));
+        sessions.add(variant("pooled/" + factory.name(), () -> runOnce(runner, pooled), pool));
+        sessions.add(variant("per-run/" + factory.name(), () -> runOnce(runner, perRun), pool));
+        String name = factory.name();
+        sessions.add(variant("new-client/" + name, () -> newClientPerRun(name, server), pool));
       }
+      sessions.add(variant("new-client/bare-sdk", () -> newBareClientPerRun(server), pool));
       server.setRecording(false);
 
       for (int round = 0; round < rounds + WARM_UP_ROUNDS; round++) {
         boolean measured = round >= WARM_UP_ROUNDS;
-        for (Variant variant : variants) {
-          measure(variant, 1, CALLS_ALONE, pool, measured);
-          measure(variant, 32, CALLS_EACH_OF_32, pool, measured);
+        for (Interleaved.Variant variant : calls) {
+          variant.run(1, CALLS_ALONE, measured);
+          variant.run(32, CALLS_EACH_OF_32, measured);
+        }
+        for (Interleaved.Variant variant : sessions) {
+          // A few runs first, not counted: what the variant before left behind (garbage, a busy
+          // server) would otherwise fall on the first of these few, slow runs.
+          variant.run(1, RUNS_TO_SETTLE, false);
+          variant.run(1, RUNS_PER_SESSION_VARIANT, measured);
         }
       }
-      report(variants, rounds);
+      report(calls, sessions, rounds);
     } finally {
       pool.shutdownNow();
       for (AutoCloseable c : closing) {
@@ -158,20 +137,102 @@ public final class TransportComparison {
     System.exit(0);
   }
 
+  private static List<McpTransportFactory> factories() {
+    return List.of(new HttpClientTransportFactory(), new OkHttpTransportFactory());
+  }
+
+  private static Interleaved.Variant variant(
+      String name, Interleaved.Call call, ExecutorService pool) {
+    return new Interleaved.Variant(name, Interleaved.local(call, pool));
+  }
+
+  private static Agent agent(EmbeddedMcpServer server, SessionStrategy strategy) {
+    return Agent.builder("bench")
+        .model(
+            ScriptedModel.builder()
+                .callTool("add", "{\"a\":1,\"b\":2}")
+                .answer(ScriptedModel::lastToolOutput)
+                .build())
+        .mcpServer(
+            McpServerSpec.builder("bench", server.url())
+                .headers(McpHeaders.of("X-Static", "s"))
+                .sessionStrategy(strategy)
+                .build())
+        .build();
+  }
+
+  private static McpSyncClient bareClient(EmbeddedMcpServer server, String token) {
+    return McpClient.sync(
+            HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + server.port())
+                .endpoint(server.url().getPath())
+                .requestBuilder(
+                    HttpRequest.newBuilder()
+                        .header("X-Static", "s")
+                        .header("Authorization", "Bearer " + token)
+                        .header("X-User-Id", "u0"))
+                .build())
+        .requestTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  /** The workaround without this library: a new HTTP client and MCP client for every run. */
+  private static void newClientPerRun(String transport, EmbeddedMcpServer server) {
+    McpTransportFactory factory =
+        transport.equals(HttpClientTransportFactory.NAME)
+            ? new HttpClientTransportFactory()
+            : new OkHttpTransportFactory();
+    McpHeaders headers =
+        McpHeaders.of(
+            "X-Static",
+            "s",
+            "Authorization",
+            "Bearer token-" + ThreadLocalRandom.current().nextInt(8),
+            "X-User-Id",
+            "u0");
+    McpSyncClient client =
+        McpClient.sync(factory.create(settings(server, (request, context) -> headers)))
+            .requestTimeout(Duration.ofSeconds(30))
+            .build();
+    try {
+      client.initialize();
+      client.listTools();
+      client.callTool(ADD);
+    } finally {
+      client.closeGracefully();
+    }
+  }
+
+  private static void newBareClientPerRun(EmbeddedMcpServer server) {
+    McpSyncClient client = bareClient(server, "token-" + ThreadLocalRandom.current().nextInt(8));
+    try {
+      client.initialize();
+      client.listTools();
+      client.callTool(ADD);
+    } finally {
+      client.closeGracefully();
+    }
+  }
+
+  private static TransportSettings settings(EmbeddedMcpServer server, RequestHeaderSource headers) {
+    return new TransportSettings(
+        new McpServerRef("bench", server.url()),
+        TransportKind.STREAMABLE_HTTP,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
+        headers,
+        McpJsonDefaults.getMapper());
+  }
+
   private static McpSyncClient clientOver(McpTransportFactory factory, EmbeddedMcpServer server) {
     TransportSettings settings =
-        new TransportSettings(
-            new McpServerRef("bench", server.url()),
-            TransportKind.STREAMABLE_HTTP,
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(30),
+        settings(
+            server,
             (request, context) -> {
               Object headers = context.get("headers");
               return headers instanceof McpHeaders
                   ? (McpHeaders) headers
                   : McpHeaders.of("X-Static", "s", "X-User-Id", "u0");
-            },
-            McpJsonDefaults.getMapper());
+            });
     McpSyncClient client =
         McpClient.sync(factory.create(settings))
             .requestTimeout(Duration.ofSeconds(30))
@@ -206,76 +267,40 @@ public final class TransportComparison {
             .build());
   }
 
-  private static void measure(
-      Variant variant, int callers, int callsEach, ExecutorService pool, boolean measured)
-      throws Exception {
-    List<Future<long[]>> futures = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int c = 0; c < callers; c++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                long[] times = new long[callsEach];
-                for (int i = 0; i < callsEach; i++) {
-                  long t0 = System.nanoTime();
-                  variant.call.run();
-                  times[i] = System.nanoTime() - t0;
-                }
-                return times;
-              }));
-    }
-    List<long[]> all = new ArrayList<>();
-    for (Future<long[]> future : futures) {
-      all.add(future.get());
-    }
-    long elapsed = System.nanoTime() - start;
-    if (measured) {
-      variant.latencies.computeIfAbsent(callers, k -> new ArrayList<>()).addAll(all);
-      long[] total = variant.totals.computeIfAbsent(callers, k -> new long[2]);
-      total[0] += (long) callers * callsEach;
-      total[1] += elapsed;
-    }
-  }
-
-  private static void report(List<Variant> variants, int rounds) {
+  private static void report(
+      List<Interleaved.Variant> calls, List<Interleaved.Variant> sessions, int rounds) {
     System.out.printf(
         Locale.ROOT,
         "%nTool calls on one embedded server, %d interleaved rounds (after %d warm-up)%n%n",
         rounds,
         WARM_UP_ROUNDS);
-    System.out.println("| variant | callers | calls/s | p50 µs | p99 µs | calls/s ÷ bare-sdk |");
-    System.out.println("|---|---:|---:|---:|---:|---:|");
-    Map<String, Double> throughput = new LinkedHashMap<>();
-    for (int callers : new int[] {1, 32}) {
-      for (Variant variant : variants) {
-        long[] total = variant.totals.get(callers);
-        double perSecond = total[0] / (total[1] / 1e9);
-        throughput.put(variant.name + "@" + callers, perSecond);
-        long[] sorted =
-            variant.latencies.get(callers).stream()
-                .flatMapToLong(Arrays::stream)
-                .sorted()
-                .toArray();
-        System.out.printf(
-            Locale.ROOT,
-            "| %s | %d | %.0f | %.0f | %.0f | %.2f |%n",
-            variant.name,
-            callers,
-            perSecond,
-            sorted[(int) (sorted.length * 0.50)] / 1e3,
-            sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e3,
-            perSecond / throughput.get("bare-sdk@" + callers));
-      }
-    }
+    Interleaved.printTable(calls, new int[] {1, 32}, "bare-sdk");
     System.out.println();
     for (int callers : new int[] {1, 32}) {
       System.out.printf(
           Locale.ROOT,
           "okhttp ÷ httpclient at %d caller(s): transport %.2f, runner %.2f%n",
           callers,
-          throughput.get("okhttp@" + callers) / throughput.get("httpclient@" + callers),
-          throughput.get("runner/okhttp@" + callers)
-              / throughput.get("runner/httpclient@" + callers));
+          ratio(calls, "okhttp", "httpclient", callers),
+          ratio(calls, "runner/okhttp", "runner/httpclient", callers));
     }
+    System.out.printf(Locale.ROOT, "%nRuns and sessions, 1 caller, same rounds%n%n");
+    Interleaved.printTable(sessions, new int[] {1}, "new-client/bare-sdk");
+    System.out.println();
+    for (McpTransportFactory factory : factories()) {
+      String name = factory.name();
+      System.out.printf(
+          Locale.ROOT,
+          "%s: pooled ÷ per-run %.2f, pooled ÷ new-client %.2f%n",
+          name,
+          ratio(sessions, "pooled/" + name, "per-run/" + name, 1),
+          ratio(sessions, "pooled/" + name, "new-client/" + name, 1));
+    }
+  }
+
+  private static double ratio(
+      List<Interleaved.Variant> variants, String over, String under, int callers) {
+    return Interleaved.find(variants, over).throughput(callers)
+        / Interleaved.find(variants, under).throughput(callers);
   }
 }

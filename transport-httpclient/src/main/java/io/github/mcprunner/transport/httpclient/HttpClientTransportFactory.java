@@ -32,9 +32,12 @@ import java.util.function.Consumer;
  * duplicate).
  *
  * <p>Streamable HTTP calls run on this factory's own daemon threads (one per request in flight and
- * per open event stream; idle ones end after a minute), each waiting for its response; a {@code
- * clientCustomizer} that sets an executor on the {@link HttpClient.Builder} still gets the client's
- * own asynchronous work.
+ * per open event stream; idle ones end after a minute), each waiting for its response in the
+ * blocking {@link HttpClient#send}. The client's own asynchronous work (handing the bytes it read
+ * to the waiting call) runs on the thread where it arises, its selector thread, instead of a pool
+ * thread: with HTTP/1.1 nothing blocks there, and a response costs no thread hand-over. A {@code
+ * clientCustomizer} may set an executor of its own on the {@link HttpClient.Builder} (do so if it
+ * switches to HTTP/2); the legacy SSE transport keeps the client's default executor.
  *
  * <p>Redirects are not followed ({@link HttpClient.Redirect#NEVER}), so a credential can never
  * travel to another origin; a redirecting server fails with a clear error. Found with {@link
@@ -94,6 +97,11 @@ public final class HttpClientTransportFactory implements McpTransportFactory {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(settings.connectTimeout());
+    if (settings.kind() != TransportKind.SSE) {
+      // The client's own asynchronous work (handing the bytes it read to the body) never blocks:
+      // run it where it arises instead of handing every response over to a pool thread and back.
+      client.executor(Runnable::run);
+    }
     clientCustomizer.accept(client);
     client.followRedirects(HttpClient.Redirect.NEVER);
     if (settings.kind() != TransportKind.SSE) {

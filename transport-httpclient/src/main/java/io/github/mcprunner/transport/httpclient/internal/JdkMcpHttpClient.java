@@ -6,6 +6,7 @@ import io.github.mcprunner.core.spi.http.McpHttpClient;
 import io.github.mcprunner.core.spi.http.McpHttpRequest;
 import io.github.mcprunner.core.spi.http.McpHttpResponse;
 import io.github.mcprunner.headers.McpHeaders;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -14,9 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,15 +22,42 @@ import org.slf4j.LoggerFactory;
 /**
  * The Streamable HTTP transport's HTTP client on {@link HttpClient}: each call sets the request's
  * resolved headers (final: the shared client resolved them, free of protected names) after the
- * transport's protocol headers, and sends with
- * {@code sendAsync}, waiting for the status and headers; the body is read as a stream. POST and
- * DELETE get the request timeout ({@link HttpRequest.Builder#timeout}, which bounds the wait for
- * the response headers; the Streamable HTTP client's deadline cancels a call whose body stalls);
- * event streams none. Cancelling cancels the exchange, or closes the body stream, which wakes a
- * blocked read and closes the connection. Not public API.
+ * transport's protocol headers, and sends with the blocking {@link HttpClient#send} on the calling
+ * thread, never {@code sendAsync}, whose future completes through the common {@code ForkJoinPool}
+ * (one thread on a 2-core machine, so every caller would queue for it). A small body of declared
+ * length is read with the headers ({@link #BODY}); any other body is streamed. POST and DELETE get
+ * the request timeout ({@link HttpRequest.Builder#timeout}, which bounds the wait for the response
+ * headers; the Streamable HTTP client's deadline cancels a call whose body stalls); event streams
+ * none. Cancelling interrupts the thread waiting in {@code send} (which cancels the exchange and
+ * closes its connection) and closes the body stream, which wakes a blocked read and closes the
+ * connection. Not public API.
  */
 public final class JdkMcpHttpClient implements McpHttpClient {
   private static final Logger log = LoggerFactory.getLogger(JdkMcpHttpClient.class);
+
+  /** The largest body read whole before {@code send()} returns, when its length is declared. */
+  static final int SMALL_BODY_BYTES = 64 * 1024;
+
+  /**
+   * A body of declared length up to {@link #SMALL_BODY_BYTES} (a JSON answer, an error, an empty
+   * 202), not an event stream, is read into one array with the headers; anything else is streamed
+   * (the {@code ofInputStream} pipe hands the body over buffer by buffer between threads, which
+   * costs more than the read itself for a small JSON answer).
+   */
+  static final HttpResponse.BodyHandler<InputStream> BODY =
+      info -> {
+        long length = info.headers().firstValueAsLong("Content-Length").orElse(-1L);
+        boolean eventStream =
+            info.headers()
+                .firstValue("Content-Type")
+                .map(type -> type.regionMatches(true, 0, "text/event-stream", 0, 17))
+                .orElse(false);
+        if (length >= 0 && length <= SMALL_BODY_BYTES && !eventStream) {
+          return HttpResponse.BodySubscribers.mapping(
+              HttpResponse.BodySubscribers.ofByteArray(), ByteArrayInputStream::new);
+        }
+        return HttpResponse.BodySubscribers.ofInputStream();
+      };
 
   private final TransportSettings settings;
   private final HttpClient client;
@@ -52,7 +77,9 @@ public final class JdkMcpHttpClient implements McpHttpClient {
   private final class JdkCall implements McpHttpCall {
     private final McpHttpRequest request;
     private volatile boolean cancelled;
-    private volatile @Nullable CompletableFuture<HttpResponse<InputStream>> exchange;
+    // The thread blocked in send(), which cancel() interrupts; guarded by this.
+    private @Nullable Thread sending;
+    private boolean interruptedSending;
     private volatile @Nullable InputStream body;
 
     JdkCall(McpHttpRequest request) {
@@ -86,38 +113,37 @@ public final class JdkMcpHttpClient implements McpHttpClient {
             request.request().mcpMethod(),
             resolved);
       }
-      if (cancelled) {
-        throw new IOException("cancelled");
-      }
-      CompletableFuture<HttpResponse<InputStream>> future =
-          client.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-      exchange = future;
-      if (cancelled) {
-        future.cancel(true);
+      HttpRequest httpRequest = builder.build();
+      synchronized (this) {
+        if (cancelled) {
+          throw new IOException("cancelled");
+        }
+        sending = Thread.currentThread();
       }
       HttpResponse<InputStream> response;
       try {
-        response = future.get();
+        // The blocking send() waits on this thread; sendAsync() would complete through the common
+        // ForkJoinPool, one thread on a 2-core machine, which all callers would then queue for.
+        response = client.send(httpRequest, BODY);
       } catch (InterruptedException e) {
-        future.cancel(true);
+        // send() has cancelled the exchange, which closes its connection.
+        if (sent()) {
+          throw new IOException("cancelled", e);
+        }
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while waiting for the response");
-      } catch (CancellationException e) {
-        throw new IOException("cancelled", e);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof IOException) {
-          throw (IOException) cause;
+      } catch (IOException | RuntimeException e) {
+        if (sent() || cancelled) {
+          throw new IOException("cancelled", e);
         }
-        if (cause instanceof RuntimeException) {
-          throw (RuntimeException) cause;
-        }
-        throw new IOException(cause);
+        throw e;
       }
+      sent();
       InputStream stream = response.body();
       body = stream;
       if (cancelled) {
         close(stream);
+        throw new IOException("cancelled");
       }
       return new McpHttpResponse() {
         @Override
@@ -144,14 +170,33 @@ public final class JdkMcpHttpClient implements McpHttpClient {
 
     @Override
     public void cancel() {
-      cancelled = true;
-      CompletableFuture<HttpResponse<InputStream>> future = exchange;
-      if (future != null) {
-        future.cancel(true);
+      synchronized (this) {
+        cancelled = true;
+        Thread thread = sending;
+        if (thread != null && !interruptedSending) {
+          interruptedSending = true;
+          thread.interrupt();
+        }
       }
       InputStream stream = body;
       if (stream != null) {
         close(stream);
+      }
+    }
+
+    /**
+     * Ends the wait in send(); returns whether {@link #cancel()} interrupted it, and then clears
+     * the interrupt it set, so that the thread goes back to its pool as it came.
+     */
+    private boolean sent() {
+      synchronized (this) {
+        sending = null;
+        if (!interruptedSending) {
+          return false;
+        }
+        interruptedSending = false;
+        Thread.interrupted();
+        return true;
       }
     }
 
