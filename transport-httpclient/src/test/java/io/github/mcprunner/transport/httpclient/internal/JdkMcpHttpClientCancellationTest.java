@@ -11,7 +11,6 @@ import io.github.mcprunner.core.spi.http.McpHttpRequest;
 import io.github.mcprunner.core.spi.http.McpHttpResponse;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
-import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -253,8 +252,8 @@ class JdkMcpHttpClientCancellationTest {
     return new McpHttpRequest(
         new OutgoingRequest("POST", URI.create("http://127.0.0.1/mcp"), "tools/call", "slow"),
         Map.of("Accept", "application/json, text/event-stream"),
+        McpHeaders.empty(),
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\"}",
-        McpTransportContext.EMPTY,
         false);
   }
 
