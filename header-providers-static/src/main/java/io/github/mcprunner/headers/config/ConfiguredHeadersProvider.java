@@ -54,9 +54,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Reloading.</b> The file and the secret files it references are checked for changes every
  * reload interval (default 10 s) on a daemon thread; a changed, valid configuration replaces the
- * old one atomically (a request sees the old or the new set, never a mix); a broken one keeps the
- * old set and logs one error. Replace files atomically (write, then rename), as Kubernetes does for
- * mounted secrets.
+ * old one atomically (a request sees the old or the new set, never a mix); a broken one, or one
+ * that would remove a whole section (every header, a server's headers, ...; see {@link
+ * Builder#allowRemovingSections(boolean)}), keeps the old set and logs one error. A change is used
+ * only once two checks read the same content and the load reads exactly that content. Replace
+ * files atomically (write, then rename), as Kubernetes does for mounted secrets.
  *
  * <p><b>Discovery.</b> Registered for {@link java.util.ServiceLoader}; the instance the runner
  * discovers reads its configuration from the settings ({@link Builder#autoConfigure()}) and stays
@@ -136,8 +138,10 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
                 .toList());
     Path configFile = file;
     boolean readSettingSections = settingSections;
+    Runnable beforeLoad = builder.beforeLoad;
     Reloader.Loader<ServerHeaderTable> loader =
         files -> {
+          beforeLoad.run();
           ValueResolver resolver = new ValueResolver(environment, systemProperties, files);
           List<ServerHeaderTable.Source> sources = new ArrayList<>();
           if (withCode) {
@@ -158,11 +162,23 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
           }
           return new ServerHeaderTable(sources);
         };
+    boolean allowRemoving =
+        builder.allowRemovingSections != null
+            ? builder.allowRemovingSections
+            : builder.autoConfigure
+                && Settings.allowRemovingSections(environment, systemProperties);
+    String description =
+        configFile != null
+            ? ConfigFiles.describe("Header configuration", configFile)
+            : "Header configuration";
     Reloader<ServerHeaderTable> created =
         new Reloader<>(
             "Header provider '" + name + "'",
             loader,
             ServerHeaderTable::summary,
+            allowRemoving
+                ? Reloader.Guard.none()
+                : (current, next) -> ServerHeaderTable.removedSections(current, next, description),
             LOG,
             builder.reloadListener);
     created.start(
@@ -292,6 +308,8 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
     private @Nullable Duration reloadInterval;
     private @Nullable ScheduledExecutorService reloadScheduler;
     private Runnable reloadListener = () -> {};
+    private Runnable beforeLoad = () -> {};
+    private @Nullable Boolean allowRemovingSections;
 
     private Builder() {}
 
@@ -421,9 +439,29 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
       return this;
     }
 
+    /**
+     * Sets whether a reload may remove whole sections of the configuration: every header, the
+     * global headers, a server's or a URI prefix's headers. By default (and unless the setting
+     * {@code mcprunner.headers.reload.allow-removing-sections} / {@code
+     * MCPRUNNER_HEADERS_RELOAD_ALLOW_REMOVING_SECTIONS} says {@code true} with {@link
+     * #autoConfigure()}) such a reload is refused like a broken file: the current headers stay, and
+     * one error names the file and the sections. A truncated or half-written file thus never
+     * strips authentication headers.
+     */
+    public Builder allowRemovingSections(boolean allow) {
+      this.allowRemovingSections = allow;
+      return this;
+    }
+
     /** Test hook: called after every successful reload. */
     Builder reloadListener(Runnable listener) {
       this.reloadListener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Test hook: called at the start of every load, before any file is read. */
+    Builder beforeLoad(Runnable hook) {
+      this.beforeLoad = requireNonNull(hook, "hook");
       return this;
     }
 

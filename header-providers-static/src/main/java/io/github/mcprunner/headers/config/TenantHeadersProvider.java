@@ -125,16 +125,25 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
       this.file = null;
     } else {
       Path tableFile = path;
+      String description = ConfigFiles.describe("Tenant table", tableFile);
+      boolean allowRemoving =
+          builder.allowRemovingSections != null
+              ? builder.allowRemovingSections
+              : builder.autoConfigure
+                  && Settings.allowRemovingSections(environment, systemProperties);
       Reloader<TenantTable> reloader =
           new Reloader<>(
               "Header provider '" + name + "'",
               files ->
                   TenantTable.fromProperties(
                       ConfigFiles.read(files, tableFile, "Tenant table"),
-                      ConfigFiles.describe("Tenant table", tableFile),
+                      description,
                       tableFile.toAbsolutePath().getParent(),
                       new ValueResolver(environment, systemProperties, files)),
               TenantTable::summary,
+              allowRemoving
+                  ? Reloader.Guard.none()
+                  : (current, next) -> TenantTable.emptied(current, next, description),
               LOG,
               builder.reloadListener);
       reloader.start(
@@ -305,6 +314,7 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     private @Nullable Duration reloadInterval;
     private @Nullable ScheduledExecutorService reloadScheduler;
     private Runnable reloadListener = () -> {};
+    private @Nullable Boolean allowRemovingSections;
 
     private Builder() {}
 
@@ -412,6 +422,18 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     /** Sets the provider's order; default {@value TenantHeadersProvider#DEFAULT_ORDER}. */
     public Builder order(int order) {
       this.order = order;
+      return this;
+    }
+
+    /**
+     * Sets whether a reload may leave the tenant file empty (no tenant, no fallback headers). By
+     * default (and unless the setting {@code mcprunner.headers.reload.allow-removing-sections} /
+     * {@code MCPRUNNER_HEADERS_RELOAD_ALLOW_REMOVING_SECTIONS} says {@code true} with {@link
+     * #autoConfigure()}) such a reload is refused like a broken file: the current table stays, and
+     * one error names the file. Removing some tenants is always allowed.
+     */
+    public Builder allowRemovingSections(boolean allow) {
+      this.allowRemovingSections = allow;
       return this;
     }
 

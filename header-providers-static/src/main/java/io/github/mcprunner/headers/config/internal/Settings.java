@@ -33,6 +33,17 @@ public final class Settings {
   /** Environment form of {@link #RELOAD_INTERVAL_PROPERTY}. */
   public static final String RELOAD_INTERVAL_ENV = "MCPRUNNER_HEADERS_RELOAD_INTERVAL";
 
+  /**
+   * Whether a reload may remove sections of the configuration, down to none ({@code true} or
+   * {@code false}, the default): otherwise such a reload is refused like a broken file.
+   */
+  public static final String ALLOW_REMOVING_SECTIONS_PROPERTY =
+      "mcprunner.headers.reload.allow-removing-sections";
+
+  /** Environment form of {@link #ALLOW_REMOVING_SECTIONS_PROPERTY}. */
+  public static final String ALLOW_REMOVING_SECTIONS_ENV =
+      "MCPRUNNER_HEADERS_RELOAD_ALLOW_REMOVING_SECTIONS";
+
   /** Global headers, {@code Name=value,...}. */
   public static final String HEADERS_PROPERTY = "mcprunner.headers";
 
@@ -109,6 +120,30 @@ public final class Settings {
     Setting setting =
         get(environment, systemProperties, RELOAD_INTERVAL_PROPERTY, RELOAD_INTERVAL_ENV);
     return setting == null ? fallback : parseDuration(setting.value(), setting.origin());
+  }
+
+  /** Returns whether the settings allow a reload to remove sections (default {@code false}). */
+  public static boolean allowRemovingSections(
+      Map<String, String> environment, Map<String, String> systemProperties) {
+    Setting setting =
+        get(
+            environment,
+            systemProperties,
+            ALLOW_REMOVING_SECTIONS_PROPERTY,
+            ALLOW_REMOVING_SECTIONS_ENV);
+    return setting != null && parseBoolean(setting.value(), setting.origin());
+  }
+
+  /** Parses {@code true} or {@code false} (any case). */
+  public static boolean parseBoolean(String text, String origin) {
+    String lower = text.strip().toLowerCase(Locale.ROOT);
+    if (lower.equals("true")) {
+      return true;
+    }
+    if (lower.equals("false")) {
+      return false;
+    }
+    throw new HeaderConfigException(origin + ": expected true or false");
   }
 
   /**
