@@ -118,7 +118,7 @@ public final class TenantTable {
         fallback.add(
             "",
             key.substring(DEFAULT.length()),
-            resolver.resolve(entry.value(), baseDir, where),
+            resolver.resolveValue(entry.value(), baseDir, where),
             where);
         fallbackWhere = fallbackWhere == null ? where : fallbackWhere;
       } else if (key.startsWith(TENANT)
@@ -128,7 +128,7 @@ public final class TenantTable {
         tenants.add(
             key.substring(TENANT.length(), dot),
             key.substring(dot + 1),
-            resolver.resolve(entry.value(), baseDir, where),
+            resolver.resolveValue(entry.value(), baseDir, where),
             where);
       } else {
         throw new HeaderConfigException(

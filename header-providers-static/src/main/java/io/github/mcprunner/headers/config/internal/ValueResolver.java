@@ -38,6 +38,22 @@ public final class ValueResolver {
   }
 
   /**
+   * A resolved value.
+   *
+   * @param text the value
+   * @param secret whether any of it came from a reference ({@code ${env:}}, {@code ${sys:}}, {@code
+   *     ${file:}}): such a value is secret wherever it goes ({@link
+   *     io.github.mcprunner.headers.McpHeaders.Builder#setSecret}), whatever its header's name
+   */
+  public record Resolved(String text, boolean secret) {
+    /** Returns the text only; never the value. */
+    @Override
+    public String toString() {
+      return "Resolved{secret=" + secret + "}";
+    }
+  }
+
+  /**
    * Returns {@code raw} with its references resolved.
    *
    * @param baseDir the directory relative {@code ${file:}} paths are resolved against; {@code null}
@@ -47,9 +63,19 @@ public final class ValueResolver {
    * @throws HeaderConfigException naming {@code where} and the reference, never the value
    */
   public String resolve(String raw, @Nullable Path baseDir, String where) {
+    return resolveValue(raw, baseDir, where).text();
+  }
+
+  /**
+   * Returns {@code raw} with its references resolved, and whether it holds resolved text.
+   *
+   * @see #resolve(String, Path, String)
+   */
+  public Resolved resolveValue(String raw, @Nullable Path baseDir, String where) {
     if (raw.indexOf('$') < 0) {
-      return raw;
+      return new Resolved(raw, false);
     }
+    boolean secret = false;
     StringBuilder out = new StringBuilder(raw.length());
     int i = 0;
     while (i < raw.length()) {
@@ -79,13 +105,14 @@ public final class ValueResolver {
                   + " has no closing '}' (write $${ for a literal ${)");
         }
         out.append(lookUp(raw.substring(i + 2, close), i, baseDir, where));
+        secret = true;
         i = close + 1;
       } else {
         out.append(raw.charAt(i));
         i++;
       }
     }
-    return out.toString();
+    return new Resolved(out.toString(), secret);
   }
 
   private String lookUp(String reference, int index, @Nullable Path baseDir, String where) {
