@@ -3,6 +3,7 @@ package io.github.mcprunner.headers.config;
 import static java.util.Objects.requireNonNull;
 
 import com.google.auto.service.AutoService;
+import io.github.mcprunner.HeaderProviderException;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpHeaderProvider;
@@ -194,7 +195,8 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
   /**
    * Returns the headers of the run's tenant, nothing for a run without a tenant id.
    *
-   * @throws IllegalStateException naming the tenant id if it is unknown and no fallback is enabled
+   * @throws HeaderProviderException naming the tenant id and what to do if it is unknown and no
+   *     fallback is enabled (the request is not sent)
    */
   @Override
   public McpHeaders headers(HeaderContext context) {
@@ -211,8 +213,11 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     if (lookup != null) {
       Optional<McpHeaders> looked = lookup.apply(id);
       if (looked == null) {
-        throw new IllegalStateException(
-            "The tenant lookup of header provider '" + name + "' returned null, not an Optional");
+        throw new HeaderProviderException(
+            name,
+            context.server().name(),
+            "its tenant lookup function returned null, not an Optional",
+            null);
       }
       if (looked.isPresent()) {
         found = looked.get().requireUnprotected("tenant lookup of header provider '" + name + "'");
@@ -228,12 +233,14 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
       McpHeaders base = fallback != null ? fallback : McpHeaders.empty();
       return base.overriddenBy(table.fallback());
     }
-    throw new IllegalStateException(
-        "Tenant "
+    throw new HeaderProviderException(
+        name,
+        context.server().name(),
+        "tenant "
             + SafeText.quote(id)
-            + " is not in the tenant table of header provider '"
-            + name
-            + "'; add it, or enable a fallback (unknown-tenant=fallback)");
+            + " is not in its tenant table; add it, or enable a fallback"
+            + " (unknown-tenant=fallback in the tenant file, or the builder's fallback(...))",
+        null);
   }
 
   private static @Nullable McpHeaders merge(
