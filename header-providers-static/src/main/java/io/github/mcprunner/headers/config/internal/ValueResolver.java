@@ -162,6 +162,9 @@ public final class ValueResolver {
     } catch (AccessDeniedException e) {
       throw new HeaderConfigException(
           where + ": " + quoteReference(shown) + " names a file this process may not read");
+    } catch (InputFiles.NotRegularFileException e) {
+      throw new HeaderConfigException(
+          where + ": " + quoteReference(shown) + " names something that is not a regular file");
     } catch (InputFiles.TooLargeException e) {
       throw new HeaderConfigException(
           where
