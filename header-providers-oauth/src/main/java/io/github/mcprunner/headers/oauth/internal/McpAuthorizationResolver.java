@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpHeaders;
@@ -14,7 +13,6 @@ import io.github.mcprunner.headers.oauth.UserAuthorization;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -177,15 +175,10 @@ public final class McpAuthorizationResolver {
             executor,
             settings.maximumCacheSize(),
             policy.maxWait());
-    Ticker ticker =
-        () -> {
-          Instant now = clock.instant();
-          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
     this.discoveries =
         Caffeine.newBuilder()
             .maximumSize(4096)
-            .ticker(ticker)
+            .ticker(ClockTicker.of(clock))
             .executor(Runnable::run)
             .expireAfterWrite(settings.discoveryLifetime())
             .build();
@@ -361,8 +354,10 @@ public final class McpAuthorizationResolver {
         && found.server().scopesSupported().contains(OFFLINE_ACCESS)) {
       scope = ScopeSelection.union(scope, OFFLINE_ACCESS);
     }
-    String subject = settings.grant() == Grant.AUTHORIZATION_CODE ? userOf(context) : null;
-    CacheKey key = new CacheKey(subject, settings.providerName(), null, resource, scope);
+    CacheKey key =
+        settings.grant() == Grant.AUTHORIZATION_CODE
+            ? CacheKey.forIdentity(userOf(context), settings.providerName(), resource, scope)
+            : new CacheKey(null, settings.providerName(), null, resource, scope);
     if (settings.grant() == Grant.CLIENT_CREDENTIALS) {
       slot.authorizationServer = found.server();
       slot.client = settings.client();
@@ -444,7 +439,7 @@ public final class McpAuthorizationResolver {
 
   /** The {@link TokenCache}'s fetcher: client credentials, or a refresh with the refresh token. */
   private IssuedToken fetch(CacheKey key, String serverName) throws TokenFetchException {
-    Slot slot = slots.getIfPresent(new SlotKey(requireNonNull(key.resource()), key.subjectToken()));
+    Slot slot = slots.getIfPresent(new SlotKey(requireNonNull(key.resource()), key.identity()));
     if (slot == null) {
       throw new TokenFetchException("the server's authorization is no longer known");
     }

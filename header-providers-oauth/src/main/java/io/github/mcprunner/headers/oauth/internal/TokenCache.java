@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -77,11 +76,7 @@ public final class TokenCache {
     if (maximumSize < 1) {
       throw new IllegalArgumentException("maximumSize must be at least 1");
     }
-    Ticker ticker =
-        () -> {
-          Instant now = clock.instant();
-          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
+    Ticker ticker = ClockTicker.of(clock);
     this.tokens =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
