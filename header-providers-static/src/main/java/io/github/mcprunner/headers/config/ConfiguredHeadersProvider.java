@@ -14,7 +14,6 @@ import io.github.mcprunner.headers.config.internal.ServerHeaderTable;
 import io.github.mcprunner.headers.config.internal.Settings;
 import io.github.mcprunner.headers.config.internal.UriPrefix;
 import io.github.mcprunner.headers.config.internal.ValueResolver;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * old one atomically (a request sees the old or the new set, never a mix); a broken one, or one
  * that would remove a whole section (every header, a server's headers, ...; see {@link
  * Builder#allowRemovingSections(boolean)}), keeps the old set and logs one error. A change is used
- * only once two checks read the same content and the load reads exactly that content. Replace
- * files atomically (write, then rename), as Kubernetes does for mounted secrets.
+ * only once two checks read the same content and the load reads exactly that content. Replace files
+ * atomically (write, then rename), as Kubernetes does for mounted secrets.
  *
  * <p><b>Discovery.</b> Registered for {@link java.util.ServiceLoader}; the instance the runner
  * discovers reads its configuration from the settings ({@link Builder#autoConfigure()}) and stays
@@ -196,11 +195,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
     if (setting == null) {
       return null;
     }
-    try {
-      return Path.of(setting.value());
-    } catch (InvalidPathException e) {
-      throw new HeaderConfigException(setting.origin() + ": not a valid file path");
-    }
+    return SettingReader.path(setting.value(), setting.origin());
   }
 
   /** Returns a builder of a provider configured in code, from a file, or both. */
@@ -445,8 +440,8 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * {@code mcprunner.headers.reload.allow-removing-sections} / {@code
      * MCPRUNNER_HEADERS_RELOAD_ALLOW_REMOVING_SECTIONS} says {@code true} with {@link
      * #autoConfigure()}) such a reload is refused like a broken file: the current headers stay, and
-     * one error names the file and the sections. A truncated or half-written file thus never
-     * strips authentication headers.
+     * one error names the file and the sections. A truncated or half-written file thus never strips
+     * authentication headers.
      */
     public Builder allowRemovingSections(boolean allow) {
       this.allowRemovingSections = allow;

@@ -321,7 +321,7 @@ class ConfiguredHeadersProviderTest {
         .isInstanceOf(HeaderConfigException.class)
         .hasMessage(
             "system property 'mcprunner.headers.reload.interval': expected a duration such as"
-                + " 10s, 500ms or 1m");
+                + " 10s, 500ms, 1m, 1h or PT1M");
   }
 
   @Test

@@ -71,7 +71,10 @@ class SecretReferencesNeverPrintedTest {
     List<String> printed = new ArrayList<>();
 
     try (EmbeddedMcpServer server =
-            EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
+            EmbeddedMcpServer.builder()
+                .mode(EmbeddedMcpServer.Mode.STATEFUL)
+                .defaultTools()
+                .start();
         ConfiguredHeadersProvider configured =
             ConfiguredHeadersProvider.builder()
                 .autoConfigure()

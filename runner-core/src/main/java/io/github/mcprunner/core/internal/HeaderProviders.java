@@ -50,9 +50,9 @@ public final class HeaderProviders {
    * Returns what the deepest cause of {@code error} says, for the top-level message: a provider's
    * constructor that refuses a broken configuration explains why and what to do there (the error
    * itself only says "could not be instantiated"). The message is shown only for the project's own
-   * exceptions ({@code io.github.mcprunner.*}, whose messages never hold a header value or
-   * secret); any other is named by its class, as the header chain does, since its message may hold
-   * one. Empty when there is no cause.
+   * exceptions ({@code io.github.mcprunner.*}, whose messages never hold a header value or secret);
+   * any other is named by its class, as the header chain does, since its message may hold one.
+   * Empty when there is no cause.
    */
   static String rootCause(Throwable error) {
     Throwable root = error.getCause();

@@ -38,7 +38,8 @@ public final class CacheKey {
    */
   public static CacheKey forIdentity(
       String identity, String clientId, String resource, @Nullable String scope) {
-    return new CacheKey(null, requireNonNull(identity, "identity"), clientId, null, resource, scope);
+    return new CacheKey(
+        null, requireNonNull(identity, "identity"), clientId, null, resource, scope);
   }
 
   private CacheKey(

@@ -52,7 +52,8 @@ public final class HeaderSets<K> {
     }
     Map<String, Added> headers = sets.computeIfAbsent(set, k -> new LinkedHashMap<>());
     Added earlier =
-        headers.putIfAbsent(name.toLowerCase(Locale.ROOT), new Added(name, value, resolved.secret(), where));
+        headers.putIfAbsent(
+            name.toLowerCase(Locale.ROOT), new Added(name, value, resolved.secret(), where));
     if (earlier != null) {
       throw new HeaderConfigException(
           where + ": header " + SafeText.quote(name) + " is already set by " + earlier.where());

@@ -117,9 +117,9 @@ public final class Reloader<T> implements AutoCloseable {
   }
 
   /**
-   * Reloads when the files changed since the last load and read the same at the previous check,
-   * and installs the new version only if the load read exactly that content: a file rewritten in
-   * place while it is read (truncated, half-written) is never used, the next checks wait for it to
+   * Reloads when the files changed since the last load and read the same at the previous check, and
+   * installs the new version only if the load read exactly that content: a file rewritten in place
+   * while it is read (truncated, half-written) is never used, the next checks wait for it to
    * settle.
    *
    * @return whether a new version was installed

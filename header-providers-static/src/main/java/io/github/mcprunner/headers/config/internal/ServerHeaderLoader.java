@@ -55,7 +55,8 @@ public final class ServerHeaderLoader {
         if (server.isEmpty() || header.isEmpty()) {
           throw unknownKey(where);
         }
-        sections.server(server, header, resolver.resolveValue(entry.value(), baseDir, where), where);
+        sections.server(
+            server, header, resolver.resolveValue(entry.value(), baseDir, where), where);
       } else if (key.startsWith("uri.") && key.indexOf('.', "uri.".length()) > "uri.".length()) {
         int dot = key.indexOf('.', "uri.".length());
         String id = key.substring("uri.".length(), dot);

@@ -1,9 +1,9 @@
 package io.github.mcprunner.headers.config.internal;
 
-import io.github.mcprunner.headers.config.HeaderConfigException;
+import io.github.mcprunner.headers.config.SettingReader;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
@@ -34,8 +34,8 @@ public final class Settings {
   public static final String RELOAD_INTERVAL_ENV = "MCPRUNNER_HEADERS_RELOAD_INTERVAL";
 
   /**
-   * Whether a reload may remove sections of the configuration, down to none ({@code true} or
-   * {@code false}, the default): otherwise such a reload is refused like a broken file.
+   * Whether a reload may remove sections of the configuration, down to none ({@code true} or {@code
+   * false}, the default): otherwise such a reload is refused like a broken file.
    */
   public static final String ALLOW_REMOVING_SECTIONS_PROPERTY =
       "mcprunner.headers.reload.allow-removing-sections";
@@ -134,46 +134,17 @@ public final class Settings {
     return setting != null && parseBoolean(setting.value(), setting.origin());
   }
 
-  /** Parses {@code true} or {@code false} (any case). */
+  /** Parses {@code true} or {@code false} (any case), with the shared {@link SettingReader}. */
   public static boolean parseBoolean(String text, String origin) {
-    String lower = text.strip().toLowerCase(Locale.ROOT);
-    if (lower.equals("true")) {
-      return true;
-    }
-    if (lower.equals("false")) {
-      return false;
-    }
-    throw new HeaderConfigException(origin + ": expected true or false");
+    return SettingReader.bool(text, origin);
   }
 
   /**
-   * Parses a duration the way OpenTelemetry's settings do: a whole number with an optional unit
-   * {@code ms}, {@code s}, {@code m} or {@code h}; without a unit, milliseconds.
+   * Parses a duration with the shared {@link SettingReader}: {@code 10s}, {@code 500ms}, {@code
+   * 1m}, {@code 1h}, {@code PT1M}; a number without a unit is in milliseconds.
    */
   public static Duration parseDuration(String text, String origin) {
-    String lower = text.strip().toLowerCase(Locale.ROOT);
-    int digits = 0;
-    while (digits < lower.length() && lower.charAt(digits) >= '0' && lower.charAt(digits) <= '9') {
-      digits++;
-    }
-    String unit = lower.substring(digits).strip();
-    if (digits == 0 || digits > 12) {
-      throw new HeaderConfigException(origin + ": expected a duration such as 10s, 500ms or 1m");
-    }
-    long amount = Long.parseLong(lower.substring(0, digits));
-    switch (unit) {
-      case "":
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      case "h":
-        return Duration.ofHours(amount);
-      default:
-        throw new HeaderConfigException(origin + ": expected a duration such as 10s, 500ms or 1m");
-    }
+    return SettingReader.duration(text, origin, ChronoUnit.MILLIS);
   }
 
   /** Returns a copy of the process's system properties that hold strings. */

@@ -54,7 +54,8 @@ public final class TenantTable {
    *
    * @param description names the file, e.g. {@code "Tenant table file 'tenants.properties'"}
    */
-  public static @Nullable String emptied(TenantTable current, TenantTable next, String description) {
+  public static @Nullable String emptied(
+      TenantTable current, TenantTable next, String description) {
     if (current.isEmpty() || !next.isEmpty()) {
       return null;
     }

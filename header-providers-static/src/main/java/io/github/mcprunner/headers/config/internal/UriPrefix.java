@@ -132,7 +132,8 @@ public final class UriPrefix {
     if (lower.startsWith("[") && lower.endsWith("]")) {
       try {
         // A literal: parsed, never looked up.
-        return "[" + InetAddress.getByName(lower.substring(1, lower.length() - 1)).getHostAddress()
+        return "["
+            + InetAddress.getByName(lower.substring(1, lower.length() - 1)).getHostAddress()
             + "]";
       } catch (UnknownHostException | IllegalArgumentException e) {
         return lower;
@@ -165,7 +166,9 @@ public final class UriPrefix {
     StringBuilder out = new StringBuilder(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
-      if (c == '%' && i + 2 < raw.length() && hex(raw.charAt(i + 1)) >= 0
+      if (c == '%'
+          && i + 2 < raw.length()
+          && hex(raw.charAt(i + 1)) >= 0
           && hex(raw.charAt(i + 2)) >= 0) {
         char decoded = (char) (hex(raw.charAt(i + 1)) * 16 + hex(raw.charAt(i + 2)));
         if (isUnreserved(decoded)) {

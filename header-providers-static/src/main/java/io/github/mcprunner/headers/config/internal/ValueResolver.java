@@ -1,6 +1,7 @@
 package io.github.mcprunner.headers.config.internal;
 
 import io.github.mcprunner.headers.config.HeaderConfigException;
+import io.github.mcprunner.headers.config.SettingReader;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.InvalidPathException;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 public final class ValueResolver {
 
   /** The largest secret file read, in bytes. */
-  public static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
+  public static final int MAX_SECRET_FILE_BYTES = SettingReader.MAX_SECRET_FILE_BYTES;
 
   private final Map<String, String> environment;
   private final Map<String, String> systemProperties;
