@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * credentials, per server and identity for the authorization code grant; discoveries per server for
  * a bounded time. Not public API.
  */
-public final class McpAuthorizationResolver {
+public final class McpAuthorizationResolver implements HeaderResolver {
   private static final Logger log = LoggerFactory.getLogger(McpAuthorizationResolver.class);
   private static final String OFFLINE_ACCESS = "offline_access";
 
@@ -190,6 +190,7 @@ public final class McpAuthorizationResolver {
   }
 
   /** Returns whether the provider applies to {@code server}. */
+  @Override
   public boolean appliesTo(McpServerRef server) {
     return selection.contains(server);
   }
@@ -200,6 +201,7 @@ public final class McpAuthorizationResolver {
    *
    * @throws OAuthTokenException if a token was obtained before but cannot be renewed
    */
+  @Override
   public McpHeaders headers(HeaderContext context) {
     requireNonNull(context, "context");
     McpServerRef server = context.server();
@@ -252,6 +254,7 @@ public final class McpAuthorizationResolver {
    * that {@link BearerChallenge#classify} finds nothing to answer in (a 403 for another reason)
    * returns false and keeps the token.
    */
+  @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
     requireNonNull(context, "context");
     McpServerRef server = context.server();
