@@ -8,6 +8,7 @@ import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.config.internal.ConfigFiles;
+import io.github.mcprunner.headers.config.internal.FileSourceOptions;
 import io.github.mcprunner.headers.config.internal.Reloader;
 import io.github.mcprunner.headers.config.internal.ServerHeaderLoader;
 import io.github.mcprunner.headers.config.internal.ServerHeaderTable;
@@ -96,34 +97,23 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
   private ConfiguredHeadersProvider(Builder builder) {
     this.name = builder.name;
     this.order = builder.order;
-    Map<String, String> environment =
-        builder.environment != null ? builder.environment : System.getenv();
-    Map<String, String> systemProperties =
-        builder.systemProperties != null ? builder.systemProperties : Settings.systemProperties();
-    Path file = builder.file;
-    Duration interval = builder.reloadInterval;
-    boolean settingSections = false;
-    if (builder.autoConfigure) {
-      if (file == null) {
-        file =
-            settingPath(
-                Settings.get(
-                    environment,
-                    systemProperties,
-                    Settings.CONFIG_FILE_PROPERTY,
-                    Settings.CONFIG_FILE_ENV));
-      }
-      settingSections = Settings.hasHeaderSections(environment, systemProperties);
-    }
+    FileSourceOptions options = builder.options;
+    Map<String, String> environment = options.environment();
+    Map<String, String> systemProperties = options.systemProperties();
+    Path file =
+        options.file(
+            builder.file,
+            environment,
+            systemProperties,
+            Settings.CONFIG_FILE_PROPERTY,
+            Settings.CONFIG_FILE_ENV);
+    boolean settingSections =
+        options.autoConfigures() && Settings.hasHeaderSections(environment, systemProperties);
     boolean onlySettings =
-        builder.autoConfigure && !builder.hasCodeSections() && builder.file == null;
+        options.autoConfigures() && !builder.hasCodeSections() && builder.file == null;
     if (onlySettings && file == null && !settingSections) {
       this.reloader = null; // discovered, not configured: inert
       return;
-    }
-    if (builder.autoConfigure && interval == null) {
-      interval =
-          Settings.reloadInterval(environment, systemProperties, Settings.DEFAULT_RELOAD_INTERVAL);
     }
     boolean withCode = builder.hasCodeSections();
     ServerHeaderTable.Source code =
@@ -161,41 +151,29 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
           }
           return new ServerHeaderTable(sources);
         };
-    boolean allowRemoving =
-        builder.allowRemovingSections != null
-            ? builder.allowRemovingSections
-            : builder.autoConfigure
-                && Settings.allowRemovingSections(environment, systemProperties);
     String description =
         configFile != null
             ? ConfigFiles.describe("Header configuration", configFile)
             : "Header configuration";
     Reloader<ServerHeaderTable> created =
-        new Reloader<>(
+        options.startReloader(
             "Header provider '" + name + "'",
             loader,
             ServerHeaderTable::summary,
-            allowRemoving
-                ? Reloader.Guard.none()
-                : (current, next) -> ServerHeaderTable.removedSections(current, next, description),
+            (current, next) -> ServerHeaderTable.removedSections(current, next, description),
             LOG,
-            builder.reloadListener);
-    created.start(
-        builder.reloadScheduler, interval != null ? interval : Settings.DEFAULT_RELOAD_INTERVAL);
+            environment,
+            systemProperties);
     this.reloader = created;
     LOG.info(
         "Header provider '{}' (order {}) serves {}{}",
         name,
         order,
         created.current().summary(),
-        created.isWatching() ? ", checking files for changes every " + interval : "");
-  }
-
-  static @Nullable Path settingPath(Settings.@Nullable Setting setting) {
-    if (setting == null) {
-      return null;
-    }
-    return SettingReader.path(setting.value(), setting.origin());
+        created.isWatching()
+            ? ", checking files for changes every "
+                + options.reloadInterval(environment, systemProperties)
+            : "");
   }
 
   /** Returns a builder of a provider configured in code, from a file, or both. */
@@ -297,14 +275,8 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
     private final Map<String, McpHeaders> servers = new LinkedHashMap<>();
     private final Map<UriPrefix, McpHeaders> uris = new LinkedHashMap<>();
     private @Nullable Path file;
-    private @Nullable Map<String, String> environment;
-    private @Nullable Map<String, String> systemProperties;
-    private boolean autoConfigure;
-    private @Nullable Duration reloadInterval;
-    private @Nullable ScheduledExecutorService reloadScheduler;
-    private Runnable reloadListener = () -> {};
+    private final FileSourceOptions options = new FileSourceOptions();
     private Runnable beforeLoad = () -> {};
-    private @Nullable Boolean allowRemovingSections;
 
     private Builder() {}
 
@@ -372,7 +344,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * MCPRUNNER_HEADERS_RELOAD_INTERVAL} (unless {@link #reloadInterval(Duration)} sets one).
      */
     public Builder autoConfigure() {
-      this.autoConfigure = true;
+      options.autoConfigure();
       return this;
     }
 
@@ -381,7 +353,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * #autoConfigure()}. Defaults to {@link System#getenv()}.
      */
     public Builder environment(Map<String, String> environment) {
-      this.environment = Map.copyOf(requireNonNull(environment, "environment"));
+      options.environment(environment);
       return this;
     }
 
@@ -390,7 +362,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * Defaults to the process's system properties when the provider is built.
      */
     public Builder systemProperties(Map<String, String> systemProperties) {
-      this.systemProperties = Map.copyOf(requireNonNull(systemProperties, "systemProperties"));
+      options.systemProperties(systemProperties);
       return this;
     }
 
@@ -401,11 +373,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * @throws IllegalArgumentException if negative
      */
     public Builder reloadInterval(Duration interval) {
-      requireNonNull(interval, "interval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("reloadInterval must not be negative");
-      }
-      this.reloadInterval = interval;
+      options.reloadInterval(interval);
       return this;
     }
 
@@ -414,7 +382,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * configured providers.
      */
     public Builder reloadScheduler(ScheduledExecutorService scheduler) {
-      this.reloadScheduler = requireNonNull(scheduler, "scheduler");
+      options.reloadScheduler(scheduler);
       return this;
     }
 
@@ -444,13 +412,13 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * authentication headers.
      */
     public Builder allowRemovingSections(boolean allow) {
-      this.allowRemovingSections = allow;
+      options.allowRemovingSections(allow);
       return this;
     }
 
     /** Test hook: called after every successful reload. */
     Builder reloadListener(Runnable listener) {
-      this.reloadListener = requireNonNull(listener, "listener");
+      options.reloadListener(listener);
       return this;
     }
 

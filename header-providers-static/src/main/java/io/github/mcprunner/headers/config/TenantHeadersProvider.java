@@ -10,6 +10,7 @@ import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.config.internal.ConfigFiles;
+import io.github.mcprunner.headers.config.internal.FileSourceOptions;
 import io.github.mcprunner.headers.config.internal.Reloader;
 import io.github.mcprunner.headers.config.internal.SafeText;
 import io.github.mcprunner.headers.config.internal.Settings;
@@ -98,42 +99,25 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     this.lookup = builder.lookup;
     this.tenants = Map.copyOf(builder.tenants);
     this.fallback = builder.fallback;
-    Map<String, String> environment =
-        builder.environment != null ? builder.environment : System.getenv();
-    Map<String, String> systemProperties =
-        builder.systemProperties != null ? builder.systemProperties : Settings.systemProperties();
-    Path path = builder.file;
-    Duration interval = builder.reloadInterval;
-    if (builder.autoConfigure) {
-      if (path == null) {
-        path =
-            ConfiguredHeadersProvider.settingPath(
-                Settings.get(
-                    environment,
-                    systemProperties,
-                    Settings.TENANTS_FILE_PROPERTY,
-                    Settings.TENANTS_FILE_ENV));
-      }
-      if (interval == null && path != null) {
-        interval =
-            Settings.reloadInterval(
-                environment, systemProperties, Settings.DEFAULT_RELOAD_INTERVAL);
-      }
-    }
+    FileSourceOptions options = builder.options;
+    Map<String, String> environment = options.environment();
+    Map<String, String> systemProperties = options.systemProperties();
+    Path path =
+        options.file(
+            builder.file,
+            environment,
+            systemProperties,
+            Settings.TENANTS_FILE_PROPERTY,
+            Settings.TENANTS_FILE_ENV);
     boolean fromCode = lookup != null || !tenants.isEmpty() || fallback != null;
-    this.active = !builder.autoConfigure || fromCode || path != null;
+    this.active = !options.autoConfigures() || fromCode || path != null;
     if (path == null) {
       this.file = null;
     } else {
       Path tableFile = path;
       String description = ConfigFiles.describe("Tenant table", tableFile);
-      boolean allowRemoving =
-          builder.allowRemovingSections != null
-              ? builder.allowRemovingSections
-              : builder.autoConfigure
-                  && Settings.allowRemovingSections(environment, systemProperties);
-      Reloader<TenantTable> reloader =
-          new Reloader<>(
+      this.file =
+          options.startReloader(
               "Header provider '" + name + "'",
               files ->
                   TenantTable.fromProperties(
@@ -142,14 +126,10 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
                       tableFile.toAbsolutePath().getParent(),
                       new ValueResolver(environment, systemProperties, files)),
               TenantTable::summary,
-              allowRemoving
-                  ? Reloader.Guard.none()
-                  : (current, next) -> TenantTable.emptied(current, next, description),
+              (current, next) -> TenantTable.emptied(current, next, description),
               LOG,
-              builder.reloadListener);
-      reloader.start(
-          builder.reloadScheduler, interval != null ? interval : Settings.DEFAULT_RELOAD_INTERVAL);
-      this.file = reloader;
+              environment,
+              systemProperties);
     }
     if (active) {
       LOG.info(
@@ -315,13 +295,7 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     private final Map<String, McpHeaders> tenants = new LinkedHashMap<>();
     private @Nullable McpHeaders fallback;
     private @Nullable Path file;
-    private @Nullable Map<String, String> environment;
-    private @Nullable Map<String, String> systemProperties;
-    private boolean autoConfigure;
-    private @Nullable Duration reloadInterval;
-    private @Nullable ScheduledExecutorService reloadScheduler;
-    private Runnable reloadListener = () -> {};
-    private @Nullable Boolean allowRemovingSections;
+    private final FileSourceOptions options = new FileSourceOptions();
 
     private Builder() {}
 
@@ -379,19 +353,19 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
      * MCPRUNNER_HEADERS_RELOAD_INTERVAL}.
      */
     public Builder autoConfigure() {
-      this.autoConfigure = true;
+      options.autoConfigure();
       return this;
     }
 
     /** Sets the environment read by {@code ${env:}} and the settings; default {@code getenv()}. */
     public Builder environment(Map<String, String> environment) {
-      this.environment = Map.copyOf(requireNonNull(environment, "environment"));
+      options.environment(environment);
       return this;
     }
 
     /** Sets the system properties read by {@code ${sys:}} and the settings. */
     public Builder systemProperties(Map<String, String> systemProperties) {
-      this.systemProperties = Map.copyOf(requireNonNull(systemProperties, "systemProperties"));
+      options.systemProperties(systemProperties);
       return this;
     }
 
@@ -402,17 +376,13 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
      * @throws IllegalArgumentException if negative
      */
     public Builder reloadInterval(Duration interval) {
-      requireNonNull(interval, "interval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("reloadInterval must not be negative");
-      }
-      this.reloadInterval = interval;
+      options.reloadInterval(interval);
       return this;
     }
 
     /** Sets the scheduler of the background checks; default one shared daemon thread. */
     public Builder reloadScheduler(ScheduledExecutorService scheduler) {
-      this.reloadScheduler = requireNonNull(scheduler, "scheduler");
+      options.reloadScheduler(scheduler);
       return this;
     }
 
@@ -440,13 +410,13 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
      * one error names the file. Removing some tenants is always allowed.
      */
     public Builder allowRemovingSections(boolean allow) {
-      this.allowRemovingSections = allow;
+      options.allowRemovingSections(allow);
       return this;
     }
 
     /** Test hook: called after every successful reload. */
     Builder reloadListener(Runnable listener) {
-      this.reloadListener = requireNonNull(listener, "listener");
+      options.reloadListener(listener);
       return this;
     }
 
