@@ -2,8 +2,9 @@ package io.github.mcprunner.headers.oauth;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mcprunner.headers.config.HeaderConfigException;
+import io.github.mcprunner.headers.config.SettingReader;
 import io.github.mcprunner.headers.oauth.internal.ClientAuthenticator;
-import io.github.mcprunner.headers.oauth.internal.PemPrivateKeys;
 import java.security.PrivateKey;
 import org.jspecify.annotations.Nullable;
 
@@ -83,17 +84,24 @@ public final class ClientAuthentication {
   }
 
   /**
-   * Returns {@code private_key_jwt} authentication signing with the unencrypted PKCS#8 RSA or EC key
-   * in {@code privateKeyPem} ({@code -----BEGIN PRIVATE KEY-----}), with the usual algorithm for the
-   * key (RS256; ES256, ES384 or ES512 by curve).
+   * Returns {@code private_key_jwt} authentication signing with the unencrypted PKCS#8 RSA or EC
+   * key in {@code privateKeyPem} ({@code -----BEGIN PRIVATE KEY-----}), with the usual algorithm
+   * for the key (RS256; ES256, ES384 or ES512 by curve).
    *
    * @param keyId the {@code kid} header, as registered with the authorization server, or null
    * @throws IllegalArgumentException if the text holds no such key (the message never quotes it)
    */
   public static ClientAuthentication privateKeyJwtPem(
       String clientId, String privateKeyPem, @Nullable String keyId) {
-    return privateKeyJwt(
-        clientId, PemPrivateKeys.parse(requireNonNull(privateKeyPem, "privateKeyPem")), keyId);
+    PrivateKey key;
+    try {
+      key =
+          SettingReader.pemPrivateKey(
+              requireNonNull(privateKeyPem, "privateKeyPem"), "privateKeyPem");
+    } catch (HeaderConfigException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+    return privateKeyJwt(clientId, key, keyId);
   }
 
   /**

@@ -1,13 +1,7 @@
 package io.github.mcprunner.headers.oauth;
 
-import static java.util.Objects.requireNonNull;
 
-import io.github.mcprunner.headers.HeaderContext;
-import io.github.mcprunner.headers.McpHeaderProvider;
-import io.github.mcprunner.headers.McpHeaders;
-import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.internal.TokenHeaderResolver;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Sends each MCP server a service token obtained with the OAuth 2.0 client credentials grant, for
@@ -31,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. {@link #toString()} shows no secret.
  */
-public final class ClientCredentialsHeadersProvider implements McpHeaderProvider {
+public final class ClientCredentialsHeadersProvider extends ResolvingProvider<TokenHeaderResolver> {
   /** Default name: {@code oauth-client-credentials}. */
   public static final String DEFAULT_NAME = "oauth-client-credentials";
 
@@ -41,75 +35,23 @@ public final class ClientCredentialsHeadersProvider implements McpHeaderProvider
    */
   public static final int DEFAULT_ORDER = 1000;
 
-  private final String name;
-  private final int order;
-  private final TokenHeaderResolver resolver;
-  private final String description;
-
   private ClientCredentialsHeadersProvider(Builder builder) {
-    this.name = builder.name();
-    this.order = builder.order();
-    this.resolver = builder.buildResolver(null, null);
-    this.description =
+    super(
+        builder.name(),
+        builder.order(),
+        builder.buildResolver(null, null),
         "ClientCredentialsHeadersProvider{name="
-            + name
+            + builder.name()
             + ", tokenEndpoint="
             + builder.describeEndpoint()
             + ", client="
             + builder.describeClient()
-            + "}";
+            + "}");
   }
 
   /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public int order() {
-    return order;
-  }
-
-  /**
-   * Returns {@code Authorization: Bearer <token>} for the request's server; blocks while the token
-   * is requested, at most for the configured timeouts and retries.
-   *
-   * @throws OAuthTokenException if no token could be obtained
-   */
-  @Override
-  public McpHeaders headers(HeaderContext context) {
-    return resolver.headers(context);
-  }
-
-  @Override
-  public boolean appliesTo(McpServerRef server) {
-    return resolver.appliesTo(requireNonNull(server, "server"));
-  }
-
-  /**
-   * Drops the cached token for the refused request and returns true (a retry gets a new one) when
-   * the server's challenge says the token is invalid: a {@code Bearer} challenge with {@code
-   * error="invalid_token"} or without error. Any other refusal returns false and keeps the token:
-   * no challenge (a 401 must carry one, so this is taken for a 403), another error, or {@code
-   * insufficient_scope} (the scope is configured, a new token would carry the same).
-   */
-  @Override
-  public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
-    return resolver.onUnauthorized(context, wwwAuthenticate);
-  }
-
-  TokenHeaderResolver resolver() {
-    return resolver;
-  }
-
-  @Override
-  public String toString() {
-    return description;
   }
 
   /**

@@ -4,9 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.HeaderProviderException;
 import io.github.mcprunner.headers.ContextKey;
-import io.github.mcprunner.headers.HeaderContext;
-import io.github.mcprunner.headers.McpHeaderProvider;
-import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.internal.CanonicalUri;
 import io.github.mcprunner.headers.oauth.internal.ClientAuthenticator;
@@ -73,7 +70,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. {@link #toString()} shows no secret.
  */
-public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
+public final class CrossAppAccessHeadersProvider extends ResolvingProvider<TokenHeaderResolver> {
   /** Default name: {@code oauth-cross-app-access}. */
   public static final String DEFAULT_NAME = "oauth-cross-app-access";
 
@@ -90,18 +87,13 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
    */
   public static final ContextKey<String> ID_TOKEN = ContextKey.of("id_token", String.class);
 
-  private final String name;
-  private final int order;
-  private final TokenHeaderResolver resolver;
-  private final String description;
-
   private CrossAppAccessHeadersProvider(Builder builder) {
-    this.name = builder.name();
-    this.order = builder.order();
-    this.resolver = builder.buildCrossAppResolver();
-    this.description =
+    super(
+        builder.name(),
+        builder.order(),
+        builder.buildCrossAppResolver(),
         "CrossAppAccessHeadersProvider{name="
-            + name
+            + builder.name()
             + ", idp="
             + builder.describeIdp()
             + ", idpClient="
@@ -110,61 +102,12 @@ public final class CrossAppAccessHeadersProvider implements McpHeaderProvider {
             + builder.describeAuthorizationServer()
             + ", client="
             + builder.describeClient()
-            + "}";
+            + "}");
   }
 
   /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public int order() {
-    return order;
-  }
-
-  /**
-   * Returns {@code Authorization: Bearer <access token>} for the request's user and server; blocks
-   * while the two token requests run, at most for the configured timeouts and retries.
-   *
-   * @throws HeaderProviderException if the run has no ID token and one is required, or the server's
-   *     authorization server cannot be located
-   * @throws OAuthTokenException if no token could be obtained
-   */
-  @Override
-  public McpHeaders headers(HeaderContext context) {
-    return resolver.headers(context);
-  }
-
-  @Override
-  public boolean appliesTo(McpServerRef server) {
-    return resolver.appliesTo(requireNonNull(server, "server"));
-  }
-
-  /**
-   * Drops the cached token of the refused request, and the server's located authorization target,
-   * and returns true (a retry gets a new token) when the server's challenge says the token is
-   * invalid: a {@code Bearer} challenge with {@code error="invalid_token"} or without error. Any
-   * other refusal returns false and keeps both: no challenge (a 401 must carry one, so this is
-   * taken for a 403), another error, or {@code insufficient_scope} (the scope is configured).
-   */
-  @Override
-  public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
-    return resolver.onUnauthorized(context, wwwAuthenticate);
-  }
-
-  TokenHeaderResolver resolver() {
-    return resolver;
-  }
-
-  @Override
-  public String toString() {
-    return description;
   }
 
   /**

@@ -3,9 +3,6 @@ package io.github.mcprunner.headers.oauth;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.headers.HeaderContext;
-import io.github.mcprunner.headers.McpHeaderProvider;
-import io.github.mcprunner.headers.McpHeaders;
-import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.internal.ClientAuthenticator;
 import io.github.mcprunner.headers.oauth.internal.McpAuthorizationResolver;
 import io.github.mcprunner.headers.oauth.internal.TokenExecutors;
@@ -81,7 +78,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class McpAuthorizationHeadersProvider implements McpHeaderProvider {
+public final class McpAuthorizationHeadersProvider
+    extends ResolvingProvider<McpAuthorizationResolver> {
   /** Default name: {@code mcp-authorization}. */
   public static final String DEFAULT_NAME = "mcp-authorization";
 
@@ -108,14 +106,11 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
     TOKEN_ENDPOINT
   }
 
-  private final String name;
-  private final int order;
-  private final McpAuthorizationResolver resolver;
-  private final String description;
-
   private McpAuthorizationHeadersProvider(Builder builder) {
-    this.name = builder.name;
-    this.order = builder.order;
+    super(builder.name, builder.order, resolverOf(builder), describe(builder));
+  }
+
+  private static McpAuthorizationResolver resolverOf(Builder builder) {
     TokenRequestPolicy policy =
         new TokenRequestPolicy(
             builder.connectTimeout,
@@ -128,43 +123,46 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
       throw new IllegalArgumentException("discoveryLifetime must be positive");
     }
     ClientAuthentication client = builder.clientAuthentication;
-    this.resolver =
-        new McpAuthorizationResolver(
-            new McpAuthorizationResolver.Settings(
-                name,
-                builder.grant,
-                client == null ? null : client.authenticator(),
-                builder.clientMetadataDocument,
-                builder.redirectUri,
-                builder.userAuthorization,
-                builder.clientName,
-                builder.servers,
-                builder.assertionAudience == AssertionAudience.ISSUER,
-                builder.requestOfflineAccess,
-                builder.allowInsecureHttp,
-                builder.allowLoopbackHttp,
-                builder.discoveryLifetime,
-                policy,
-                builder.maximumCacheSize,
-                builder.allowAnonymousUser,
-                trustedIssuers(builder, client)),
-            builder.clock,
-            builder.executor != null ? builder.executor : TokenExecutors.newDefault(name),
-            builder.tokenStore);
-    this.description =
-        "McpAuthorizationHeadersProvider{name="
-            + name
-            + ", grant="
-            + (builder.grant == McpAuthorizationResolver.Grant.CLIENT_CREDENTIALS
-                ? "client_credentials"
-                : "authorization_code")
-            + ", client="
-            + (client != null
-                ? client.toString()
-                : builder.clientMetadataDocument != null
-                    ? "metadata document " + builder.clientMetadataDocument
-                    : "registered dynamically")
-            + "}";
+    String name = builder.name;
+    return new McpAuthorizationResolver(
+        new McpAuthorizationResolver.Settings(
+            name,
+            builder.grant,
+            client == null ? null : client.authenticator(),
+            builder.clientMetadataDocument,
+            builder.redirectUri,
+            builder.userAuthorization,
+            builder.clientName,
+            builder.servers,
+            builder.assertionAudience == AssertionAudience.ISSUER,
+            builder.requestOfflineAccess,
+            builder.allowInsecureHttp,
+            builder.allowLoopbackHttp,
+            builder.discoveryLifetime,
+            policy,
+            builder.maximumCacheSize,
+            builder.allowAnonymousUser,
+            trustedIssuers(builder, client)),
+        builder.clock,
+        builder.executor != null ? builder.executor : TokenExecutors.newDefault(name),
+        builder.tokenStore);
+  }
+
+  private static String describe(Builder builder) {
+    ClientAuthentication client = builder.clientAuthentication;
+    return "McpAuthorizationHeadersProvider{name="
+        + builder.name
+        + ", grant="
+        + (builder.grant == McpAuthorizationResolver.Grant.CLIENT_CREDENTIALS
+            ? "client_credentials"
+            : "authorization_code")
+        + ", client="
+        + (client != null
+            ? client.toString()
+            : builder.clientMetadataDocument != null
+                ? "metadata document " + builder.clientMetadataDocument
+                : "registered dynamically")
+        + "}";
   }
 
   /**
@@ -233,59 +231,6 @@ public final class McpAuthorizationHeadersProvider implements McpHeaderProvider 
     builder.userAuthorization = userAuthorization;
     builder.redirectUri = redirectUri;
     return builder;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public int order() {
-    return order;
-  }
-
-  /**
-   * Returns {@code Authorization: Bearer <token>} once a token was obtained for the request's
-   * server (and identity), else nothing.
-   *
-   * @throws OAuthTokenException if a token obtained before could not be renewed
-   */
-  @Override
-  public McpHeaders headers(HeaderContext context) {
-    return resolver.headers(context);
-  }
-
-  @Override
-  public boolean appliesTo(McpServerRef server) {
-    return resolver.appliesTo(requireNonNull(server, "server"));
-  }
-
-  /**
-   * Discovers the server's authorization server from {@code wwwAuthenticate} and obtains a token,
-   * blocking (the authorization code grant: until the user has authorized). Returns true when a new
-   * token is ready, false when the server's metadata was refused or no token could be had.
-   *
-   * <p>The runner asks on 401 and 403 alike and passes the challenge only, so the provider decides
-   * from the challenge: a {@code Bearer} challenge with {@code error="insufficient_scope"} asks for
-   * more scope (step-up); one with {@code error="invalid_token"} or without error drops the token
-   * and authorizes again; no challenge does so only when no token of this provider was sent (a 401
-   * must carry a challenge, so a refusal of a request that carried the token and names none is
-   * taken for a 403). Anything else (another error, another scheme: a 403 for a forbidden
-   * operation) returns false, keeps the token and never sends the user to sign in again.
-   */
-  @Override
-  public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
-    return resolver.onUnauthorized(context, wwwAuthenticate);
-  }
-
-  McpAuthorizationResolver resolver() {
-    return resolver;
-  }
-
-  @Override
-  public String toString() {
-    return description;
   }
 
   /** Builds a {@link McpAuthorizationHeadersProvider}. Not thread-safe. */

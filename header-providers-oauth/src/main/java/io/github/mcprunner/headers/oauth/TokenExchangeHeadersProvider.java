@@ -4,10 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import io.github.mcprunner.headers.ContextKey;
-import io.github.mcprunner.headers.HeaderContext;
-import io.github.mcprunner.headers.McpHeaderProvider;
-import io.github.mcprunner.headers.McpHeaders;
-import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.internal.TokenEndpointClient;
 import io.github.mcprunner.headers.oauth.internal.TokenHeaderResolver;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe. {@link #toString()} shows no secret.
  */
-public final class TokenExchangeHeadersProvider implements McpHeaderProvider {
+public final class TokenExchangeHeadersProvider extends ResolvingProvider<TokenHeaderResolver> {
   /** Default name: {@code oauth-token-exchange}. */
   public static final String DEFAULT_NAME = "oauth-token-exchange";
 
@@ -52,31 +48,25 @@ public final class TokenExchangeHeadersProvider implements McpHeaderProvider {
    */
   public static final int DEFAULT_ORDER = 1100;
 
-  private final String name;
-  private final int order;
-  private final TokenHeaderResolver resolver;
-  private final String description;
-
   private TokenExchangeHeadersProvider(Builder builder) {
-    this.name = builder.name();
-    this.order = builder.order();
-    this.resolver =
+    super(
+        builder.name(),
+        builder.order(),
         builder.buildResolver(
             new TokenEndpointClient.Exchange(
                 nimbus(builder.subjectTokenType),
                 builder.requestedTokenType == null ? null : nimbus(builder.requestedTokenType)),
             new TokenHeaderResolver.SubjectPolicy(
-                builder.subjectTokenKey, builder.requireSubjectToken));
-    this.description =
+                builder.subjectTokenKey, builder.requireSubjectToken)),
         "TokenExchangeHeadersProvider{name="
-            + name
+            + builder.name()
             + ", tokenEndpoint="
             + builder.describeEndpoint()
             + ", client="
             + builder.describeClient()
             + ", subjectTokenType="
             + builder.subjectTokenType.uri()
-            + "}";
+            + "}");
   }
 
   private static TokenTypeURI nimbus(TokenType type) {
@@ -96,55 +86,6 @@ public final class TokenExchangeHeadersProvider implements McpHeaderProvider {
   /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public int order() {
-    return order;
-  }
-
-  /**
-   * Returns {@code Authorization: Bearer <exchanged token>} for the request's server; blocks while
-   * the token is requested, at most for the configured timeouts and retries.
-   *
-   * @throws io.github.mcprunner.HeaderProviderException if the run has no subject token and one is
-   *     required
-   * @throws OAuthTokenException if no token could be obtained
-   */
-  @Override
-  public McpHeaders headers(HeaderContext context) {
-    return resolver.headers(context);
-  }
-
-  @Override
-  public boolean appliesTo(McpServerRef server) {
-    return resolver.appliesTo(requireNonNull(server, "server"));
-  }
-
-  /**
-   * Drops the cached token for the refused request and returns true (a retry gets a new one) when
-   * the server's challenge says the token is invalid: a {@code Bearer} challenge with {@code
-   * error="invalid_token"} or without error. Any other refusal returns false and keeps the token:
-   * no challenge (a 401 must carry one, so this is taken for a 403), another error, or {@code
-   * insufficient_scope} (the scope is configured, a new token would carry the same).
-   */
-  @Override
-  public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
-    return resolver.onUnauthorized(context, wwwAuthenticate);
-  }
-
-  TokenHeaderResolver resolver() {
-    return resolver;
-  }
-
-  @Override
-  public String toString() {
-    return description;
   }
 
   /**

@@ -9,8 +9,8 @@
  * grant at the MCP server's authorization server), and {@link
  * io.github.mcprunner.headers.oauth.McpAuthorizationHeadersProvider} discovers each MCP server's
  * authorization server from its 401 challenge (MCP authorization specification). All cache tokens,
- * make one token request (or pair) for many concurrent runs, refresh ahead of expiry and never
- * send an expired token.
+ * make one token request (or pair) for many concurrent runs, refresh ahead of expiry and never send
+ * an expired token.
  */
 @NullMarked
 package io.github.mcprunner.headers.oauth;

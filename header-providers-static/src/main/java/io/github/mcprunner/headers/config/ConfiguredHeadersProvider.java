@@ -9,13 +9,13 @@ import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.config.internal.ProtectedNames;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.config.internal.ConfigFiles;
+import io.github.mcprunner.headers.config.internal.FileSourceOptions;
 import io.github.mcprunner.headers.config.internal.Reloader;
 import io.github.mcprunner.headers.config.internal.ServerHeaderLoader;
 import io.github.mcprunner.headers.config.internal.ServerHeaderTable;
 import io.github.mcprunner.headers.config.internal.Settings;
 import io.github.mcprunner.headers.config.internal.UriPrefix;
 import io.github.mcprunner.headers.config.internal.ValueResolver;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,9 +55,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Reloading.</b> The file and the secret files it references are checked for changes every
  * reload interval (default 10 s) on a daemon thread; a changed, valid configuration replaces the
- * old one atomically (a request sees the old or the new set, never a mix); a broken one keeps the
- * old set and logs one error. Replace files atomically (write, then rename), as Kubernetes does for
- * mounted secrets.
+ * old one atomically (a request sees the old or the new set, never a mix); a broken one, or one
+ * that would remove a whole section (every header, a server's headers, ...; see {@link
+ * Builder#allowRemovingSections(boolean)}), keeps the old set and logs one error. A change is used
+ * only once two checks read the same content and the load reads exactly that content. Replace files
+ * atomically (write, then rename), as Kubernetes does for mounted secrets.
  *
  * <p><b>Discovery.</b> Registered for {@link java.util.ServiceLoader}; the instance the runner
  * discovers reads its configuration from the settings ({@link Builder#autoConfigure()}) and stays
@@ -96,34 +98,23 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
   private ConfiguredHeadersProvider(Builder builder) {
     this.name = builder.name;
     this.order = builder.order;
-    Map<String, String> environment =
-        builder.environment != null ? builder.environment : System.getenv();
-    Map<String, String> systemProperties =
-        builder.systemProperties != null ? builder.systemProperties : Settings.systemProperties();
-    Path file = builder.file;
-    Duration interval = builder.reloadInterval;
-    boolean settingSections = false;
-    if (builder.autoConfigure) {
-      if (file == null) {
-        file =
-            settingPath(
-                Settings.get(
-                    environment,
-                    systemProperties,
-                    Settings.CONFIG_FILE_PROPERTY,
-                    Settings.CONFIG_FILE_ENV));
-      }
-      settingSections = Settings.hasHeaderSections(environment, systemProperties);
-    }
+    FileSourceOptions options = builder.options;
+    Map<String, String> environment = options.environment();
+    Map<String, String> systemProperties = options.systemProperties();
+    Path file =
+        options.file(
+            builder.file,
+            environment,
+            systemProperties,
+            Settings.CONFIG_FILE_PROPERTY,
+            Settings.CONFIG_FILE_ENV);
+    boolean settingSections =
+        options.autoConfigures() && Settings.hasHeaderSections(environment, systemProperties);
     boolean onlySettings =
-        builder.autoConfigure && !builder.hasCodeSections() && builder.file == null;
+        options.autoConfigures() && !builder.hasCodeSections() && builder.file == null;
     if (onlySettings && file == null && !settingSections) {
       this.reloader = null; // discovered, not configured: inert
       return;
-    }
-    if (builder.autoConfigure && interval == null) {
-      interval =
-          Settings.reloadInterval(environment, systemProperties, Settings.DEFAULT_RELOAD_INTERVAL);
     }
     boolean withCode = builder.hasCodeSections();
     ServerHeaderTable.Source code =
@@ -137,8 +128,10 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
                 .toList());
     Path configFile = file;
     boolean readSettingSections = settingSections;
+    Runnable beforeLoad = builder.beforeLoad;
     Reloader.Loader<ServerHeaderTable> loader =
         files -> {
+          beforeLoad.run();
           ValueResolver resolver = new ValueResolver(environment, systemProperties, files);
           List<ServerHeaderTable.Source> sources = new ArrayList<>();
           if (withCode) {
@@ -159,33 +152,29 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
           }
           return new ServerHeaderTable(sources);
         };
+    String description =
+        configFile != null
+            ? ConfigFiles.describe("Header configuration", configFile)
+            : "Header configuration";
     Reloader<ServerHeaderTable> created =
-        new Reloader<>(
+        options.startReloader(
             "Header provider '" + name + "'",
             loader,
             ServerHeaderTable::summary,
+            (current, next) -> ServerHeaderTable.removedSections(current, next, description),
             LOG,
-            builder.reloadListener);
-    created.start(
-        builder.reloadScheduler, interval != null ? interval : Settings.DEFAULT_RELOAD_INTERVAL);
+            environment,
+            systemProperties);
     this.reloader = created;
     LOG.info(
         "Header provider '{}' (order {}) serves {}{}",
         name,
         order,
         created.current().summary(),
-        created.isWatching() ? ", checking files for changes every " + interval : "");
-  }
-
-  static @Nullable Path settingPath(Settings.@Nullable Setting setting) {
-    if (setting == null) {
-      return null;
-    }
-    try {
-      return Path.of(setting.value());
-    } catch (InvalidPathException e) {
-      throw new HeaderConfigException(setting.origin() + ": not a valid file path");
-    }
+        created.isWatching()
+            ? ", checking files for changes every "
+                + options.reloadInterval(environment, systemProperties)
+            : "");
   }
 
   /** Returns a builder of a provider configured in code, from a file, or both. */
@@ -287,12 +276,8 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
     private final Map<String, McpHeaders> servers = new LinkedHashMap<>();
     private final Map<UriPrefix, McpHeaders> uris = new LinkedHashMap<>();
     private @Nullable Path file;
-    private @Nullable Map<String, String> environment;
-    private @Nullable Map<String, String> systemProperties;
-    private boolean autoConfigure;
-    private @Nullable Duration reloadInterval;
-    private @Nullable ScheduledExecutorService reloadScheduler;
-    private Runnable reloadListener = () -> {};
+    private final FileSourceOptions options = new FileSourceOptions();
+    private Runnable beforeLoad = () -> {};
 
     private Builder() {}
 
@@ -360,7 +345,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * MCPRUNNER_HEADERS_RELOAD_INTERVAL} (unless {@link #reloadInterval(Duration)} sets one).
      */
     public Builder autoConfigure() {
-      this.autoConfigure = true;
+      options.autoConfigure();
       return this;
     }
 
@@ -369,7 +354,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * #autoConfigure()}. Defaults to {@link System#getenv()}.
      */
     public Builder environment(Map<String, String> environment) {
-      this.environment = Map.copyOf(requireNonNull(environment, "environment"));
+      options.environment(environment);
       return this;
     }
 
@@ -378,7 +363,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * Defaults to the process's system properties when the provider is built.
      */
     public Builder systemProperties(Map<String, String> systemProperties) {
-      this.systemProperties = Map.copyOf(requireNonNull(systemProperties, "systemProperties"));
+      options.systemProperties(systemProperties);
       return this;
     }
 
@@ -389,11 +374,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * @throws IllegalArgumentException if negative
      */
     public Builder reloadInterval(Duration interval) {
-      requireNonNull(interval, "interval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("reloadInterval must not be negative");
-      }
-      this.reloadInterval = interval;
+      options.reloadInterval(interval);
       return this;
     }
 
@@ -402,7 +383,7 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
      * configured providers.
      */
     public Builder reloadScheduler(ScheduledExecutorService scheduler) {
-      this.reloadScheduler = requireNonNull(scheduler, "scheduler");
+      options.reloadScheduler(scheduler);
       return this;
     }
 
@@ -422,9 +403,29 @@ public final class ConfiguredHeadersProvider implements McpHeaderProvider, AutoC
       return this;
     }
 
+    /**
+     * Sets whether a reload may remove whole sections of the configuration: every header, the
+     * global headers, a server's or a URI prefix's headers. By default (and unless the setting
+     * {@code mcprunner.headers.reload.allow-removing-sections} / {@code
+     * MCPRUNNER_HEADERS_RELOAD_ALLOW_REMOVING_SECTIONS} says {@code true} with {@link
+     * #autoConfigure()}) such a reload is refused like a broken file: the current headers stay, and
+     * one error names the file and the sections. A truncated or half-written file thus never strips
+     * authentication headers.
+     */
+    public Builder allowRemovingSections(boolean allow) {
+      options.allowRemovingSections(allow);
+      return this;
+    }
+
     /** Test hook: called after every successful reload. */
     Builder reloadListener(Runnable listener) {
-      this.reloadListener = requireNonNull(listener, "listener");
+      options.reloadListener(listener);
+      return this;
+    }
+
+    /** Test hook: called at the start of every load, before any file is read. */
+    Builder beforeLoad(Runnable hook) {
+      this.beforeLoad = requireNonNull(hook, "hook");
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.github.mcprunner.headers.config;
 import static java.util.Objects.requireNonNull;
 
 import com.google.auto.service.AutoService;
+import io.github.mcprunner.HeaderProviderException;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpHeaderProvider;
@@ -10,6 +11,7 @@ import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.config.internal.ProtectedNames;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.config.internal.ConfigFiles;
+import io.github.mcprunner.headers.config.internal.FileSourceOptions;
 import io.github.mcprunner.headers.config.internal.Reloader;
 import io.github.mcprunner.headers.config.internal.SafeText;
 import io.github.mcprunner.headers.config.internal.Settings;
@@ -98,49 +100,37 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     this.lookup = builder.lookup;
     this.tenants = Map.copyOf(builder.tenants);
     this.fallback = builder.fallback;
-    Map<String, String> environment =
-        builder.environment != null ? builder.environment : System.getenv();
-    Map<String, String> systemProperties =
-        builder.systemProperties != null ? builder.systemProperties : Settings.systemProperties();
-    Path path = builder.file;
-    Duration interval = builder.reloadInterval;
-    if (builder.autoConfigure) {
-      if (path == null) {
-        path =
-            ConfiguredHeadersProvider.settingPath(
-                Settings.get(
-                    environment,
-                    systemProperties,
-                    Settings.TENANTS_FILE_PROPERTY,
-                    Settings.TENANTS_FILE_ENV));
-      }
-      if (interval == null && path != null) {
-        interval =
-            Settings.reloadInterval(
-                environment, systemProperties, Settings.DEFAULT_RELOAD_INTERVAL);
-      }
-    }
+    FileSourceOptions options = builder.options;
+    Map<String, String> environment = options.environment();
+    Map<String, String> systemProperties = options.systemProperties();
+    Path path =
+        options.file(
+            builder.file,
+            environment,
+            systemProperties,
+            Settings.TENANTS_FILE_PROPERTY,
+            Settings.TENANTS_FILE_ENV);
     boolean fromCode = lookup != null || !tenants.isEmpty() || fallback != null;
-    this.active = !builder.autoConfigure || fromCode || path != null;
+    this.active = !options.autoConfigures() || fromCode || path != null;
     if (path == null) {
       this.file = null;
     } else {
       Path tableFile = path;
-      Reloader<TenantTable> reloader =
-          new Reloader<>(
+      String description = ConfigFiles.describe("Tenant table", tableFile);
+      this.file =
+          options.startReloader(
               "Header provider '" + name + "'",
               files ->
                   TenantTable.fromProperties(
                       ConfigFiles.read(files, tableFile, "Tenant table"),
-                      ConfigFiles.describe("Tenant table", tableFile),
+                      description,
                       tableFile.toAbsolutePath().getParent(),
                       new ValueResolver(environment, systemProperties, files)),
               TenantTable::summary,
+              (current, next) -> TenantTable.emptied(current, next, description),
               LOG,
-              builder.reloadListener);
-      reloader.start(
-          builder.reloadScheduler, interval != null ? interval : Settings.DEFAULT_RELOAD_INTERVAL);
-      this.file = reloader;
+              environment,
+              systemProperties);
     }
     if (active) {
       LOG.info(
@@ -186,7 +176,8 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
   /**
    * Returns the headers of the run's tenant, nothing for a run without a tenant id.
    *
-   * @throws IllegalStateException naming the tenant id if it is unknown and no fallback is enabled
+   * @throws HeaderProviderException naming the tenant id and what to do if it is unknown and no
+   *     fallback is enabled (the request is not sent)
    */
   @Override
   public McpHeaders headers(HeaderContext context) {
@@ -203,8 +194,11 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     if (lookup != null) {
       Optional<McpHeaders> looked = lookup.apply(id);
       if (looked == null) {
-        throw new IllegalStateException(
-            "The tenant lookup of header provider '" + name + "' returned null, not an Optional");
+        throw new HeaderProviderException(
+            name,
+            context.server().name(),
+            "its tenant lookup function returned null, not an Optional",
+            null);
       }
       if (looked.isPresent()) {
         found =
@@ -222,12 +216,14 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
       McpHeaders base = fallback != null ? fallback : McpHeaders.empty();
       return base.overriddenBy(table.fallback());
     }
-    throw new IllegalStateException(
-        "Tenant "
+    throw new HeaderProviderException(
+        name,
+        context.server().name(),
+        "tenant "
             + SafeText.quote(id)
-            + " is not in the tenant table of header provider '"
-            + name
-            + "'; add it, or enable a fallback (unknown-tenant=fallback)");
+            + " is not in its tenant table; add it, or enable a fallback"
+            + " (unknown-tenant=fallback in the tenant file, or the builder's fallback(...))",
+        null);
   }
 
   private static @Nullable McpHeaders merge(
@@ -302,12 +298,7 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
     private final Map<String, McpHeaders> tenants = new LinkedHashMap<>();
     private @Nullable McpHeaders fallback;
     private @Nullable Path file;
-    private @Nullable Map<String, String> environment;
-    private @Nullable Map<String, String> systemProperties;
-    private boolean autoConfigure;
-    private @Nullable Duration reloadInterval;
-    private @Nullable ScheduledExecutorService reloadScheduler;
-    private Runnable reloadListener = () -> {};
+    private final FileSourceOptions options = new FileSourceOptions();
 
     private Builder() {}
 
@@ -366,19 +357,19 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
      * MCPRUNNER_HEADERS_RELOAD_INTERVAL}.
      */
     public Builder autoConfigure() {
-      this.autoConfigure = true;
+      options.autoConfigure();
       return this;
     }
 
     /** Sets the environment read by {@code ${env:}} and the settings; default {@code getenv()}. */
     public Builder environment(Map<String, String> environment) {
-      this.environment = Map.copyOf(requireNonNull(environment, "environment"));
+      options.environment(environment);
       return this;
     }
 
     /** Sets the system properties read by {@code ${sys:}} and the settings. */
     public Builder systemProperties(Map<String, String> systemProperties) {
-      this.systemProperties = Map.copyOf(requireNonNull(systemProperties, "systemProperties"));
+      options.systemProperties(systemProperties);
       return this;
     }
 
@@ -389,17 +380,13 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
      * @throws IllegalArgumentException if negative
      */
     public Builder reloadInterval(Duration interval) {
-      requireNonNull(interval, "interval");
-      if (interval.isNegative()) {
-        throw new IllegalArgumentException("reloadInterval must not be negative");
-      }
-      this.reloadInterval = interval;
+      options.reloadInterval(interval);
       return this;
     }
 
     /** Sets the scheduler of the background checks; default one shared daemon thread. */
     public Builder reloadScheduler(ScheduledExecutorService scheduler) {
-      this.reloadScheduler = requireNonNull(scheduler, "scheduler");
+      options.reloadScheduler(scheduler);
       return this;
     }
 
@@ -419,9 +406,21 @@ public final class TenantHeadersProvider implements McpHeaderProvider, AutoClose
       return this;
     }
 
+    /**
+     * Sets whether a reload may leave the tenant file empty (no tenant, no fallback headers). By
+     * default (and unless the setting {@code mcprunner.headers.reload.allow-removing-sections} /
+     * {@code MCPRUNNER_HEADERS_RELOAD_ALLOW_REMOVING_SECTIONS} says {@code true} with {@link
+     * #autoConfigure()}) such a reload is refused like a broken file: the current table stays, and
+     * one error names the file. Removing some tenants is always allowed.
+     */
+    public Builder allowRemovingSections(boolean allow) {
+      options.allowRemovingSections(allow);
+      return this;
+    }
+
     /** Test hook: called after every successful reload. */
     Builder reloadListener(Runnable listener) {
-      this.reloadListener = requireNonNull(listener, "listener");
+      options.reloadListener(listener);
       return this;
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -320,7 +321,7 @@ class ConfiguredHeadersProviderTest {
         .isInstanceOf(HeaderConfigException.class)
         .hasMessage(
             "system property 'mcprunner.headers.reload.interval': expected a duration such as"
-                + " 10s, 500ms or 1m");
+                + " 10s, 500ms, 1m, 1h or PT1M");
   }
 
   @Test
@@ -494,6 +495,55 @@ class ConfiguredHeadersProviderTest {
       assertThat(crm.contains("X-Trace")).isFalse();
       assertThat(crm.removes("X-Trace")).isTrue();
       assertThat(provider.headers(context("b", "https://b.test/")).get("X-Trace")).contains("on");
+    }
+  }
+
+  @Test
+  void secretReferenceToAFifoIsRefusedWithoutBlocking() throws Exception {
+    Path fifo = dir.resolve("token-fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    Assumptions.assumeTrue(mkfifo.waitFor() == 0 && Files.exists(fifo), "mkfifo available");
+    Path file = write(dir.resolve("h.properties"), "headers.Authorization=${file:token-fifo}");
+
+    // Would block in open() until a writer appears, were the FIFO opened.
+    assertThatThrownBy(() -> isolated().file(file).build())
+        .isInstanceOf(HeaderConfigException.class)
+        .hasMessage(
+            "Header configuration file '"
+                + file
+                + "' line 1, key 'headers.Authorization': ${file:token-fifo} names something that"
+                + " is not a regular file");
+    assertThatThrownBy(() -> isolated().file(fifo).build())
+        .isInstanceOf(HeaderConfigException.class)
+        .hasMessage("Header configuration file '" + fifo + "' is not a regular file");
+  }
+
+  @Test
+  void overlongValueIsRefusedNamingTheKey() {
+    Path file = write(dir.resolve("h.properties"), "headers.X-Big=" + "a".repeat(10_000));
+
+    assertThatThrownBy(() -> isolated().file(file).build())
+        .isInstanceOf(HeaderConfigException.class)
+        .hasMessage(
+            "Header configuration file '"
+                + file
+                + "' line 1, key 'headers.X-Big': the value of header 'X-Big' is longer than 8192"
+                + " characters");
+  }
+
+  @Test
+  void byteOrderMarkAtTheStartIsIgnored() throws IOException {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "\uFEFFtoken-1\n");
+    Path file = dir.resolve("h.properties");
+    Files.writeString(file, "\uFEFFheaders.X-A=1\nheaders.Authorization=${file:token}\n");
+    TestFiles.ownerOnly(file);
+    TestFiles.ownerOnly(token);
+
+    try (ConfiguredHeadersProvider provider = isolated().file(file).build()) {
+      McpHeaders headers = provider.headers(context("a", "https://a.test/"));
+      assertThat(headers.get("X-A")).contains("1");
+      assertThat(headers.get("Authorization")).contains("token-1");
     }
   }
 }

@@ -8,8 +8,11 @@ import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.config.testing.RecordingLogs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +118,185 @@ class ConfiguredHeadersReloadTest {
       assertThat(provider.checkForChanges()).isTrue();
       assertThat(version(provider)).isEqualTo("3");
       assertThat(provider.checkForChanges()).isFalse();
+    }
+  }
+
+  @Test
+  void truncatedFileDoesNotRemoveEveryHeader() throws IOException {
+    write(file, "headers.Authorization=Bearer t", "server.crm.headers.X-Version=1");
+    try (ConfiguredHeadersProvider provider = provider()) {
+      Files.write(file, new byte[0]); // in place, as a writer that truncates first
+
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.reload()).isFalse();
+
+      assertThat(version(provider)).isEqualTo("1");
+      assertThat(provider.headers(context("crm", "https://crm.example.com/")).names())
+          .containsExactlyInAnyOrder("Authorization", "X-Version");
+      assertThat(RecordingLogs.events(Level.ERROR))
+          .extracting(RecordingLogs.Event::text)
+          .containsExactly(
+              "Header provider 'configured-headers' keeps its previous headers: Header"
+                  + " configuration file '"
+                  + file
+                  + "' holds no header now (the previous version has 2); if that is intended,"
+                  + " allow it with mcprunner.headers.reload.allow-removing-sections=true (or the"
+                  + " builder's allowRemovingSections(true)), or restart");
+    }
+  }
+
+  @Test
+  void reloadThatLosesAServerSectionIsRefused() {
+    write(file, "headers.X-Version=1", "server.crm.headers.X-Api-Key=k", "server.b.headers.X-B=b");
+    try (ConfiguredHeadersProvider provider = provider()) {
+      write(file, "headers.X-Version=2", "server.b.headers.X-B=b2");
+
+      assertThat(provider.reload()).isFalse();
+
+      assertThat(version(provider)).isEqualTo("1");
+      assertThat(provider.headers(context("crm", "https://crm.example.com/")).get("X-Api-Key"))
+          .contains("k");
+      assertThat(RecordingLogs.events(Level.ERROR))
+          .singleElement()
+          .extracting(RecordingLogs.Event::text)
+          .asString()
+          .contains("'" + file + "' no longer holds server 'crm'; if that is intended")
+          .doesNotContain("X-Api-Key");
+    }
+  }
+
+  @Test
+  void removingSectionsIsAllowedWhenOptedIn() throws IOException {
+    write(file, "headers.X-Version=1", "server.crm.headers.X-Api-Key=k");
+    try (ConfiguredHeadersProvider provider =
+        ConfiguredHeadersProvider.builder()
+            .file(file)
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .reloadInterval(Duration.ZERO)
+            .allowRemovingSections(true)
+            .build()) {
+      write(file, "headers.X-Version=2");
+      assertThat(provider.reload()).isTrue();
+      assertThat(provider.headers(context("crm", "https://crm.example.com/")).names())
+          .containsExactly("X-Version");
+
+      Files.write(file, new byte[0]);
+      assertThat(provider.reload()).isTrue();
+      assertThat(provider.headers(context("crm", "https://crm.example.com/")).isEmpty()).isTrue();
+      assertThat(RecordingLogs.events(Level.ERROR)).isEmpty();
+    }
+  }
+
+  @Test
+  void settingAllowsRemovingSectionsForTheDiscoveredProvider() throws IOException {
+    write(file, "headers.X-Version=1");
+    try (ConfiguredHeadersProvider provider =
+        ConfiguredHeadersProvider.builder()
+            .autoConfigure()
+            .environment(Map.of())
+            .systemProperties(
+                Map.of(
+                    "mcprunner.headers.config.file", file.toString(),
+                    "mcprunner.headers.reload.interval", "0",
+                    "mcprunner.headers.reload.allow-removing-sections", "TRUE"))
+            .build()) {
+      Files.write(file, new byte[0]);
+      assertThat(provider.reload()).isTrue();
+      assertThat(version(provider)).isEmpty();
+    }
+  }
+
+  @Test
+  void truncatedTenantFileKeepsTheTenants() throws IOException {
+    Path tenants = write(dir.resolve("tenants.properties"), "tenant.acme.X-Api-Key=k");
+    try (TenantHeadersProvider provider =
+        TenantHeadersProvider.builder()
+            .file(tenants)
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .reloadInterval(Duration.ZERO)
+            .build()) {
+      Files.write(tenants, new byte[0]);
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isFalse();
+
+      assertThat(provider.headers(TestFiles.tenantContext("acme")).get("X-Api-Key")).contains("k");
+      assertThat(RecordingLogs.events(Level.ERROR))
+          .extracting(RecordingLogs.Event::text)
+          .containsExactly(
+              "Header provider 'tenant-headers' keeps its previous headers: Tenant table file '"
+                  + tenants
+                  + "' holds no tenant and no fallback now (the previous version has 1 tenants);"
+                  + " if that is intended, allow it with"
+                  + " mcprunner.headers.reload.allow-removing-sections=true (or the builder's"
+                  + " allowRemovingSections(true)), or restart");
+    }
+  }
+
+  /**
+   * A writer truncates and rewrites the file in place just after two checks agreed on its content,
+   * so the load reads a half-written version: it is not used; the complete one is, once it settled.
+   */
+  @Test
+  void fileRewrittenInPlaceWhileItIsLoadedIsNotUsed() throws IOException {
+    AtomicBoolean rewriteDuringLoad = new AtomicBoolean();
+    String version3 = versionFile(3);
+    String firstHalf = version3.substring(0, version3.length() / 2);
+    firstHalf = firstHalf.substring(0, firstHalf.lastIndexOf('\n') + 1); // parses: 6 headers
+    String half = firstHalf;
+    write(file, versionFile(1));
+    try (ConfiguredHeadersProvider provider =
+        ConfiguredHeadersProvider.builder()
+            .file(file)
+            .environment(Map.of())
+            .systemProperties(Map.of())
+            .reloadInterval(Duration.ZERO)
+            .beforeLoad(
+                () -> {
+                  if (rewriteDuringLoad.getAndSet(false)) {
+                    writeInPlace(file, half);
+                  }
+                })
+            .build()) {
+      writeInPlace(file, versionFile(2));
+      assertThat(provider.checkForChanges()).isFalse();
+      rewriteDuringLoad.set(true);
+      assertThat(provider.checkForChanges()).isFalse(); // read the half-written version 3
+
+      HeaderContext crm = context("crm", "https://crm.example.com/api/mcp");
+      assertThat(checkOneVersion(provider.headers(crm), 1)).isNull();
+      assertThat(version(provider)).isEqualTo("1");
+
+      appendInPlace(file, version3.substring(half.length()));
+      assertThat(provider.checkForChanges()).isFalse();
+      assertThat(provider.checkForChanges()).isTrue();
+      assertThat(checkOneVersion(provider.headers(crm), 1)).isNull();
+      assertThat(version(provider)).isEqualTo("3");
+      assertThat(RecordingLogs.events(Level.ERROR)).isEmpty();
+    }
+  }
+
+  static void writeInPlace(Path file, String content) {
+    try {
+      Files.writeString(
+          file,
+          content,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void appendInPlace(Path file, String content) {
+    try {
+      Files.writeString(file, content, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -269,7 +452,7 @@ class ConfiguredHeadersReloadTest {
     }
   }
 
-  private static String versionFile(int v) {
+  static String versionFile(int v) {
     StringBuilder text = new StringBuilder("headers.X-Version=" + v + "\n");
     for (int i = 0; i < 10; i++) {
       text.append("headers.X-Global-").append(i).append('=').append(v).append('\n');
@@ -280,7 +463,7 @@ class ConfiguredHeadersReloadTest {
     return text.toString();
   }
 
-  private static String checkOneVersion(McpHeaders headers, int last) {
+  static @Nullable String checkOneVersion(McpHeaders headers, int last) {
     if (headers.size() != 13) {
       return "incomplete set: " + headers.names();
     }

@@ -1,8 +1,10 @@
 package io.github.mcprunner.headers.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mcprunner.Agent;
+import io.github.mcprunner.HeaderProviderException;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.Runner;
@@ -42,14 +44,24 @@ class StaticProvidersEndToEndTest {
             "tenant.globex.X-Api-Key=globex-key",
             ""));
     Path servers = dir.resolve("servers.properties");
-    Files.writeString(servers, "headers.X-Client=support-bot\nserver.tickets.headers.X-Api-Version=3\n");
+    Files.writeString(
+        servers, "headers.X-Client=support-bot\nserver.tickets.headers.X-Api-Version=3\n");
 
     try (EmbeddedMcpServer server =
-            EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
+            EmbeddedMcpServer.builder()
+                .mode(EmbeddedMcpServer.Mode.STATEFUL)
+                .defaultTools()
+                .start();
         TenantHeadersProvider tenantHeaders =
-            TenantHeadersProvider.builder().file(tenants).reloadInterval(java.time.Duration.ZERO).build();
+            TenantHeadersProvider.builder()
+                .file(tenants)
+                .reloadInterval(java.time.Duration.ZERO)
+                .build();
         ConfiguredHeadersProvider configured =
-            ConfiguredHeadersProvider.builder().file(servers).reloadInterval(java.time.Duration.ZERO).build();
+            ConfiguredHeadersProvider.builder()
+                .file(servers)
+                .reloadInterval(java.time.Duration.ZERO)
+                .build();
         Runner runner =
             Runners.builder()
                 .discoverHeaderProviders(false)
@@ -87,7 +99,8 @@ class StaticProvidersEndToEndTest {
       runner.close();
 
       List<RecordedRequest> requests = server.requests();
-      assertThat(requests.stream().filter(r -> "tools/call".equals(r.mcpMethod())).count()).isEqualTo(40);
+      assertThat(requests.stream().filter(r -> "tools/call".equals(r.mcpMethod())).count())
+          .isEqualTo(40);
       for (RecordedRequest request : requests) {
         String run = request.header("X-Run").orElseThrow();
         String tenant = run.substring(0, run.indexOf('-'));
@@ -98,8 +111,52 @@ class StaticProvidersEndToEndTest {
         assertThat(request.headerValues("X-Client")).containsExactly("support-bot");
         assertThat(request.headerValues("X-Api-Version")).containsExactly("3");
       }
-      assertThat(requests.stream().map(r -> r.header("X-Run").orElseThrow()).collect(Collectors.toSet()))
+      assertThat(
+              requests.stream()
+                  .map(r -> r.header("X-Run").orElseThrow())
+                  .collect(Collectors.toSet()))
           .hasSizeGreaterThanOrEqualTo(20);
+    }
+  }
+
+  @Test
+  void unknownTenantFailsTheRunWithTheAdviceAtTheTop() throws Exception {
+    Path tenants = dir.resolve("tenants.properties");
+    Files.writeString(tenants, "tenant.acme.X-Api-Key=acme-key\n");
+    try (EmbeddedMcpServer server =
+            EmbeddedMcpServer.builder()
+                .mode(EmbeddedMcpServer.Mode.STATEFUL)
+                .defaultTools()
+                .start();
+        TenantHeadersProvider tenantHeaders =
+            TenantHeadersProvider.builder()
+                .file(tenants)
+                .reloadInterval(java.time.Duration.ZERO)
+                .build();
+        Runner runner =
+            Runners.builder()
+                .discoverHeaderProviders(false)
+                .headerProvider(tenantHeaders)
+                .build()) {
+      Agent agent =
+          Agent.builder("support")
+              .model(ScriptedModel.builder().callTool("whoami", "{}").answer("done").build())
+              .mcpServer(McpServerSpec.builder("tickets", server.url()).build())
+              .build();
+
+      assertThatThrownBy(
+              () ->
+                  runner.run(
+                      agent,
+                      "who am I",
+                      RunOptions.builder().context(ContextKey.TENANT_ID, "initech").build()))
+          .isInstanceOf(HeaderProviderException.class)
+          .hasMessage(
+              "Header provider 'tenant-headers' failed for server 'tickets': tenant 'initech' is"
+                  + " not in its tenant table; add it, or enable a fallback"
+                  + " (unknown-tenant=fallback in the tenant file, or the builder's fallback(...));"
+                  + " the request was not sent");
+      assertThat(server.requests()).isEmpty();
     }
   }
 }

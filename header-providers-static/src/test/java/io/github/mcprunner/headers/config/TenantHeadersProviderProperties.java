@@ -5,6 +5,7 @@ import static io.github.mcprunner.headers.config.TestFiles.tenantContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mcprunner.HeaderProviderException;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.config.internal.SafeText;
 import java.io.IOException;
@@ -69,11 +70,14 @@ class TenantHeadersProviderProperties {
       return;
     }
     assertThatThrownBy(() -> provider.headers(tenantContext(tenant)))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(HeaderProviderException.class)
         .satisfies(
             e ->
                 assertThat(e.getMessage())
-                    .startsWith("Tenant " + SafeText.quote(tenant) + " is not in the tenant table")
+                    .startsWith(
+                        "Header provider 'tenant-headers' failed for server 'crm': tenant "
+                            + SafeText.quote(tenant)
+                            + " is not in its tenant table; add it")
                     .doesNotContain("\r")
                     .doesNotContain("\n")
                     .doesNotContain("\u0000"));

@@ -6,6 +6,7 @@ import static io.github.mcprunner.headers.config.TestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mcprunner.HeaderProviderException;
 import io.github.mcprunner.headers.InvalidMcpHeaderException;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
@@ -66,11 +67,13 @@ class TenantHeadersProviderTest {
     Path file = write(dir.resolve("t.properties"), "tenant.acme.X-A=1");
     try (TenantHeadersProvider provider = isolated().file(file).build()) {
       assertThatThrownBy(() -> provider.headers(tenantContext("initech\r\nX-Evil: 1")))
-          .isInstanceOf(IllegalStateException.class)
+          .isInstanceOf(HeaderProviderException.class)
           .hasMessage(
-              "Tenant 'initech\\u000d\\u000aX-Evil: 1' is not in the tenant table of header"
-                  + " provider 'tenant-headers'; add it, or enable a fallback"
-                  + " (unknown-tenant=fallback)");
+              "Header provider 'tenant-headers' failed for server 'crm': tenant"
+                  + " 'initech\\u000d\\u000aX-Evil: 1' is not in its tenant table; add it, or"
+                  + " enable a fallback (unknown-tenant=fallback in the tenant file, or the"
+                  + " builder's fallback(...)); the request was not sent")
+          .hasNoCause();
     }
   }
 
@@ -101,8 +104,8 @@ class TenantHeadersProviderTest {
     try (TenantHeadersProvider provider =
         isolated().fallback(McpHeaders.of("X-A", "0")).file(file).build()) {
       assertThatThrownBy(() -> provider.headers(tenantContext("initech")))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageStartingWith("Tenant 'initech' is not in the tenant table");
+          .isInstanceOf(HeaderProviderException.class)
+          .hasMessageContaining(": tenant 'initech' is not in its tenant table");
     }
   }
 
@@ -156,7 +159,7 @@ class TenantHeadersProviderTest {
               Map.entry("X-A", "lookup"), Map.entry("X-B", "code"), Map.entry("X-C", "file"));
       assertThat(provider.headers(tenantContext("initech")).get("X-C")).contains("lookup");
       assertThatThrownBy(() -> provider.headers(tenantContext("other")))
-          .isInstanceOf(IllegalStateException.class);
+          .isInstanceOf(HeaderProviderException.class);
     }
   }
 
@@ -171,7 +174,7 @@ class TenantHeadersProviderTest {
     TenantHeadersProvider map = TenantHeadersProvider.of(Map.of("acme", McpHeaders.of("X-A", "1")));
     assertThat(map.headers(tenantContext("acme")).get("X-A")).contains("1");
     assertThatThrownBy(() -> map.headers(tenantContext("ACME")))
-        .isInstanceOf(IllegalStateException.class);
+        .isInstanceOf(HeaderProviderException.class);
 
     TenantHeadersProvider protectedLookup =
         TenantHeadersProvider.of(id -> Optional.of(McpHeaders.of("Accept", "*/*")));

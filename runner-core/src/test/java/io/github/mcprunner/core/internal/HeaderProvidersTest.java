@@ -71,4 +71,46 @@ class HeaderProvidersTest {
           .hasMessageContaining("com.example.MissingProvider");
     }
   }
+
+  @Test
+  void failingProviderConstructorPutsItsAdviceInTheTopLevelMessage(@TempDir Path dir)
+      throws Exception {
+    try (URLClassLoader loader =
+        registering(dir, FailingTestProviders.BrokenConfiguration.class.getName())) {
+      assertThatThrownBy(() -> HeaderProviders.discover(loader))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "A header provider registered in META-INF/services could not be loaded: "
+                  + McpHeaderProvider.class.getName()
+                  + ": Provider "
+                  + FailingTestProviders.BrokenConfiguration.class.getName()
+                  + " could not be instantiated: Header configuration file 'headers.properties'"
+                  + " does not exist; set MCPRUNNER_HEADERS_CONFIG_FILE to an existing file")
+          .hasRootCauseInstanceOf(FailingTestProviders.ConfigProblem.class);
+    }
+  }
+
+  @Test
+  void foreignRootCauseIsNamedByItsClassOnly(@TempDir Path dir) throws Exception {
+    try (URLClassLoader loader =
+        registering(dir, FailingTestProviders.ForeignFailure.class.getName())) {
+      assertThatThrownBy(() -> HeaderProviders.discover(loader))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageEndingWith("could not be instantiated (caused by java.lang.RuntimeException)")
+          .message()
+          .doesNotContain("SECRET-VALUE-123");
+    }
+  }
+
+  private URLClassLoader registering(Path dir, String providerClass) throws Exception {
+    Path services = dir.resolve("META-INF/services");
+    Files.createDirectories(services);
+    Files.writeString(
+        services.resolve(McpHeaderProvider.class.getName()),
+        providerClass + "\n",
+        StandardCharsets.UTF_8);
+    // The parent's registrations (DiscoverableTestProvider) load fine; the failing one stops
+    // discovery.
+    return new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
+  }
 }

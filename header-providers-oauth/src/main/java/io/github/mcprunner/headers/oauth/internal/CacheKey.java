@@ -8,11 +8,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a cached token is for: the subject token it was exchanged from (none for client
- * credentials), the client, and the audience, resource and scope requested. {@link #toString()}
- * never shows the subject token. Not public API.
+ * credentials), or the run identity it was authorized for (authorization code grant), the client,
+ * and the audience, resource and scope requested. {@link #toString()} never shows the subject token
+ * or the identity. Not public API.
  */
 public final class CacheKey {
   private final @Nullable String subjectToken;
+  private final @Nullable String identity;
   private final String clientId;
   private final @Nullable String audience;
   private final @Nullable String resource;
@@ -26,17 +28,44 @@ public final class CacheKey {
       @Nullable String audience,
       @Nullable String resource,
       @Nullable String scope) {
+    this(subjectToken, null, clientId, audience, resource, scope);
+  }
+
+  /**
+   * Returns the key of a token authorized by the user of run identity {@code identity} ({@code ""}
+   * for the one shared anonymous user): the authorization code grant, which exchanges no subject
+   * token.
+   */
+  public static CacheKey forIdentity(
+      String identity, String clientId, String resource, @Nullable String scope) {
+    return new CacheKey(
+        null, requireNonNull(identity, "identity"), clientId, null, resource, scope);
+  }
+
+  private CacheKey(
+      @Nullable String subjectToken,
+      @Nullable String identity,
+      String clientId,
+      @Nullable String audience,
+      @Nullable String resource,
+      @Nullable String scope) {
     this.subjectToken = subjectToken;
+    this.identity = identity;
     this.clientId = requireNonNull(clientId, "clientId");
     this.audience = audience;
     this.resource = resource;
     this.scope = scope;
-    this.hash = Objects.hash(subjectToken, clientId, audience, resource, scope);
+    this.hash = Objects.hash(subjectToken, identity, clientId, audience, resource, scope);
   }
 
   /** Returns the subject token to exchange, or null. Never log it. */
   public @Nullable String subjectToken() {
     return subjectToken;
+  }
+
+  /** Returns the run identity the token was authorized for, or null. Never log it. */
+  public @Nullable String identity() {
+    return identity;
   }
 
   /** Returns the client id. */
@@ -72,6 +101,7 @@ public final class CacheKey {
         && Objects.equals(subjectToken, other.subjectToken)
         && clientId.equals(other.clientId)
         && Objects.equals(audience, other.audience)
+        && Objects.equals(identity, other.identity)
         && Objects.equals(resource, other.resource)
         && Objects.equals(scope, other.scope);
   }
@@ -85,6 +115,7 @@ public final class CacheKey {
   public String toString() {
     return "CacheKey{subject="
         + (subjectToken == null ? "none" : McpHeaders.REDACTED)
+        + (identity == null ? "" : ", identity=" + McpHeaders.REDACTED)
         + ", clientId="
         + clientId
         + ", audience="

@@ -28,7 +28,8 @@ public final class IssuedToken {
     this.expiresAtMillis = expiresAtMillis;
     this.refreshAtMillis = refreshAtMillis;
     this.nextRefreshMillis = refreshAtMillis;
-    this.headers = McpHeaders.of("Authorization", "Bearer " + value);
+    // Marked secret too, not only sensitive by name: redacted wherever the headers are printed.
+    this.headers = McpHeaders.builder().setSecret("Authorization", "Bearer " + value).build();
   }
 
   /**

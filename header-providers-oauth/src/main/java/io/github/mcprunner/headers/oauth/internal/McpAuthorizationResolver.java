@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
 import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpHeaders;
@@ -15,7 +14,6 @@ import io.github.mcprunner.headers.oauth.store.TokenStore;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * credentials, per server and identity for the authorization code grant; discoveries per server for
  * a bounded time. Not public API.
  */
-public final class McpAuthorizationResolver {
+public final class McpAuthorizationResolver implements HeaderResolver {
   private static final Logger log = LoggerFactory.getLogger(McpAuthorizationResolver.class);
   private static final String OFFLINE_ACCESS = "offline_access";
 
@@ -128,8 +126,7 @@ public final class McpAuthorizationResolver {
   private final ServerSelection selection;
   private final AuthorizationDiscovery discovery;
   private final TokenRequestSender sender;
-  private final @Nullable AuthorizationCodeFlow flow;
-  private final @Nullable ClientRegistrar registrar;
+  private final GrantStrategy grant;
   private final TokenCache cache;
   private final Cache<String, AuthorizationDiscovery.Discovery> discoveries;
   private final Cache<SlotKey, Slot> slots;
@@ -161,27 +158,10 @@ public final class McpAuthorizationResolver {
             policy.connectTimeout(),
             policy.readTimeout());
     this.sender = new TokenRequestSender(settings.providerName(), policy, clock);
-    if (settings.grant() == Grant.AUTHORIZATION_CODE) {
-      URI redirect = requireNonNull(settings.redirectUri());
-      this.flow =
-          new AuthorizationCodeFlow(
-              requireNonNull(settings.userAuthorization()),
-              redirect,
-              sender,
-              settings.assertionAudienceIssuer());
-      this.registrar =
-          new ClientRegistrar(
-              settings.providerName(),
-              settings.clientName(),
-              redirect,
-              policy.connectTimeout(),
-              policy.readTimeout(),
-              policy.maxWait(),
-              store);
-    } else {
-      this.flow = null;
-      this.registrar = null;
-    }
+    this.grant =
+        settings.grant() == Grant.AUTHORIZATION_CODE
+            ? new AuthorizationCode(policy, store)
+            : new ClientCredentials();
     this.cache =
         new TokenCache(
             settings.providerName(),
@@ -191,15 +171,10 @@ public final class McpAuthorizationResolver {
             settings.maximumCacheSize(),
             policy.maxWait(),
             store);
-    Ticker ticker =
-        () -> {
-          Instant now = clock.instant();
-          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
     this.discoveries =
         Caffeine.newBuilder()
             .maximumSize(4096)
-            .ticker(ticker)
+            .ticker(ClockTicker.of(clock))
             .executor(Runnable::run)
             .expireAfterWrite(settings.discoveryLifetime())
             .build();
@@ -211,6 +186,7 @@ public final class McpAuthorizationResolver {
   }
 
   /** Returns whether the provider applies to {@code server}. */
+  @Override
   public boolean appliesTo(McpServerRef server) {
     return selection.contains(server);
   }
@@ -221,6 +197,7 @@ public final class McpAuthorizationResolver {
    *
    * @throws OAuthTokenException if a token was obtained before but cannot be renewed
    */
+  @Override
   public McpHeaders headers(HeaderContext context) {
     requireNonNull(context, "context");
     McpServerRef server = context.server();
@@ -236,25 +213,15 @@ public final class McpAuthorizationResolver {
     if (key == null) {
       return McpHeaders.empty();
     }
-    if (settings.grant() == Grant.AUTHORIZATION_CODE && slot.refreshToken == null) {
-      // Without a refresh token only the user can renew it: after expiry the server's 401 asks.
+    if (!grant.canRenew(slot)) {
+      // Only the user can renew it: after expiry the server's 401 asks.
       IssuedToken token = cache.getIfValid(key);
       return token == null ? McpHeaders.empty() : token.headers();
     }
     try {
       return cache.get(key, server.name()).headers();
     } catch (TokenFetchException e) {
-      if (settings.grant() == Grant.AUTHORIZATION_CODE
-          && e.httpStatus() >= 400
-          && e.httpStatus() < 500) {
-        // The refresh token was refused: the user must authorize again, on the server's 401.
-        slot.refreshToken = null;
-        log.warn(
-            "Provider '{}' could not refresh the token for server '{}': {}; the user must"
-                + " authorize again",
-            settings.providerName(),
-            server.name(),
-            e.getMessage());
+      if (grant.renewalRefused(slot, e, server)) {
         return McpHeaders.empty();
       }
       throw new OAuthTokenException(
@@ -273,6 +240,7 @@ public final class McpAuthorizationResolver {
    * that {@link BearerChallenge#classify} finds nothing to answer in (a 403 for another reason)
    * returns false and keeps the token.
    */
+  @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
     requireNonNull(context, "context");
     McpServerRef server = context.server();
@@ -369,41 +337,11 @@ public final class McpAuthorizationResolver {
     } else {
       scope = ScopeSelection.select(challenge.scope(), found.resourceScopes());
     }
-    if (settings.grant() == Grant.AUTHORIZATION_CODE
-        && settings.requestOfflineAccess()
-        && scope != null
-        && found.server().scopesSupported().contains(OFFLINE_ACCESS)) {
-      scope = ScopeSelection.union(scope, OFFLINE_ACCESS);
-    }
-    String subject = settings.grant() == Grant.AUTHORIZATION_CODE ? userOf(context) : null;
-    CacheKey key = new CacheKey(subject, settings.providerName(), null, resource, scope);
-    if (settings.grant() == Grant.CLIENT_CREDENTIALS) {
-      slot.authorizationServer = found.server();
-      slot.client = settings.client();
-      cache.invalidate(key);
-      cache.get(key, server.name());
-      slot.key = key;
-      slot.scope = scope;
-    } else {
-      ClientAuthenticator client = clientFor(found.server());
-      IssuedToken token;
-      try {
-        IssuedToken resumed = resumed(key, found.server(), client, resource, server.name());
-        token =
-            resumed != null
-                ? resumed
-                : requireNonNull(flow).authorize(found, client, scope, context, server.name());
-      } catch (TokenFetchException e) {
-        forgetRegistrationIfRefused(found.server(), client, e);
-        throw e;
-      }
-      slot.authorizationServer = found.server();
-      slot.client = client;
-      slot.refreshToken = token.refreshToken();
-      cache.put(key, token.refreshToken() == null ? token.withoutRefreshAhead() : token);
-      slot.key = key;
-      slot.scope = scope;
-    }
+    scope = grant.widen(scope, found);
+    CacheKey key = grant.keyFor(context, resource, scope);
+    grant.obtain(slot, key, found, scope, context);
+    slot.key = key;
+    slot.scope = scope;
     if (previous != null && !previous.equals(key)) {
       cache.invalidate(previous);
     }
@@ -415,76 +353,6 @@ public final class McpAuthorizationResolver {
         found.server().describe(),
         scope == null ? "" : " (scope '" + scope + "')");
     return true;
-  }
-
-  /**
-   * The user's token from the shared store (kept by another instance, or before a restart): as is
-   * while valid, else renewed with its refresh token; null when the user must authorize.
-   */
-  private @Nullable IssuedToken resumed(
-      CacheKey key,
-      AuthorizationDiscovery.AuthorizationServer server,
-      ClientAuthenticator client,
-      String resource,
-      String serverName)
-      throws TokenFetchException {
-    IssuedToken stored = cache.stored(key);
-    if (stored == null) {
-      return null;
-    }
-    long now = clock.millis();
-    if (stored.isValidAt(now) && !stored.needsRefreshAt(now)) {
-      return stored;
-    }
-    String refreshToken = stored.refreshToken();
-    if (refreshToken == null) {
-      return null;
-    }
-    try {
-      IssuedToken renewed =
-          requireNonNull(flow).refresh(server, client, refreshToken, resource, serverName);
-      return keepingRefreshToken(renewed, refreshToken);
-    } catch (TokenFetchException e) {
-      if (e.httpStatus() >= 400 && e.httpStatus() < 500) {
-        log.info(
-            "Provider '{}' could not renew the stored token for server '{}': {}; the user"
-                + " authorizes again",
-            settings.providerName(),
-            serverName,
-            e.getMessage());
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  /** A server that does not rotate refresh tokens keeps the one it issued first: so do we. */
-  private static IssuedToken keepingRefreshToken(IssuedToken renewed, String refreshToken) {
-    return renewed.refreshToken() != null
-        ? renewed
-        : IssuedToken.of(
-            renewed.value(), renewed.expiresAtMillis(), renewed.refreshAtMillis(), refreshToken);
-  }
-
-  private ClientAuthenticator clientFor(AuthorizationDiscovery.AuthorizationServer server)
-      throws TokenFetchException {
-    ClientAuthenticator configured = settings.client();
-    if (configured != null) {
-      return configured;
-    }
-    URI document = settings.clientMetadataDocument();
-    if (document != null && server.clientIdMetadataDocumentSupported()) {
-      return ClientAuthenticator.none(document.toString());
-    }
-    if (server.registrationEndpoint() != null) {
-      return requireNonNull(registrar).clientFor(server);
-    }
-    throw new TokenFetchException(
-        "authorization server "
-            + server.describe()
-            + " offers no dynamic client registration"
-            + (document == null ? "" : " nor client ID metadata documents")
-            + ", and no client is configured");
   }
 
   private AuthorizationDiscovery.Discovery discovered(
@@ -511,68 +379,15 @@ public final class McpAuthorizationResolver {
 
   /** The {@link TokenCache}'s fetcher: client credentials, or a refresh with the refresh token. */
   private IssuedToken fetch(CacheKey key, String serverName) throws TokenFetchException {
-    Slot slot = slots.getIfPresent(new SlotKey(requireNonNull(key.resource()), key.subjectToken()));
+    Slot slot = slots.getIfPresent(new SlotKey(requireNonNull(key.resource()), key.identity()));
     if (slot == null) {
       throw new TokenFetchException("the server's authorization is no longer known");
     }
-    if (settings.grant() == Grant.CLIENT_CREDENTIALS) {
-      AuthorizationDiscovery.Discovery found =
-          discovered(slot.server, requireNonNull(key.resource()), slot.resourceMetadata);
-      AuthorizationDiscovery.AuthorizationServer server = found.server();
-      return sender.send(
-          new TokenRequestSender.Grant(
-              server.tokenEndpoint(),
-              new ClientCredentialsGrant(),
-              requireNonNull(settings.client()),
-              settings.assertionAudienceIssuer() ? server.issuer() : null,
-              key.scope(),
-              key.resource(),
-              Map.of()),
-          serverName);
-    }
-    String refreshToken = slot.refreshToken;
-    // Another instance may have renewed the token and been issued a new refresh token since.
-    IssuedToken latest = refreshToken == null ? null : cache.stored(key);
-    if (latest != null && latest.refreshToken() != null) {
-      refreshToken = latest.refreshToken();
-    }
-    AuthorizationDiscovery.AuthorizationServer server = slot.authorizationServer;
-    ClientAuthenticator client = slot.client;
-    if (refreshToken == null || server == null || client == null) {
-      throw new TokenFetchException("no refresh token; the user must authorize again");
-    }
-    IssuedToken token;
-    try {
-      token =
-          requireNonNull(flow)
-              .refresh(server, client, refreshToken, requireNonNull(key.resource()), serverName);
-    } catch (TokenFetchException e) {
-      forgetRegistrationIfRefused(server, client, e);
-      throw e;
-    }
-    token = keepingRefreshToken(token, refreshToken);
-    if (Objects.equals(slot.key, key)) {
-      slot.refreshToken = token.refreshToken();
-    }
-    return token;
-  }
-
-  /**
-   * Drops a dynamically registered client the authorization server no longer knows ({@code
-   * invalid_client}: deleted, expired), so that the next authorization registers again.
-   */
-  private void forgetRegistrationIfRefused(
-      AuthorizationDiscovery.AuthorizationServer server,
-      ClientAuthenticator client,
-      TokenFetchException failure) {
-    if (registrar != null && "invalid_client".equals(failure.errorCode())) {
-      registrar.forget(server, client);
-    }
+    return grant.renew(slot, key, serverName);
   }
 
   private SlotKey slotKey(String resource, HeaderContext context) {
-    return new SlotKey(
-        resource, settings.grant() == Grant.AUTHORIZATION_CODE ? userOf(context) : null);
+    return new SlotKey(resource, grant.identityOf(context));
   }
 
   /**
@@ -589,9 +404,7 @@ public final class McpAuthorizationResolver {
    * one would share a token.
    */
   private boolean anonymousRefused(HeaderContext context) {
-    return settings.grant() == Grant.AUTHORIZATION_CODE
-        && !settings.allowAnonymousUser()
-        && context.identity().filter(id -> !id.isBlank()).isEmpty();
+    return grant.refusesAnonymous(context);
   }
 
   private @Nullable String canonical(McpServerRef server) {
@@ -615,7 +428,7 @@ public final class McpAuthorizationResolver {
 
   /** Returns the registrar of the authorization code grant, or null, for tests. */
   public @Nullable ClientRegistrar registrar() {
-    return registrar;
+    return grant.registrar();
   }
 
   @Override
@@ -627,5 +440,335 @@ public final class McpAuthorizationResolver {
         + ", servers="
         + (settings.servers().isEmpty() ? "all" : settings.servers())
         + "}";
+  }
+
+  /**
+   * What differs between the grants: whose token a slot holds, how the first token is obtained
+   * after a challenge and how it is renewed. One per resolver, chosen by the configured grant.
+   */
+  private interface GrantStrategy {
+    /** The identity a slot and its token belong to; null when one token serves every run. */
+    @Nullable String identityOf(HeaderContext context);
+
+    /** Whether the grant does not serve this run (a run without an identity). */
+    boolean refusesAnonymous(HeaderContext context);
+
+    /** Whether the slot's token can be renewed without the user. */
+    boolean canRenew(Slot slot);
+
+    /**
+     * Handles a failed renewal; returns true if the slot now waits for the server's next 401 (the
+     * user must authorize again) instead of failing the request.
+     */
+    boolean renewalRefused(Slot slot, TokenFetchException failure, McpServerRef server);
+
+    /** Returns the scope to request, given the one selected from the challenge. */
+    @Nullable String widen(@Nullable String scope, AuthorizationDiscovery.Discovery found);
+
+    /** Returns the cache key of the slot's new token. */
+    CacheKey keyFor(HeaderContext context, String resource, @Nullable String scope);
+
+    /** Obtains the slot's first token (or a new one) after a challenge, into the cache. */
+    void obtain(
+        Slot slot,
+        CacheKey key,
+        AuthorizationDiscovery.Discovery found,
+        @Nullable String scope,
+        HeaderContext context)
+        throws TokenFetchException;
+
+    /** Renews the slot's token: the {@link TokenCache}'s fetcher. */
+    IssuedToken renew(Slot slot, CacheKey key, String serverName) throws TokenFetchException;
+
+    /** The registrar of dynamically registered clients, or null. */
+    @Nullable ClientRegistrar registrar();
+  }
+
+  /** Client credentials: one token per server for every run, requested again when it expires. */
+  private final class ClientCredentials implements GrantStrategy {
+    @Override
+    public @Nullable String identityOf(HeaderContext context) {
+      return null;
+    }
+
+    @Override
+    public boolean refusesAnonymous(HeaderContext context) {
+      return false;
+    }
+
+    @Override
+    public boolean canRenew(Slot slot) {
+      return true;
+    }
+
+    @Override
+    public boolean renewalRefused(Slot slot, TokenFetchException failure, McpServerRef server) {
+      return false;
+    }
+
+    @Override
+    public @Nullable String widen(@Nullable String scope, AuthorizationDiscovery.Discovery found) {
+      return scope;
+    }
+
+    @Override
+    public CacheKey keyFor(HeaderContext context, String resource, @Nullable String scope) {
+      return new CacheKey(null, settings.providerName(), null, resource, scope);
+    }
+
+    @Override
+    public void obtain(
+        Slot slot,
+        CacheKey key,
+        AuthorizationDiscovery.Discovery found,
+        @Nullable String scope,
+        HeaderContext context)
+        throws TokenFetchException {
+      slot.authorizationServer = found.server();
+      slot.client = settings.client();
+      cache.invalidate(key);
+      cache.get(key, context.server().name());
+    }
+
+    @Override
+    public IssuedToken renew(Slot slot, CacheKey key, String serverName)
+        throws TokenFetchException {
+      AuthorizationDiscovery.Discovery found =
+          discovered(slot.server, requireNonNull(key.resource()), slot.resourceMetadata);
+      AuthorizationDiscovery.AuthorizationServer server = found.server();
+      return sender.send(
+          new TokenRequestSender.Grant(
+              server.tokenEndpoint(),
+              new ClientCredentialsGrant(),
+              requireNonNull(settings.client()),
+              settings.assertionAudienceIssuer() ? server.issuer() : null,
+              key.scope(),
+              key.resource(),
+              Map.of()),
+          serverName);
+    }
+
+    @Override
+    public @Nullable ClientRegistrar registrar() {
+      return null;
+    }
+  }
+
+  /**
+   * Authorization code with the user: one token per server and run identity, obtained when the user
+   * authorizes, renewed with its refresh token while there is one.
+   */
+  /** A server that does not rotate refresh tokens keeps the one it issued first: so do we. */
+  private static IssuedToken keepingRefreshToken(IssuedToken renewed, String refreshToken) {
+    return renewed.refreshToken() != null
+        ? renewed
+        : IssuedToken.of(
+            renewed.value(), renewed.expiresAtMillis(), renewed.refreshAtMillis(), refreshToken);
+  }
+
+  private final class AuthorizationCode implements GrantStrategy {
+    private final AuthorizationCodeFlow flow;
+    private final ClientRegistrar registrar;
+
+    AuthorizationCode(TokenRequestPolicy policy, @Nullable TokenStore store) {
+      URI redirect = requireNonNull(settings.redirectUri());
+      this.flow =
+          new AuthorizationCodeFlow(
+              requireNonNull(settings.userAuthorization()),
+              redirect,
+              sender,
+              settings.assertionAudienceIssuer());
+      this.registrar =
+          new ClientRegistrar(
+              settings.providerName(),
+              settings.clientName(),
+              redirect,
+              policy.connectTimeout(),
+              policy.readTimeout(),
+              policy.maxWait(),
+              store);
+    }
+
+    @Override
+    public String identityOf(HeaderContext context) {
+      return userOf(context);
+    }
+
+    @Override
+    public boolean refusesAnonymous(HeaderContext context) {
+      return !settings.allowAnonymousUser()
+          && context.identity().filter(id -> !id.isBlank()).isEmpty();
+    }
+
+    @Override
+    public boolean canRenew(Slot slot) {
+      return slot.refreshToken != null;
+    }
+
+    @Override
+    public boolean renewalRefused(Slot slot, TokenFetchException failure, McpServerRef server) {
+      if (failure.httpStatus() < 400 || failure.httpStatus() >= 500) {
+        return false;
+      }
+      // The refresh token was refused: the user must authorize again, on the server's 401.
+      slot.refreshToken = null;
+      log.warn(
+          "Provider '{}' could not refresh the token for server '{}': {}; the user must"
+              + " authorize again",
+          settings.providerName(),
+          server.name(),
+          failure.getMessage());
+      return true;
+    }
+
+    @Override
+    public @Nullable String widen(@Nullable String scope, AuthorizationDiscovery.Discovery found) {
+      if (settings.requestOfflineAccess()
+          && scope != null
+          && found.server().scopesSupported().contains(OFFLINE_ACCESS)) {
+        return ScopeSelection.union(scope, OFFLINE_ACCESS);
+      }
+      return scope;
+    }
+
+    @Override
+    public CacheKey keyFor(HeaderContext context, String resource, @Nullable String scope) {
+      return CacheKey.forIdentity(userOf(context), settings.providerName(), resource, scope);
+    }
+
+    @Override
+    public void obtain(
+        Slot slot,
+        CacheKey key,
+        AuthorizationDiscovery.Discovery found,
+        @Nullable String scope,
+        HeaderContext context)
+        throws TokenFetchException {
+      ClientAuthenticator client = clientFor(found.server());
+      String serverName = context.server().name();
+      IssuedToken token;
+      try {
+        IssuedToken resumed = resumed(key, found.server(), client, serverName);
+        token =
+            resumed != null
+                ? resumed
+                : flow.authorize(found, client, scope, context, serverName);
+      } catch (TokenFetchException e) {
+        forgetRegistrationIfRefused(found.server(), client, e);
+        throw e;
+      }
+      slot.authorizationServer = found.server();
+      slot.client = client;
+      slot.refreshToken = token.refreshToken();
+      cache.put(key, token.refreshToken() == null ? token.withoutRefreshAhead() : token);
+    }
+
+    @Override
+    public IssuedToken renew(Slot slot, CacheKey key, String serverName)
+        throws TokenFetchException {
+      String refreshToken = slot.refreshToken;
+      // Another instance may have renewed the token and been issued a new refresh token since.
+      IssuedToken latest = refreshToken == null ? null : cache.stored(key);
+      if (latest != null && latest.refreshToken() != null) {
+        refreshToken = latest.refreshToken();
+      }
+      AuthorizationDiscovery.AuthorizationServer server = slot.authorizationServer;
+      ClientAuthenticator client = slot.client;
+      if (refreshToken == null || server == null || client == null) {
+        throw new TokenFetchException("no refresh token; the user must authorize again");
+      }
+      IssuedToken token;
+      try {
+        token =
+            flow.refresh(server, client, refreshToken, requireNonNull(key.resource()), serverName);
+      } catch (TokenFetchException e) {
+        forgetRegistrationIfRefused(server, client, e);
+        throw e;
+      }
+      token = keepingRefreshToken(token, refreshToken);
+      if (Objects.equals(slot.key, key)) {
+        slot.refreshToken = token.refreshToken();
+      }
+      return token;
+    }
+
+    /**
+     * The user's token from the shared store (kept by another instance, or before a restart): as
+     * is while valid, else renewed with its refresh token; null when the user must authorize.
+     */
+    private @Nullable IssuedToken resumed(
+        CacheKey key,
+        AuthorizationDiscovery.AuthorizationServer server,
+        ClientAuthenticator client,
+        String serverName)
+        throws TokenFetchException {
+      IssuedToken stored = cache.stored(key);
+      if (stored == null) {
+        return null;
+      }
+      long now = clock.millis();
+      if (stored.isValidAt(now) && !stored.needsRefreshAt(now)) {
+        return stored;
+      }
+      String refreshToken = stored.refreshToken();
+      if (refreshToken == null) {
+        return null;
+      }
+      try {
+        IssuedToken renewed =
+            flow.refresh(server, client, refreshToken, requireNonNull(key.resource()), serverName);
+        return keepingRefreshToken(renewed, refreshToken);
+      } catch (TokenFetchException e) {
+        if (e.httpStatus() >= 400 && e.httpStatus() < 500) {
+          log.info(
+              "Provider '{}' could not renew the stored token for server '{}': {}; the user"
+                  + " authorizes again",
+              settings.providerName(),
+              serverName,
+              e.getMessage());
+          return null;
+        }
+        throw e;
+      }
+    }
+
+    @Override
+    public ClientRegistrar registrar() {
+      return registrar;
+    }
+
+    private ClientAuthenticator clientFor(AuthorizationDiscovery.AuthorizationServer server)
+        throws TokenFetchException {
+      ClientAuthenticator configured = settings.client();
+      if (configured != null) {
+        return configured;
+      }
+      URI document = settings.clientMetadataDocument();
+      if (document != null && server.clientIdMetadataDocumentSupported()) {
+        return ClientAuthenticator.none(document.toString());
+      }
+      if (server.registrationEndpoint() != null) {
+        return registrar.clientFor(server);
+      }
+      throw new TokenFetchException(
+          "authorization server "
+              + server.describe()
+              + " offers no dynamic client registration"
+              + (document == null ? "" : " nor client ID metadata documents")
+              + ", and no client is configured");
+    }
+
+    /**
+     * Drops a dynamically registered client the authorization server no longer knows ({@code
+     * invalid_client}: deleted, expired), so that the next authorization registers again.
+     */
+    private void forgetRegistrationIfRefused(
+        AuthorizationDiscovery.AuthorizationServer server,
+        ClientAuthenticator client,
+        TokenFetchException failure) {
+      if ("invalid_client".equals(failure.errorCode())) {
+        registrar.forget(server, client);
+      }
+    }
   }
 }

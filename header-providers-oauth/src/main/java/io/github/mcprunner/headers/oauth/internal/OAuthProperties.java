@@ -3,6 +3,7 @@ package io.github.mcprunner.headers.oauth.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.headers.McpHeaderProvider;
+import io.github.mcprunner.headers.config.SettingReader;
 import io.github.mcprunner.headers.oauth.ClientAuthentication;
 import io.github.mcprunner.headers.oauth.ClientCredentialsHeadersProvider;
 import io.github.mcprunner.headers.oauth.CrossAppAccessHeadersProvider;
@@ -10,15 +11,10 @@ import io.github.mcprunner.headers.oauth.OAuthProviderBuilder;
 import io.github.mcprunner.headers.oauth.TokenExchangeHeadersProvider;
 import io.github.mcprunner.headers.oauth.TokenTarget;
 import io.github.mcprunner.headers.oauth.TokenType;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,7 +116,6 @@ public final class OAuthProperties {
 
   private static final Pattern SERVER_KEY =
       Pattern.compile("SERVER_(.+)_(AUDIENCE|RESOURCE|SCOPE)");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   private final Grant grant;
   private final Map<String, String> values;
@@ -360,20 +355,8 @@ public final class OAuthProperties {
     if (inline.isPresent()) {
       return inline.get();
     }
-    try {
-      String secret = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip();
-      if (secret.isEmpty()) {
-        throw new IllegalArgumentException(
-            "the file named by " + describe("CLIENT_SECRET_FILE") + " is empty");
-      }
-      return secret;
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException) {
-        throw (IllegalArgumentException) e;
-      }
-      throw new IllegalArgumentException(
-          "could not read the file named by " + describe("CLIENT_SECRET_FILE"));
-    }
+    String setting = describe("CLIENT_SECRET_FILE");
+    return SettingReader.secretFile(SettingReader.path(file.get(), setting), setting);
   }
 
   private PrivateKey privateKey() {
@@ -383,15 +366,8 @@ public final class OAuthProperties {
                 () ->
                     new IllegalArgumentException(
                         "private_key_jwt needs " + describe("PRIVATE_KEY_FILE")));
-    try {
-      return PemPrivateKeys.read(Path.of(file));
-    } catch (IOException | java.nio.file.InvalidPathException e) {
-      throw new IllegalArgumentException(
-          "could not read the file named by " + describe("PRIVATE_KEY_FILE"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "the file named by " + describe("PRIVATE_KEY_FILE") + " is refused: " + e.getMessage());
-    }
+    String setting = describe("PRIVATE_KEY_FILE");
+    return SettingReader.pemPrivateKeyFile(SettingReader.path(file, setting), setting);
   }
 
   private TokenType tokenType(String key, String value) {
@@ -403,77 +379,27 @@ public final class OAuthProperties {
   }
 
   private URI uri(String key, String value) {
-    try {
-      URI uri = new URI(value);
-      if (!uri.isAbsolute()) {
-        throw new URISyntaxException(key, "not absolute");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(describe(key) + " is not an absolute URI");
-    }
+    return SettingReader.absoluteUri(value, describe(key));
   }
 
   private boolean bool(String key, String value) {
-    switch (value.toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new IllegalArgumentException(describe(key) + " must be true or false");
-    }
+    return SettingReader.bool(value, describe(key));
   }
 
   private long number(String key, String value, long min) {
-    try {
-      long n = Long.parseLong(value);
-      if (n < min) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          describe(key) + " must be a whole number of at least " + min);
-    }
+    return SettingReader.wholeNumber(value, describe(key), min);
   }
 
   /**
-   * Parses {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h}, a plain number of seconds, or
-   * ISO-8601 ({@code PT1M}).
+   * Parses {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h}, a number of seconds, or {@code
+   * PT1M}.
    */
   private Duration duration(String key, String value) {
-    Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2);
-      switch (unit) {
-        case "ms":
-          return Duration.ofMillis(n);
-        case "m":
-          return Duration.ofMinutes(n);
-        case "h":
-          return Duration.ofHours(n);
-        default:
-          return Duration.ofSeconds(n);
-      }
-    }
-    try {
-      return Duration.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          describe(key) + " must be a duration like 500ms, 60s, 5m, 1h or PT1M");
-    }
+    return SettingReader.duration(value, describe(key), ChronoUnit.SECONDS);
   }
 
   private static List<String> list(String value) {
-    List<String> out = new ArrayList<>();
-    for (String part : value.split(",")) {
-      if (!part.isBlank()) {
-        out.add(part.trim());
-      }
-    }
-    return out;
+    return SettingReader.list(value);
   }
 
   /**

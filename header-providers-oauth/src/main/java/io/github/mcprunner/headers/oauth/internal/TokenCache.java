@@ -109,11 +109,7 @@ public final class TokenCache {
     if (maximumSize < 1) {
       throw new IllegalArgumentException("maximumSize must be at least 1");
     }
-    Ticker ticker =
-        () -> {
-          Instant now = clock.instant();
-          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
+    Ticker ticker = ClockTicker.of(clock);
     this.tokens =
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
@@ -362,9 +358,21 @@ public final class TokenCache {
     String resource = key.resource() != null ? key.resource() : key.audience();
     return TokenKey.of(
         providerName,
-        key.subjectToken(),
+        storeSubject(key),
         resource == null ? "" : resource,
         "client_id=" + key.clientId() + "\naudience=" + key.audience() + "\nscope=" + key.scope());
+  }
+
+  /**
+   * Whose token it is in the shared store: the subject token it was exchanged from, or the run
+   * identity it was authorized for (authorization code grant), prefixed so that the one can never
+   * stand for the other; null for tokens of no user (client credentials).
+   */
+  private static @Nullable String storeSubject(CacheKey key) {
+    if (key.subjectToken() != null) {
+      return "subject-token:" + key.subjectToken();
+    }
+    return key.identity() != null ? "identity:" + key.identity() : null;
   }
 
   private static StoredToken stored(IssuedToken token, CacheKey key) {

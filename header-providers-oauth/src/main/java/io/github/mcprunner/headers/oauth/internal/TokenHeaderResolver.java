@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * requested for, the subject token of a run, the cache lookup and the 401 invalidation. Not public
  * API.
  */
-public final class TokenHeaderResolver {
+public final class TokenHeaderResolver implements HeaderResolver {
   private static final Logger log = LoggerFactory.getLogger(TokenHeaderResolver.class);
 
   /**
@@ -147,6 +147,7 @@ public final class TokenHeaderResolver {
   }
 
   /** Returns whether the provider applies to {@code server}. */
+  @Override
   public boolean appliesTo(McpServerRef server) {
     return selection.contains(server);
   }
@@ -158,6 +159,7 @@ public final class TokenHeaderResolver {
    * @throws HeaderProviderException if the run has no required subject token
    * @throws OAuthTokenException if no token could be obtained
    */
+  @Override
   public McpHeaders headers(HeaderContext context) {
     requireNonNull(context, "context");
     McpServerRef server = context.server();
@@ -185,6 +187,7 @@ public final class TokenHeaderResolver {
    * 403 for another reason, or {@code insufficient_scope} (the scope is configured, a new token
    * would carry the same), keeps the token and returns false.
    */
+  @Override
   public boolean onUnauthorized(HeaderContext context, @Nullable String wwwAuthenticate) {
     requireNonNull(context, "context");
     if (!appliesTo(context.server())) {

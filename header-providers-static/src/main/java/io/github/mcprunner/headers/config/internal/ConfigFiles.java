@@ -38,6 +38,8 @@ public final class ConfigFiles {
       throw new HeaderConfigException(description + " does not exist");
     } catch (AccessDeniedException e) {
       throw new HeaderConfigException(description + " may not be read by this process");
+    } catch (InputFiles.NotRegularFileException e) {
+      throw new HeaderConfigException(description + " is not a regular file");
     } catch (InputFiles.TooLargeException e) {
       throw new HeaderConfigException(description + " is larger than " + MAX_FILE_BYTES + " bytes");
     } catch (IOException e) {

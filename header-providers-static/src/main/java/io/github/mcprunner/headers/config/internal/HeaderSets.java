@@ -15,17 +15,32 @@ import java.util.Map;
  * @param <K> the type of the set names
  */
 public final class HeaderSets<K> {
-  private record Added(String name, String value, String where) {}
+  /** The longest header value accepted, in characters (HTTP servers refuse longer header lines). */
+  public static final int MAX_VALUE_LENGTH = 8192;
+
+  private record Added(String name, String value, boolean secret, String where) {}
 
   private final Map<K, Map<String, Added>> sets = new LinkedHashMap<>();
 
   /**
-   * Adds header {@code name} with the resolved {@code value} to set {@code set}.
+   * Adds header {@code name} with the resolved {@code value} to set {@code set}; a value that came
+   * from a reference is marked secret.
    *
    * @param where names the configuration entry in errors (file and line and key, or variable)
-   * @throws HeaderConfigException if the header is invalid, protected, or already in the set
+   * @throws HeaderConfigException if the header is invalid, protected, too long, or already in the
+   *     set
    */
-  public void add(K set, String name, String value, String where) {
+  public void add(K set, String name, ValueResolver.Resolved resolved, String where) {
+    String value = resolved.text();
+    if (value.length() > MAX_VALUE_LENGTH) {
+      throw new HeaderConfigException(
+          where
+              + ": the value of header "
+              + SafeText.quote(name)
+              + " is longer than "
+              + MAX_VALUE_LENGTH
+              + " characters");
+    }
     try {
       McpHeaders.validate(name, value, where);
       if (McpHeaders.isProtected(name)) {
@@ -37,7 +52,8 @@ public final class HeaderSets<K> {
     }
     Map<String, Added> headers = sets.computeIfAbsent(set, k -> new LinkedHashMap<>());
     Added earlier =
-        headers.putIfAbsent(name.toLowerCase(Locale.ROOT), new Added(name, value, where));
+        headers.putIfAbsent(
+            name.toLowerCase(Locale.ROOT), new Added(name, value, resolved.secret(), where));
     if (earlier != null) {
       throw new HeaderConfigException(
           where + ": header " + SafeText.quote(name) + " is already set by " + earlier.where());
@@ -59,7 +75,13 @@ public final class HeaderSets<K> {
 
   private static McpHeaders toHeaders(Map<String, Added> headers) {
     McpHeaders.Builder builder = McpHeaders.builder();
-    headers.values().forEach(added -> builder.set(added.name(), added.value()));
+    for (Added added : headers.values()) {
+      if (added.secret()) {
+        builder.setSecret(added.name(), added.value());
+      } else {
+        builder.set(added.name(), added.value());
+      }
+    }
     return builder.build();
   }
 }

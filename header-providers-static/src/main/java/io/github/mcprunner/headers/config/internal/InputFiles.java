@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -72,12 +73,14 @@ public final class InputFiles {
   }
 
   /**
-   * Reads {@code path} as UTF-8, recording it (or its absence) in the fingerprint.
+   * Reads {@code path} as UTF-8 (a byte-order mark at its start is dropped), recording it (or its
+   * absence) in the fingerprint.
    *
    * @param what describes the file in warnings, e.g. {@code "Header configuration file"}
    * @param maxBytes the largest content accepted
    * @throws NoSuchFileException if it does not exist
    * @throws TooLargeException if it holds more than {@code maxBytes}
+   * @throws NotRegularFileException if it is not a regular file (a FIFO, a directory)
    * @throws IOException if it cannot be read
    */
   public String read(Path path, String what, int maxBytes) throws IOException {
@@ -94,7 +97,8 @@ public final class InputFiles {
       throw new TooLargeException(maxBytes);
     }
     warnings.check(path, what);
-    return new String(content, StandardCharsets.UTF_8);
+    String text = new String(content, StandardCharsets.UTF_8);
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   /** Returns the files read, in order. */
@@ -136,7 +140,22 @@ public final class InputFiles {
     }
   }
 
+  /** The path names something else than a regular file (a directory, a FIFO, a device). */
+  public static final class NotRegularFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NotRegularFileException() {
+      super("not a regular file");
+    }
+  }
+
   private static byte[] readAtMost(Path path, int maxBytes) throws IOException {
+    // Only regular files (symbolic links followed, as Kubernetes mounts secrets): opening a FIFO
+    // would block the loading thread, the shared reload thread included, until a writer appears.
+    BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    if (!attributes.isRegularFile()) {
+      throw new NotRegularFileException();
+    }
     try (InputStream in = Files.newInputStream(path)) {
       return in.readNBytes(maxBytes + 1);
     }

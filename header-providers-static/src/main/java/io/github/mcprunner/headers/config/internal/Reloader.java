@@ -20,12 +20,32 @@ import org.slf4j.Logger;
  *
  * <p>Change detection compares a fingerprint of the content of every file the last load read (the
  * configuration file and the secret files its references named). A change is applied by {@link
- * #checkForChanges()} only once two checks in a row see the same new content, so a file that is
- * being written in place is not read half-written.
+ * #checkForChanges()} only once two checks in a row see the same new content, and only if the load
+ * then reads exactly that content, so a file that is being written in place is not read
+ * half-written (unless its writer pauses longer than the check interval; writers should write a
+ * sibling file and rename it). A {@link Guard} may refuse a version that loaded fine (e.g. one that
+ * drops every header), which is then handled like a broken one.
  *
  * @param <T> the immutable configuration type
  */
 public final class Reloader<T> implements AutoCloseable {
+
+  /**
+   * Decides whether a loaded version may replace the current one (a reload that would drop every
+   * header is refused unless the user allowed it).
+   */
+  public interface Guard<T> {
+    /**
+     * Returns why {@code next} may not replace {@code current} (a message naming the file, never a
+     * value), or {@code null} if it may.
+     */
+    @Nullable String refusal(T current, T next);
+
+    /** Returns a guard that lets every version through. */
+    static <T> Guard<T> none() {
+      return (current, next) -> null;
+    }
+  }
 
   /** Loads one version of the configuration, reading files through the given record. */
   public interface Loader<T> {
@@ -43,6 +63,7 @@ public final class Reloader<T> implements AutoCloseable {
   private final Logger log;
   private final InputFiles.PermissionWarnings warnings;
   private final Runnable listener;
+  private final Guard<T> guard;
   private volatile T current;
 
   // Guarded by this.
@@ -56,12 +77,19 @@ public final class Reloader<T> implements AutoCloseable {
    *
    * @param what names the owner in logs, e.g. {@code "Header provider 'configured-headers'"}
    * @param summary describes a version in logs, without values
+   * @param guard decides whether a reloaded version may replace the current one
    * @param listener called after every successful reload (not after the first load)
    * @throws HeaderConfigException if the first load fails
    */
   public Reloader(
-      String what, Loader<T> loader, Function<T, String> summary, Logger log, Runnable listener) {
+      String what,
+      Loader<T> loader,
+      Function<T, String> summary,
+      Guard<T> guard,
+      Logger log,
+      Runnable listener) {
     this.what = what;
+    this.guard = guard;
     this.loader = loader;
     this.summary = summary;
     this.log = log;
@@ -79,36 +107,20 @@ public final class Reloader<T> implements AutoCloseable {
   }
 
   /**
-   * Loads the configuration again now and installs it; if it is broken, keeps the current version
-   * and logs the error (once for the same broken content).
+   * Loads the configuration again now and installs it; if it is broken or the guard refuses it,
+   * keeps the current version and logs the error (once for the same content).
    *
    * @return whether a new version was installed
    */
   public synchronized boolean reload() {
-    pending = null;
-    InputFiles files = new InputFiles(warnings);
-    T loaded;
-    try {
-      loaded = loader.load(files);
-    } catch (HeaderConfigException e) {
-      byte[] fingerprint = files.fingerprint();
-      if (!Arrays.equals(fingerprint, attempted)) {
-        log.error("{} keeps its previous headers: {}", what, e.getMessage());
-      }
-      inputs = files.inputs();
-      attempted = fingerprint;
-      return false;
-    }
-    inputs = files.inputs();
-    attempted = files.fingerprint();
-    current = loaded;
-    log.info("{} reloaded {}", what, summary.apply(loaded));
-    listener.run();
-    return true;
+    return load(null);
   }
 
   /**
-   * Reloads when the files changed since the last load and read the same at the previous check.
+   * Reloads when the files changed since the last load and read the same at the previous check, and
+   * installs the new version only if the load read exactly that content: a file rewritten in place
+   * while it is read (truncated, half-written) is never used, the next checks wait for it to
+   * settle.
    *
    * @return whether a new version was installed
    */
@@ -122,7 +134,49 @@ public final class Reloader<T> implements AutoCloseable {
       pending = now;
       return false;
     }
-    return reload();
+    return load(now);
+  }
+
+  /**
+   * Loads and installs a version.
+   *
+   * @param expected the fingerprint the files had at the last two checks; the load is used only if
+   *     it read exactly that (same files, same content). {@code null} for an explicit reload.
+   */
+  private boolean load(byte @Nullable [] expected) {
+    pending = null;
+    InputFiles files = new InputFiles(warnings);
+    T loaded = null;
+    String problem = null;
+    try {
+      loaded = loader.load(files);
+    } catch (HeaderConfigException e) {
+      problem = e.getMessage();
+    }
+    byte[] fingerprint = files.fingerprint();
+    inputs = files.inputs();
+    if (expected != null && !Arrays.equals(fingerprint, expected)) {
+      // The files changed while they were read (a writer truncated or rewrote one in place), or
+      // the new version references other secret files: not a content two checks agreed on. Wait
+      // until it reads the same again; an error is logged only for content that settled.
+      pending = fingerprint;
+      return false;
+    }
+    if (loaded != null) {
+      problem = guard.refusal(current, loaded);
+    }
+    if (loaded == null || problem != null) {
+      if (!Arrays.equals(fingerprint, attempted)) {
+        log.error("{} keeps its previous headers: {}", what, problem);
+      }
+      attempted = fingerprint;
+      return false;
+    }
+    attempted = fingerprint;
+    current = loaded;
+    log.info("{} reloaded {}", what, summary.apply(loaded));
+    listener.run();
+    return true;
   }
 
   /**

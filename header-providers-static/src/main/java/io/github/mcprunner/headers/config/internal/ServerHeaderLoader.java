@@ -46,7 +46,7 @@ public final class ServerHeaderLoader {
       if (key.startsWith("headers.") && key.length() > "headers.".length()) {
         sections.global(
             key.substring("headers.".length()),
-            resolver.resolve(entry.value(), baseDir, where),
+            resolver.resolveValue(entry.value(), baseDir, where),
             where);
       } else if (key.startsWith("server.") && key.indexOf(SERVER_MARK, "server.".length()) > 0) {
         int mark = key.indexOf(SERVER_MARK, "server.".length());
@@ -55,7 +55,8 @@ public final class ServerHeaderLoader {
         if (server.isEmpty() || header.isEmpty()) {
           throw unknownKey(where);
         }
-        sections.server(server, header, resolver.resolve(entry.value(), baseDir, where), where);
+        sections.server(
+            server, header, resolver.resolveValue(entry.value(), baseDir, where), where);
       } else if (key.startsWith("uri.") && key.indexOf('.', "uri.".length()) > "uri.".length()) {
         int dot = key.indexOf('.', "uri.".length());
         String id = key.substring("uri.".length(), dot);
@@ -66,7 +67,7 @@ public final class ServerHeaderLoader {
           sections.uriHeader(
               id,
               rest.substring("headers.".length()),
-              resolver.resolve(entry.value(), baseDir, where),
+              resolver.resolveValue(entry.value(), baseDir, where),
               where);
         } else {
           throw unknownKey(where);
@@ -156,13 +157,13 @@ public final class ServerHeaderLoader {
   }
 
   private interface HeaderSink {
-    void add(String header, String value, String where);
+    void add(String header, ValueResolver.Resolved value, String where);
   }
 
   private static void addList(String list, String where, ValueResolver resolver, HeaderSink sink) {
     for (HeaderListParser.Item item : HeaderListParser.parse(list, where)) {
       String itemWhere = where + ", item " + item.index();
-      sink.add(item.name(), resolver.resolve(item.value(), null, itemWhere), itemWhere);
+      sink.add(item.name(), resolver.resolveValue(item.value(), null, itemWhere), itemWhere);
     }
   }
 
@@ -182,15 +183,15 @@ public final class ServerHeaderLoader {
     private final Map<String, UriPrefix> uriPrefixes = new LinkedHashMap<>();
     private final Map<String, String> uriPrefixWhere = new LinkedHashMap<>();
 
-    void global(String header, String value, String where) {
+    void global(String header, ValueResolver.Resolved value, String where) {
       global.add(GLOBAL, header, value, where);
     }
 
-    void server(String server, String header, String value, String where) {
+    void server(String server, String header, ValueResolver.Resolved value, String where) {
       servers.add(server, header, value, where);
     }
 
-    void uriHeader(String id, String header, String value, String where) {
+    void uriHeader(String id, String header, ValueResolver.Resolved value, String where) {
       uriHeaders.add(id, header, value, where);
     }
 

@@ -8,8 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The headers configured per server, from several sources, resolved for one server at a time.
@@ -161,6 +163,63 @@ public final class ServerHeaderTable {
     }
     return count;
   }
+
+  /**
+   * Returns the sections that hold at least one header, described without values: {@code "global
+   * headers"}, {@code "server 'crm'"}, {@code "URI prefix 'https://h/api'"}.
+   */
+  public Set<String> sections() {
+    Set<String> result = new TreeSet<>();
+    for (Source source : sources) {
+      if (!source.global.isEmpty()) {
+        result.add("global headers");
+      }
+      source.servers.forEach(
+          (server, headers) -> {
+            if (!headers.isEmpty()) {
+              result.add("server " + SafeText.quote(server));
+            }
+          });
+      for (UriSection section : source.uris) {
+        if (!section.headers().isEmpty()) {
+          result.add("URI prefix " + SafeText.quote(section.prefix().normalized()));
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Returns why {@code next} may not replace {@code current} when a reload may not remove sections:
+   * it would remove every header, or a whole section (names the sections, never a value).
+   *
+   * @param description names the file, e.g. {@code "Header configuration file 'h.properties'"}
+   */
+  public static @Nullable String removedSections(
+      ServerHeaderTable current, ServerHeaderTable next, String description) {
+    if (current.headerCount() == 0) {
+      return null;
+    }
+    Set<String> lost = new TreeSet<>(current.sections());
+    lost.removeAll(next.sections());
+    if (next.headerCount() == 0) {
+      return description
+          + " holds no header now (the previous version has "
+          + current.headerCount()
+          + "); "
+          + ALLOW_REMOVING;
+    }
+    if (lost.isEmpty()) {
+      return null;
+    }
+    return description + " no longer holds " + String.join(", ", lost) + "; " + ALLOW_REMOVING;
+  }
+
+  /** The advice of a refused reload that removes sections. */
+  public static final String ALLOW_REMOVING =
+      "if that is intended, allow it with "
+          + Settings.ALLOW_REMOVING_SECTIONS_PROPERTY
+          + "=true (or the builder's allowRemovingSections(true)), or restart";
 
   /** Returns a one-line summary without values, for logs and {@code toString()}. */
   public String summary() {

@@ -1,9 +1,9 @@
 package io.github.mcprunner.headers.config.internal;
 
-import io.github.mcprunner.headers.config.HeaderConfigException;
+import io.github.mcprunner.headers.config.SettingReader;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +32,17 @@ public final class Settings {
 
   /** Environment form of {@link #RELOAD_INTERVAL_PROPERTY}. */
   public static final String RELOAD_INTERVAL_ENV = "MCPRUNNER_HEADERS_RELOAD_INTERVAL";
+
+  /**
+   * Whether a reload may remove sections of the configuration, down to none ({@code true} or {@code
+   * false}, the default): otherwise such a reload is refused like a broken file.
+   */
+  public static final String ALLOW_REMOVING_SECTIONS_PROPERTY =
+      "mcprunner.headers.reload.allow-removing-sections";
+
+  /** Environment form of {@link #ALLOW_REMOVING_SECTIONS_PROPERTY}. */
+  public static final String ALLOW_REMOVING_SECTIONS_ENV =
+      "MCPRUNNER_HEADERS_RELOAD_ALLOW_REMOVING_SECTIONS";
 
   /** Global headers, {@code Name=value,...}. */
   public static final String HEADERS_PROPERTY = "mcprunner.headers";
@@ -111,34 +122,29 @@ public final class Settings {
     return setting == null ? fallback : parseDuration(setting.value(), setting.origin());
   }
 
+  /** Returns whether the settings allow a reload to remove sections (default {@code false}). */
+  public static boolean allowRemovingSections(
+      Map<String, String> environment, Map<String, String> systemProperties) {
+    Setting setting =
+        get(
+            environment,
+            systemProperties,
+            ALLOW_REMOVING_SECTIONS_PROPERTY,
+            ALLOW_REMOVING_SECTIONS_ENV);
+    return setting != null && parseBoolean(setting.value(), setting.origin());
+  }
+
+  /** Parses {@code true} or {@code false} (any case), with the shared {@link SettingReader}. */
+  public static boolean parseBoolean(String text, String origin) {
+    return SettingReader.bool(text, origin);
+  }
+
   /**
-   * Parses a duration the way OpenTelemetry's settings do: a whole number with an optional unit
-   * {@code ms}, {@code s}, {@code m} or {@code h}; without a unit, milliseconds.
+   * Parses a duration with the shared {@link SettingReader}: {@code 10s}, {@code 500ms}, {@code
+   * 1m}, {@code 1h}, {@code PT1M}; a number without a unit is in milliseconds.
    */
   public static Duration parseDuration(String text, String origin) {
-    String lower = text.strip().toLowerCase(Locale.ROOT);
-    int digits = 0;
-    while (digits < lower.length() && lower.charAt(digits) >= '0' && lower.charAt(digits) <= '9') {
-      digits++;
-    }
-    String unit = lower.substring(digits).strip();
-    if (digits == 0 || digits > 12) {
-      throw new HeaderConfigException(origin + ": expected a duration such as 10s, 500ms or 1m");
-    }
-    long amount = Long.parseLong(lower.substring(0, digits));
-    switch (unit) {
-      case "":
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      case "h":
-        return Duration.ofHours(amount);
-      default:
-        throw new HeaderConfigException(origin + ": expected a duration such as 10s, 500ms or 1m");
-    }
+    return SettingReader.duration(text, origin, ChronoUnit.MILLIS);
   }
 
   /** Returns a copy of the process's system properties that hold strings. */

@@ -48,6 +48,28 @@ public final class TenantTable {
     return fallbackEnabled;
   }
 
+  /**
+   * Returns why {@code next} may not replace {@code current} when a reload may not remove sections:
+   * it holds no header at all while {@code current} does; {@code null} otherwise.
+   *
+   * @param description names the file, e.g. {@code "Tenant table file 'tenants.properties'"}
+   */
+  public static @Nullable String emptied(
+      TenantTable current, TenantTable next, String description) {
+    if (current.isEmpty() || !next.isEmpty()) {
+      return null;
+    }
+    return description
+        + " holds no tenant and no fallback now (the previous version has "
+        + current.tenants.size()
+        + " tenants); "
+        + ServerHeaderTable.ALLOW_REMOVING;
+  }
+
+  private boolean isEmpty() {
+    return tenants.isEmpty() && fallback.isEmpty();
+  }
+
   /** Returns a summary without values or tenant ids. */
   public String summary() {
     return tenants.size()
@@ -97,7 +119,7 @@ public final class TenantTable {
         fallback.add(
             "",
             key.substring(DEFAULT.length()),
-            resolver.resolve(entry.value(), baseDir, where),
+            resolver.resolveValue(entry.value(), baseDir, where),
             where);
         fallbackWhere = fallbackWhere == null ? where : fallbackWhere;
       } else if (key.startsWith(TENANT)
@@ -107,7 +129,7 @@ public final class TenantTable {
         tenants.add(
             key.substring(TENANT.length(), dot),
             key.substring(dot + 1),
-            resolver.resolve(entry.value(), baseDir, where),
+            resolver.resolveValue(entry.value(), baseDir, where),
             where);
       } else {
         throw new HeaderConfigException(

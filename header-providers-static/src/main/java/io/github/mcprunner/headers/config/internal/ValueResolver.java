@@ -1,6 +1,7 @@
 package io.github.mcprunner.headers.config.internal;
 
 import io.github.mcprunner.headers.config.HeaderConfigException;
+import io.github.mcprunner.headers.config.SettingReader;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.InvalidPathException;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 public final class ValueResolver {
 
   /** The largest secret file read, in bytes. */
-  public static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
+  public static final int MAX_SECRET_FILE_BYTES = SettingReader.MAX_SECRET_FILE_BYTES;
 
   private final Map<String, String> environment;
   private final Map<String, String> systemProperties;
@@ -38,6 +39,22 @@ public final class ValueResolver {
   }
 
   /**
+   * A resolved value.
+   *
+   * @param text the value
+   * @param secret whether any of it came from a reference ({@code ${env:}}, {@code ${sys:}}, {@code
+   *     ${file:}}): such a value is secret wherever it goes ({@link
+   *     io.github.mcprunner.headers.McpHeaders.Builder#setSecret}), whatever its header's name
+   */
+  public record Resolved(String text, boolean secret) {
+    /** Returns the text only; never the value. */
+    @Override
+    public String toString() {
+      return "Resolved{secret=" + secret + "}";
+    }
+  }
+
+  /**
    * Returns {@code raw} with its references resolved.
    *
    * @param baseDir the directory relative {@code ${file:}} paths are resolved against; {@code null}
@@ -47,9 +64,19 @@ public final class ValueResolver {
    * @throws HeaderConfigException naming {@code where} and the reference, never the value
    */
   public String resolve(String raw, @Nullable Path baseDir, String where) {
+    return resolveValue(raw, baseDir, where).text();
+  }
+
+  /**
+   * Returns {@code raw} with its references resolved, and whether it holds resolved text.
+   *
+   * @see #resolve(String, Path, String)
+   */
+  public Resolved resolveValue(String raw, @Nullable Path baseDir, String where) {
     if (raw.indexOf('$') < 0) {
-      return raw;
+      return new Resolved(raw, false);
     }
+    boolean secret = false;
     StringBuilder out = new StringBuilder(raw.length());
     int i = 0;
     while (i < raw.length()) {
@@ -79,13 +106,14 @@ public final class ValueResolver {
                   + " has no closing '}' (write $${ for a literal ${)");
         }
         out.append(lookUp(raw.substring(i + 2, close), i, baseDir, where));
+        secret = true;
         i = close + 1;
       } else {
         out.append(raw.charAt(i));
         i++;
       }
     }
-    return out.toString();
+    return new Resolved(out.toString(), secret);
   }
 
   private String lookUp(String reference, int index, @Nullable Path baseDir, String where) {
@@ -135,6 +163,9 @@ public final class ValueResolver {
     } catch (AccessDeniedException e) {
       throw new HeaderConfigException(
           where + ": " + quoteReference(shown) + " names a file this process may not read");
+    } catch (InputFiles.NotRegularFileException e) {
+      throw new HeaderConfigException(
+          where + ": " + quoteReference(shown) + " names something that is not a regular file");
     } catch (InputFiles.TooLargeException e) {
       throw new HeaderConfigException(
           where

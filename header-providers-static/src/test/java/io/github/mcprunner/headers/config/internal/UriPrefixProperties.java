@@ -53,8 +53,10 @@ class UriPrefixProperties {
 
   @Test
   void longerPathIsMoreSpecific() {
-    assertThat(UriPrefix.parse("https://a.test/api/", "x").specificity())
+    assertThat(UriPrefix.parse("https://a.test/api/v1", "x").specificity())
         .isGreaterThan(UriPrefix.parse("https://a.test/api", "x").specificity());
+    assertThat(UriPrefix.parse("https://a.test/api/", "x"))
+        .isEqualTo(UriPrefix.parse("https://a.test/api", "x"));
     assertThat(UriPrefix.parse("https://a.test", "x"))
         .isEqualTo(UriPrefix.parse("HTTPS://A.test:443/", "x"));
   }
@@ -76,6 +78,53 @@ class UriPrefixProperties {
           .hasMessageStartingWith("here: the URI prefix")
           .hasMessageNotContaining(bad);
     }
+  }
+
+  @Property(tries = 500)
+  void dotSegmentsCannotClimbOutOfThePrefix(
+      @ForAll("segments") String base,
+      @ForAll("segments") String other,
+      @ForAll("dots") String dots) {
+    UriPrefix prefix = UriPrefix.parse("http://h.test/" + base, "here");
+    String climbed = "http://h.test/" + base + "/" + dots + "/" + other;
+    assertThat(prefix.matches(URI.create(climbed))).isEqualTo(other.equals(base));
+    assertThat(prefix.matches(URI.create("http://h.test/" + base + "/./" + other))).isTrue();
+  }
+
+  @Test
+  void pathsAreComparedNormalised() {
+    UriPrefix api = UriPrefix.parse("http://h/api", "here");
+    assertThat(api.matches(URI.create("http://h/api/../admin"))).isFalse();
+    assertThat(api.matches(URI.create("http://h/api/%2e%2e/admin"))).isFalse();
+    assertThat(api.matches(URI.create("http://h/api/%2E%2E/admin"))).isFalse();
+    assertThat(api.matches(URI.create("http://h/api/.%2e/api"))).isTrue();
+    assertThat(api.matches(URI.create("http://h/%61pi/mcp"))).isTrue();
+    assertThat(api.matches(URI.create("http://h/x/../api/mcp"))).isTrue();
+    assertThat(UriPrefix.parse("http://h/api/../admin", "here").matches(URI.create("http://h/api")))
+        .isFalse();
+
+    UriPrefix mcp = UriPrefix.parse("http://h/mcp/", "here");
+    assertThat(mcp.matches(URI.create("http://h/mcp"))).isTrue();
+    assertThat(mcp.matches(URI.create("http://h/mcp/"))).isTrue();
+    assertThat(mcp.matches(URI.create("http://h/mcp/x"))).isTrue();
+    assertThat(mcp.matches(URI.create("http://h/mcpx"))).isFalse();
+    assertThat(UriPrefix.parse("http://h/mcp", "here").matches(URI.create("http://h/mcp/")))
+        .isTrue();
+  }
+
+  @Test
+  void ipv6LiteralsAreComparedInCanonicalForm() {
+    UriPrefix loopback = UriPrefix.parse("http://[::1]:8080/mcp", "here");
+    assertThat(loopback.matches(URI.create("http://[0:0:0:0:0:0:0:1]:8080/mcp"))).isTrue();
+    assertThat(loopback.matches(URI.create("http://[0000::0001]:8080/mcp/x"))).isTrue();
+    assertThat(loopback.matches(URI.create("http://[::2]:8080/mcp"))).isFalse();
+    assertThat(UriPrefix.parse("http://[2001:DB8::1]/", "here"))
+        .isEqualTo(UriPrefix.parse("http://[2001:db8:0:0:0:0:0:1]", "here"));
+  }
+
+  @Provide
+  Arbitrary<String> dots() {
+    return Arbitraries.of("..", "%2e%2e", "%2E%2E", ".%2e", "%2e.", "../.", "./..");
   }
 
   @Provide

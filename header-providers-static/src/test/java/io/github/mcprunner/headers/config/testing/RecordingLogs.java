@@ -2,9 +2,10 @@ package io.github.mcprunner.headers.config.testing;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
@@ -20,7 +21,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * A small SLF4J binding for the tests: keeps every log event in memory (formatted, with the stack
- * trace text of its throwable), so tests can assert what was logged and that no secret was.
+ * trace text of its throwable), at TRACE for every logger but Jetty's (the embedded test server's,
+ * at INFO), so tests can assert what was logged and that no secret was. Nothing is printed.
  */
 public final class RecordingLogs implements SLF4JServiceProvider {
 
@@ -33,7 +35,7 @@ public final class RecordingLogs implements SLF4JServiceProvider {
    */
   public record Event(Level level, String logger, String text) {}
 
-  private static final List<Event> EVENTS = new CopyOnWriteArrayList<>();
+  private static final Queue<Event> EVENTS = new ConcurrentLinkedQueue<>();
 
   private final ConcurrentMap<String, Logger> loggers = new ConcurrentHashMap<>();
   private final IMarkerFactory markers = new BasicMarkerFactory();
@@ -95,8 +97,13 @@ public final class RecordingLogs implements SLF4JServiceProvider {
   private static final class RecordingLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
 
+    private final boolean verbose;
+
     RecordingLogger(String name) {
       this.name = name;
+      // The embedded test server's Jetty logs tens of thousands of DEBUG lines per test: kept at
+      // INFO. Every other logger (the library, the MCP SDK, the transports) records TRACE.
+      this.verbose = !name.startsWith("org.eclipse.jetty.");
     }
 
     @Override
@@ -124,12 +131,12 @@ public final class RecordingLogs implements SLF4JServiceProvider {
 
     @Override
     public boolean isTraceEnabled() {
-      return true;
+      return verbose;
     }
 
     @Override
     public boolean isDebugEnabled() {
-      return true;
+      return verbose;
     }
 
     @Override
