@@ -93,6 +93,13 @@ public final class Failures {
   /** The provider's own explanation (e.g. which schema it rejected), shortened. */
   private static String text(Throwable failure) {
     String message = failure.getMessage();
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (t instanceof HttpException) {
+        message = t.getMessage();
+        break;
+      }
+    }
     if (message == null || message.isBlank()) {
       return "";
     }
