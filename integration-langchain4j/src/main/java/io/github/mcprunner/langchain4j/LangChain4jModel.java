@@ -34,10 +34,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each turn becomes one {@link ChatRequest}: the agent's instructions as a system message, the
  * conversation as user, AI (text and tool calls) and tool-result messages, the tools as {@code
- * ToolSpecification}s whose parameters are an exact translation of the tools' JSON schemas, and
- * the agent's temperature, maximum output tokens and tool choice. Tool-call arguments and tool
- * results pass unchanged, byte for byte. A tool choice naming one tool, which LangChain4j cannot
- * express, is sent as that tool alone with {@code ToolChoice.REQUIRED}.
+ * ToolSpecification}s whose parameters are an exact translation of the tools' JSON schemas, and the
+ * agent's temperature, maximum output tokens and tool choice. Tool-call arguments and tool results
+ * pass unchanged, byte for byte. A tool choice naming one tool, which LangChain4j cannot express,
+ * is sent as that tool alone with {@code ToolChoice.REQUIRED}.
  *
  * <p>{@link #respond} uses the {@code ChatModel} (or, when only a streaming model was given, the
  * streaming model without a listener); {@link #respondStreaming} uses the {@code
@@ -71,7 +71,10 @@ public final class LangChain4jModel implements Model {
     return builder().streamingModel(streamingModel).build();
   }
 
-  /** Returns a model over both: {@code chatModel} for plain runs, {@code streamingModel} for streamed ones. */
+  /**
+   * Returns a model over both: {@code chatModel} for plain runs, {@code streamingModel} for
+   * streamed ones.
+   */
   public static LangChain4jModel of(ChatModel chatModel, StreamingChatModel streamingModel) {
     return builder().chatModel(chatModel).streamingModel(streamingModel).build();
   }

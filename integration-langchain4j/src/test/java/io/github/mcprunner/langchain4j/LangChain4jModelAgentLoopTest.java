@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -66,8 +65,9 @@ class LangChain4jModelAgentLoopTest {
           .tool(
               "echo_args",
               "Echoes its text argument in a multi-line, unicode answer.",
-              "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\","
-                  + "\"properties\":{\"text\":{\"type\":\"string\",\"description\":\"What to echo\"},"
+              "{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
+                  + "\"type\":\"object\",\"properties\":{"
+                  + "\"text\":{\"type\":\"string\",\"description\":\"What to echo\"},"
                   + "\"count\":{\"type\":\"integer\",\"minimum\":0},"
                   + "\"nested\":{\"type\":\"object\",\"properties\":{"
                   + "\"flags\":{\"type\":\"array\",\"items\":{\"type\":\"boolean\"}},"
@@ -118,7 +118,8 @@ class LangChain4jModelAgentLoopTest {
             .thenAnswer("All done.");
 
     RunResult result =
-        runner.run(agent(LangChain4jModel.of(chat)), "Echo please", McpHeaders.of("X-Tenant-Id", "acme"));
+        runner.run(
+            agent(LangChain4jModel.of(chat)), "Echo please", McpHeaders.of("X-Tenant-Id", "acme"));
 
     assertThat(result.finalOutput()).isEqualTo("All done.");
     assertThat(result.usage()).isEqualTo(new Usage(300, 60));
@@ -131,7 +132,8 @@ class LangChain4jModelAgentLoopTest {
     // re-serializes the arguments, so member order is its own.
     JsonNode sent = JSON.readTree(echo.body()).path("params").path("arguments");
     assertThat(sent).isEqualTo(JSON.readTree(MCP_ARGUMENTS));
-    assertThat(sent.path("text").textValue()).isEqualTo("h\u00e9llo \"quoted\" \ud83d\ude00 \\ end");
+    assertThat(sent.path("text").textValue())
+        .isEqualTo("h\u00e9llo \"quoted\" \ud83d\ude00 \\ end");
     // What the function tool received: the model's text, byte for byte.
     assertThat(functionArguments).containsExactly(FUNCTION_ARGUMENTS);
 
@@ -139,7 +141,8 @@ class LangChain4jModelAgentLoopTest {
     assertThat(requests).hasSize(3);
     ChatRequest first = requests.get(0);
     assertThat(first.messages())
-        .containsExactly(SystemMessage.from("You help support agents."), UserMessage.from("Echo please"));
+        .containsExactly(
+            SystemMessage.from("You help support agents."), UserMessage.from("Echo please"));
     assertThat(first.toolSpecifications())
         .extracting(ToolSpecification::name)
         .contains("whoami", "add", "list_tickets", "echo_args", "forecast");
@@ -201,7 +204,9 @@ class LangChain4jModelAgentLoopTest {
     assertThat(request.maxOutputTokens()).isEqualTo(256);
     // A named tool choice: that tool alone, and a call required.
     assertThat(request.toolChoice()).isEqualTo(ToolChoice.REQUIRED);
-    assertThat(request.toolSpecifications()).extracting(ToolSpecification::name).containsExactly("add");
+    assertThat(request.toolSpecifications())
+        .extracting(ToolSpecification::name)
+        .containsExactly("add");
   }
 
   @Test
@@ -340,5 +345,4 @@ class LangChain4jModelAgentLoopTest {
       public void onComplete() {}
     };
   }
-
 }

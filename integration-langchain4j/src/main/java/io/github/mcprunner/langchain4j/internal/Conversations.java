@@ -172,7 +172,8 @@ public final class Conversations {
         throw new LangChain4jModelException(
             where + " asked for a tool call without a tool name", 0, null);
       }
-      String id = call.id() == null || call.id().isEmpty() ? "lc4j_" + UUID.randomUUID() : call.id();
+      String id =
+          call.id() == null || call.id().isEmpty() ? "lc4j_" + UUID.randomUUID() : call.id();
       String arguments = call.arguments() == null ? "{}" : call.arguments();
       calls.add(new InputItem.ToolCall(id, call.name(), arguments));
     }

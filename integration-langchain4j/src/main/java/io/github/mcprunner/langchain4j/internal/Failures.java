@@ -61,9 +61,7 @@ public final class Failures {
     }
     if (failure instanceof ContentFilteredException) {
       return new LangChain4jModelException(
-          where + " refused the request: its content filter was triggered" + http,
-          status,
-          failure);
+          where + " refused the request: its content filter was triggered" + http, status, failure);
     }
     if (failure instanceof UnsupportedFeatureException) {
       return new LangChain4jModelException(

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Receives one streamed LangChain4j response: text deltas go to the runner's listener as they
- * arrive; the complete response or the error completes {@link #result()}. A failure of the
- * listener itself stops the forwarding and is reported as it is, untranslated.
+ * arrive; the complete response or the error completes {@link #result()}. A failure of the listener
+ * itself stops the forwarding and is reported as it is, untranslated.
  */
 public final class StreamCollector implements StreamingChatResponseHandler {
   private final ModelStreamListener listener;

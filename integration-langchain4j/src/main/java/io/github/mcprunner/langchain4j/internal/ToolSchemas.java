@@ -90,7 +90,8 @@ public final class ToolSchemas {
     DROPPED_ANNOTATIONS.forEach(top::remove);
     JsonNode type = top.get("type");
     if (type != null && !(type.isTextual() && type.asText().equals("object"))) {
-      throw refused(tool, "has type " + type + " at its top level; a tool's arguments are an object");
+      throw refused(
+          tool, "has type " + type + " at its top level; a tool's arguments are an object");
     }
     for (Iterator<String> names = top.fieldNames(); names.hasNext(); ) {
       String name = names.next();
@@ -130,8 +131,7 @@ public final class ToolSchemas {
         throw refused(tool, "has 'properties' that are not an object at " + where(path));
       }
       Map<String, JsonSchemaElement> elements = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> property = it.next();
+      for (Map.Entry<String, JsonNode> property : properties.properties()) {
         elements.put(
             property.getKey(),
             element(tool, property.getValue(), path + "/properties/" + property.getKey()));
@@ -152,8 +152,7 @@ public final class ToolSchemas {
         throw refused(tool, "has '$defs' that are not an object at " + where(path));
       }
       Map<String, JsonSchemaElement> definitions = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = defs.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> def = it.next();
+      for (Map.Entry<String, JsonNode> def : defs.properties()) {
         definitions.put(
             def.getKey(), element(tool, def.getValue(), path + "/$defs/" + def.getKey()));
       }
@@ -167,7 +166,10 @@ public final class ToolSchemas {
     if (!node.isObject()) {
       throw refused(
           tool,
-          "has a schema that is not an object (" + node.getNodeType() + ") at " + where(path)
+          "has a schema that is not an object ("
+              + node.getNodeType()
+              + ") at "
+              + where(path)
               + ", which LangChain4j cannot express");
     }
     ObjectNode object = (ObjectNode) node;
@@ -175,7 +177,8 @@ public final class ToolSchemas {
     return typed != null ? typed : JsonRawSchema.from(object.toString());
   }
 
-  private static @Nullable JsonSchemaElement typed(ToolDefinition tool, ObjectNode node, String path) {
+  private static @Nullable JsonSchemaElement typed(
+      ToolDefinition tool, ObjectNode node, String path) {
     if (hasNullOrNonTextualDescription(node)) {
       return null;
     }
@@ -204,7 +207,10 @@ public final class ToolSchemas {
     String type = typeNode != null && typeNode.isTextual() ? typeNode.asText() : null;
     if (node.has("enum")) {
       JsonNode values = node.get("enum");
-      if (!"string".equals(type) || !only(node, ENUM_KEYS) || !values.isArray() || values.isEmpty()) {
+      if (!"string".equals(type)
+          || !only(node, ENUM_KEYS)
+          || !values.isArray()
+          || values.isEmpty()) {
         return null;
       }
       List<String> strings = new ArrayList<>();
@@ -301,9 +307,11 @@ public final class ToolSchemas {
     return true;
   }
 
-  private static List<String> strings(ToolDefinition tool, JsonNode node, String keyword, String path) {
+  private static List<String> strings(
+      ToolDefinition tool, JsonNode node, String keyword, String path) {
     if (!isStringArray(node)) {
-      throw refused(tool, "has a '" + keyword + "' that is not an array of strings at " + where(path));
+      throw refused(
+          tool, "has a '" + keyword + "' that is not an array of strings at " + where(path));
     }
     List<String> strings = new ArrayList<>();
     node.forEach(element -> strings.add(element.asText()));

@@ -66,7 +66,11 @@ class ConversationsTest {
             .aiMessage(
                 AiMessage.from(
                     List.of(
-                        ToolExecutionRequest.builder().id("c").name("x").arguments(" {\"a\" :1} ").build(),
+                        ToolExecutionRequest.builder()
+                            .id("c")
+                            .name("x")
+                            .arguments(" {\"a\" :1} ")
+                            .build(),
                         ToolExecutionRequest.builder().name("y").build())))
             .tokenUsage(new TokenUsage(7, null))
             .build();
@@ -74,7 +78,8 @@ class ConversationsTest {
     ModelResponse mapped = Conversations.toModelResponse(response, WHERE);
 
     assertThat(mapped.text()).isNull();
-    assertThat(mapped.toolCalls().get(0)).isEqualTo(new InputItem.ToolCall("c", "x", " {\"a\" :1} "));
+    assertThat(mapped.toolCalls().get(0))
+        .isEqualTo(new InputItem.ToolCall("c", "x", " {\"a\" :1} "));
     assertThat(mapped.toolCalls().get(1).callId()).startsWith("lc4j_");
     assertThat(mapped.toolCalls().get(1).argumentsJson()).isEqualTo("{}");
     assertThat(mapped.usage()).isEqualTo(new Usage(7, 0));
@@ -105,14 +110,14 @@ class ConversationsTest {
   void failuresNeverCarryTheProvidersTextForAuthenticationButDoForBadRequests() {
     LangChain4jModelException auth =
         Failures.translate(
-            new AuthenticationException(new HttpException(403, "key sk-abc is not allowed")), WHERE);
+            new AuthenticationException(new HttpException(403, "key sk-abc is not allowed")),
+            WHERE);
     assertThat(auth.getMessage()).doesNotContain("sk-abc").contains("HTTP 403");
     assertThat(auth.getCause()).isNull();
 
     LangChain4jModelException bad =
         Failures.translate(
-            new InvalidRequestException(
-                new HttpException(400, "Invalid schema for function 'x'")),
+            new InvalidRequestException(new HttpException(400, "Invalid schema for function 'x'")),
             WHERE);
     assertThat(bad.getMessage())
         .isEqualTo(WHERE + " rejected the request (HTTP 400): Invalid schema for function 'x'");

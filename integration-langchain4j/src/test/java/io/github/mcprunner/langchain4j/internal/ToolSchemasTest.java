@@ -36,10 +36,9 @@ class ToolSchemasTest {
 
   private static final String RICH =
       "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Args\","
-          + "\"type\":\"object\",\"description\":\"Create a ticket\","
-          + "\"properties\":{"
-          + "\"title\":{\"type\":\"string\",\"description\":\"Short title\"},"
-          + "\"priority\":{\"type\":\"string\",\"enum\":[\"low\",\"high\"]},"
+          + "\"type\":\"object\",\"description\":\"Create"
+          + " a ticket\",\"properties\":{\"title\":{\"type\":\"string\",\"description\":\"Short"
+          + " title\"},\"priority\":{\"type\":\"string\",\"enum\":[\"low\",\"high\"]},"
           + "\"estimate\":{\"type\":\"number\"},"
           + "\"count\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10},"
           + "\"urgent\":{\"type\":\"boolean\"},"
@@ -48,11 +47,11 @@ class ToolSchemasTest {
           + "\"email\":{\"type\":\"string\",\"format\":\"email\"}},\"required\":[\"id\"],"
           + "\"additionalProperties\":false},"
           + "\"due\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]},"
-          + "\"nullable\":{\"type\":[\"string\",\"null\"]},"
-          + "\"level\":{\"enum\":[1,2,3]},"
+          + "\"nullable\":{\"type\":[\"string\",\"null\"]},\"level\":{\"enum\":[1,2,3]},"
           + "\"parent\":{\"$ref\":\"#/$defs/Ref\"}},"
           + "\"required\":[\"title\",\"priority\"],\"additionalProperties\":false,"
-          + "\"$defs\":{\"Ref\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}}}";
+          + "\"$defs\":{\"Ref\":{"
+          + "\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}}}";
 
   private static ToolDefinition tool(String schema) {
     return new ToolDefinition("create_ticket", "Creates a ticket.", schema);
@@ -134,7 +133,9 @@ class ToolSchemasTest {
         .hasMessageContaining(construct);
   }
 
-  /** The parameters as LangChain4j itself writes a specification out (no loss, no provider tweaks). */
+  /**
+   * The parameters as LangChain4j itself writes a specification out (no loss, no provider tweaks).
+   */
   private static JsonNode roundTrip(String schema) throws Exception {
     ToolSpecification spec = ToolSchemas.toSpecification(tool(schema));
     return JSON.readTree(spec.toJson()).path("parameters");
@@ -220,8 +221,10 @@ class ToolSchemasTest {
                 .map(min -> NODES.objectNode().put("type", "integer").put("minimum", min)),
             Arbitraries.just(
                 (ObjectNode)
-                    NODES.objectNode().put("format", "date").set(
-                        "type", NODES.arrayNode().add("string").add("null"))),
+                    NODES
+                        .objectNode()
+                        .put("format", "date")
+                        .set("type", NODES.arrayNode().add("string").add("null"))),
             Arbitraries.just(
                 (ObjectNode) NODES.objectNode().set("enum", NODES.arrayNode().add(1).add("a"))));
     if (depth <= 0) {
