@@ -1,5 +1,7 @@
 package io.github.mcprunner.transport.httpclient.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.json.TypeRef;
@@ -57,7 +59,7 @@ public final class StatusMappingTransport implements McpClientTransport {
     return delegate
         .sendMessage(message)
         .onErrorMap(StatusMappingTransport::map)
-        .or(connectFailure.get().asMono());
+        .or(requireNonNull(connectFailure.get()).asMono()); // always holds a sink
   }
 
   @Override
