@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An agent: a name, instructions, a {@link Model}, the MCP servers whose tools it uses, local
@@ -121,7 +122,7 @@ public final class Agent {
   public static final class Builder {
     private final String name;
     private String instructions = "";
-    private Model model;
+    private @Nullable Model model;
     private final List<McpServerSpec> mcpServers = new ArrayList<>();
     private final List<FunctionTool> functionTools = new ArrayList<>();
     private int maxTurns = DEFAULT_MAX_TURNS;

@@ -1,5 +1,7 @@
 package io.github.mcprunner;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base type of the failures of a run: a header provider that failed, an MCP server that could not
  * be reached or refused a request, a model error, too many turns. Messages name what failed and
@@ -13,8 +15,8 @@ public class McpRunnerException extends RuntimeException {
     super(message);
   }
 
-  /** Creates the exception with {@code message} and {@code cause}. */
-  public McpRunnerException(String message, Throwable cause) {
+  /** Creates the exception with {@code message} and {@code cause} (null if none or unknown). */
+  public McpRunnerException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -74,7 +74,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ToolCallBenchmark {
 
   @Param({"httpclient", "okhttp"})
-  public String transport;
+  public String transport = "httpclient";
 
   private EmbeddedMcpServer server;
   private Runner runner;

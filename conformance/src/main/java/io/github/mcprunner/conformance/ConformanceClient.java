@@ -1,5 +1,7 @@
 package io.github.mcprunner.conformance;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpRunnerException;
 import io.github.mcprunner.McpServerSpec;
@@ -72,7 +74,7 @@ public final class ConformanceClient {
       context = ScenarioContext.fromEnvironment(environment, json);
       setup = Scenarios.setupFor(context, server);
     } catch (IllegalArgumentException e) {
-      return usage(err, e.getMessage());
+      return usage(err, requireNonNullElse(e.getMessage(), "the scenario context is invalid"));
     }
     err.println(
         "mcp-runner conformance client: scenario '"

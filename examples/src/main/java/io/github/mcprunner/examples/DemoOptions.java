@@ -1,5 +1,7 @@
 package io.github.mcprunner.examples;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.github.mcprunner.headers.InvalidMcpHeaderException;
 import io.github.mcprunner.headers.McpHeaders;
 import java.net.URI;
@@ -129,11 +131,13 @@ record DemoOptions(
                 ? option + " takes no value"
                 : "unknown option '" + option + "'");
       }
+      // Set above for every option in TAKE_VALUES; the other options never read it.
+      String given = value != null ? value : "";
       switch (option) {
         case "-h", "--help" -> help = true;
-        case "--mcp-url" -> mcpUrl = url(value);
+        case "--mcp-url" -> mcpUrl = url(given);
         case "--transport" -> {
-          String name = value.trim().toLowerCase(Locale.ROOT);
+          String name = given.trim().toLowerCase(Locale.ROOT);
           if (!name.equals("httpclient") && !name.equals("okhttp")) {
             throw new UsageException(
                 "--transport must be httpclient or okhttp, was '" + name + "'");
@@ -142,10 +146,10 @@ record DemoOptions(
             transports.add(name);
           }
         }
-        case "--tenants" -> tenants = tenants(value);
-        case "--header" -> headers.add(header(value, headers));
+        case "--tenants" -> tenants = tenants(given);
+        case "--header" -> headers.add(header(given, headers));
         case "--tool" -> {
-          String tool = value.trim();
+          String tool = given.trim();
           if (tool.isEmpty()) {
             throw new UsageException("--tool needs a tool name");
           }
@@ -205,7 +209,7 @@ record DemoOptions(
       // Checked with a sample run's values: the same rules the runner applies to per-run headers.
       McpHeaders.validate(name, new HeaderOption(name, value).valueFor("t", "u", "r"), "--header");
     } catch (InvalidMcpHeaderException e) {
-      throw new UsageException(e.getMessage());
+      throw new UsageException(requireNonNullElse(e.getMessage(), "invalid --header"));
     }
     if (McpHeaders.isProtected(name)) {
       throw new UsageException(

@@ -125,7 +125,8 @@ public final class MultiTenantDemo {
       throws IOException {
     SecureRandom random = new SecureRandom();
     List<DemoTenant> tenants = DemoTenant.create(options.tenants(), random);
-    boolean embedded = options.mcpUrl() == null;
+    URI external = options.mcpUrl();
+    boolean embedded = external == null;
     List<String> tools =
         !options.tools().isEmpty() ? options.tools() : embedded ? DemoServer.TOOLS : List.of();
     UpstreamCheck.Outcome upstream = null;
@@ -143,7 +144,7 @@ public final class MultiTenantDemo {
     try {
       URI url;
       Supplier<List<SeenRequest>> seen;
-      if (embedded) {
+      if (external == null) {
         EmbeddedMcpServer started = DemoServer.start(tenants);
         server = started;
         url = started.url();
@@ -154,7 +155,7 @@ public final class MultiTenantDemo {
               return all;
             };
       } else {
-        RecordingRelay started = RecordingRelay.start(options.mcpUrl());
+        RecordingRelay started = RecordingRelay.start(external);
         relay = started;
         url = started.url();
         seen = started::requests;

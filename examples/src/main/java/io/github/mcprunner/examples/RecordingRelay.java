@@ -148,7 +148,7 @@ final class RecordingRelay implements AutoCloseable {
     try (exchange) {
       String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
       byte[] body = exchange.getRequestBody().readAllBytes();
-      String[] rpc = rpcMethodAndTool(body);
+      @Nullable String[] rpc = rpcMethodAndTool(body);
       Entry entry;
       synchronized (entries) {
         entry =

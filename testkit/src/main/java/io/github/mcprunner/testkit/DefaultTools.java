@@ -82,7 +82,7 @@ final class DefaultTools {
               Object status = args.get("status");
               List<Map<String, String>> tickets = new ArrayList<>();
               for (Map<String, String> ticket : ticketsOf(tenant)) {
-                if (status == null || ticket.get("status").equals(status)) {
+                if (status == null || status.equals(ticket.get("status"))) {
                   tickets.add(ticket);
                 }
               }

@@ -1,5 +1,7 @@
 package io.github.mcprunner.testkit;
 
+import static java.util.Objects.requireNonNull;
+
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
@@ -236,7 +238,7 @@ final class ServerState {
   /** Returns the status to fail the current POST with, or 0 to handle it normally. */
   int takeFailure() {
     while (true) {
-      FailurePlan plan = failures.get();
+      FailurePlan plan = requireNonNull(failures.get()); // always holds a plan
       if (plan.remaining() <= 0) {
         return 0;
       }

@@ -70,7 +70,7 @@ class RemoteTextInLogsTest {
 
     List<ILoggingEvent> warnings =
         logs.list.stream().filter(e -> e.getLevel().toString().equals("WARN")).toList();
-    assertThat(warnings).singleElement();
+    assertThat(warnings).hasSize(1);
     String message = warnings.get(0).getFormattedMessage();
     assertThat(message).contains("evil.example", "'crm'");
     assertSafe(message);

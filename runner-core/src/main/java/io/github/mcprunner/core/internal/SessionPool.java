@@ -159,7 +159,8 @@ final class SessionPool {
 
   /** Marks {@code session} as used now, so it does not expire while runs keep using it. */
   void touch(McpSession session) {
-    sessions.getIfPresent(session.key());
+    // Read for its side effect only: a read renews the entry's expire-after-access time.
+    var unused = sessions.getIfPresent(session.key());
   }
 
   /** Runs pending expiry and eviction now (tests with a manual ticker). */

@@ -479,6 +479,7 @@ public abstract class McpTransportContractTest {
             .callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2)))
             .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, runContext("run-7")))
             .block(WAIT);
+    assertThat(result).isNotNull();
     assertThat(((McpSchema.TextContent) result.content().get(0)).text()).isEqualTo("3");
     if (mode != Mode.STATELESS) {
       awaitRequest(server, isGet(), "the event stream (GET) was opened");
@@ -498,6 +499,7 @@ public abstract class McpTransportContractTest {
           .as("one header resolution per request: " + what)
           .isTrue();
       OutgoingRequest asked = source.asked.get(numbers.get(0));
+      assertThat(asked).isNotNull();
       assertThat(asked.httpMethod()).as(what).isEqualTo(request.httpMethod());
       assertThat(asked.uri().getPath()).as(what).isEqualTo(request.path());
       if ("POST".equals(request.httpMethod())) {
@@ -938,14 +940,18 @@ public abstract class McpTransportContractTest {
     }
 
     for (String user : List.of("ann", "bob")) {
-      assertThat(runs.get(user).get(20, TimeUnit.SECONDS).finalOutput())
+      CompletableFuture<RunResult> run = runs.get(user);
+      assertThat(run).isNotNull();
+      assertThat(run.get(20, TimeUnit.SECONDS).finalOutput())
           .isEqualTo("done: " + SseRetryServer.RESULT_TEXT + " for " + user);
     }
     List<SseRetryServer.Get> resumptions = server.resumptions();
     assertThat(resumptions).hasSize(2);
     Set<String> resumedFor = new HashSet<>();
     for (SseRetryServer.Get get : resumptions) {
-      String result = server.resultOfEvent(get.lastEventId());
+      String eventId = get.lastEventId();
+      assertThat(eventId).as("the Last-Event-ID of a resumption").isNotNull();
+      String result = server.resultOfEvent(eventId);
       assertThat(result).as("the call a resumption names").isNotNull();
       String user = result.substring(result.lastIndexOf(' ') + 1);
       resumedFor.add(user);
@@ -1041,7 +1047,7 @@ public abstract class McpTransportContractTest {
 
   // ---------------------------------------------------------------- failures and timeouts
 
-  private static void assertClear(Throwable failure, String serverName, URI url) {
+  private static void assertClear(@Nullable Throwable failure, String serverName, URI url) {
     assertThat(failure)
         .isInstanceOf(McpServerException.class)
         .hasMessageContaining("'" + serverName + "'")

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loopback Streamable HTTP server on plain sockets whose {@code tools/call} answer stalls: the
@@ -188,7 +189,7 @@ final class StallingServer implements AutoCloseable {
     return true;
   }
 
-  private static String line(InputStream in) throws IOException {
+  private static @Nullable String line(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     for (int b = in.read(); b >= 0; b = in.read()) {
       if (b == '\n') {

@@ -1,6 +1,7 @@
 package io.github.mcprunner.headers.oauth.internal;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.Objects.requireNonNullElse;
 
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
@@ -131,7 +132,7 @@ public final class AuthorizationDiscovery {
       checkSafe(serverUri, "the MCP server URL");
       canonical = CanonicalUri.of(serverUri);
     } catch (IllegalArgumentException e) {
-      throw new TokenFetchException(e.getMessage());
+      throw new TokenFetchException(refusal(e));
     }
     JSONObject prm = null;
     URI prmUrl = null;
@@ -377,7 +378,7 @@ public final class AuthorizationDiscovery {
     try {
       checkSafe(url, "the " + what + " URL");
     } catch (IllegalArgumentException e) {
-      throw new TokenFetchException(e.getMessage());
+      throw new TokenFetchException(refusal(e));
     }
     try {
       return MetadataDocuments.get(url, connectTimeoutMillis, readTimeoutMillis);
@@ -406,7 +407,7 @@ public final class AuthorizationDiscovery {
     try {
       checkSafe(uri, what);
     } catch (IllegalArgumentException e) {
-      throw new TokenFetchException(e.getMessage());
+      throw new TokenFetchException(refusal(e));
     }
     return uri;
   }
@@ -440,5 +441,10 @@ public final class AuthorizationDiscovery {
       }
     }
     return out;
+  }
+
+  /** The message of a URL refused by {@code checkSafe} or {@code CanonicalUri}: both give one. */
+  private static String refusal(IllegalArgumentException e) {
+    return requireNonNullElse(e.getMessage(), "the URL was refused");
   }
 }

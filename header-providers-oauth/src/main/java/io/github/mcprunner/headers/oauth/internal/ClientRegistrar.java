@@ -126,11 +126,12 @@ public final class ClientRegistrar {
     try {
       return existing.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof TokenFetchException) {
-        throw (TokenFetchException) e.getCause();
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof TokenFetchException) {
+        throw (TokenFetchException) cause;
       }
       throw new TokenFetchException(
-          "client registration failed with " + e.getCause().getClass().getSimpleName());
+          "client registration failed with " + cause.getClass().getSimpleName());
     } catch (TimeoutException e) {
       throw new TokenFetchException("no client registration within " + maxWait.toMillis() + " ms");
     } catch (InterruptedException e) {

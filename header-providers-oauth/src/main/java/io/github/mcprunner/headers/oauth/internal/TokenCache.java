@@ -1,6 +1,7 @@
 package io.github.mcprunner.headers.oauth.internal;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.Objects.requireNonNullElse;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -419,7 +420,7 @@ public final class TokenCache {
 
   private static String safeMessage(Throwable failure) {
     return failure instanceof TokenFetchException
-        ? failure.getMessage()
+        ? requireNonNullElse(failure.getMessage(), "the token request failed")
         : failure.getClass().getSimpleName();
   }
 

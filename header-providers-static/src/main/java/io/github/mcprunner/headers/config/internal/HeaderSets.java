@@ -1,5 +1,7 @@
 package io.github.mcprunner.headers.config.internal;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.github.mcprunner.headers.InvalidMcpHeaderException;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.config.HeaderConfigException;
@@ -48,7 +50,7 @@ public final class HeaderSets<K> {
             name, where, "is a protocol header that only the transport may set");
       }
     } catch (InvalidMcpHeaderException e) {
-      throw new HeaderConfigException(e.getMessage(), e);
+      throw new HeaderConfigException(requireNonNullElse(e.getMessage(), "invalid header"), e);
     }
     Map<String, Added> headers = sets.computeIfAbsent(set, k -> new LinkedHashMap<>());
     Added earlier =

@@ -1,5 +1,7 @@
 package io.github.mcprunner.headers.config.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -172,8 +174,11 @@ public final class InputFiles {
       digest.update(content);
     } else {
       digest.update((byte) 2);
+      // No content means the read failed: the caller passes one or the other.
       String kind =
-          failure instanceof NoSuchFileException ? "missing" : failure.getClass().getName();
+          failure instanceof NoSuchFileException
+              ? "missing"
+              : requireNonNull(failure, "failure").getClass().getName();
       digest.update(kind.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
     }

@@ -196,7 +196,7 @@ public abstract class ModelAdapter {
 
     @Override
     public synchronized RuntimeException getCause() {
-      return (RuntimeException) super.getCause();
+      return (RuntimeException) requireNonNull(super.getCause());
     }
   }
 }

@@ -193,7 +193,8 @@ public final class LegacySseTransport implements McpClientTransport {
             return Mono.error(new McpTransportException("The MCP transport is closed"));
           }
           McpTransportContext context =
-              ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+              ctx.<McpTransportContext>getOrEmpty(McpTransportContext.KEY)
+                  .orElse(McpTransportContext.EMPTY);
           Stream next = new Stream(handler, ctx);
           Stream previous = stream.getAndSet(next);
           if (previous != null && previous.call != null) {
@@ -238,7 +239,8 @@ public final class LegacySseTransport implements McpClientTransport {
             return Mono.error(new McpTransportException("The MCP transport is not connected"));
           }
           McpTransportContext context =
-              ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+              ctx.<McpTransportContext>getOrEmpty(McpTransportContext.KEY)
+                  .orElse(McpTransportContext.EMPTY);
           return Mono.fromFuture(current.endpoint, false)
               .flatMap(
                   endpoint -> {
