@@ -40,7 +40,8 @@ public final class Agent {
   private Agent(Builder b) {
     this.name = b.name;
     this.instructions = b.instructions;
-    this.model = requireNonNull(b.model, () -> "agent '" + b.name + "' has no model: call model(...)");
+    this.model =
+        requireNonNull(b.model, () -> "agent '" + b.name + "' has no model: call model(...)");
     this.mcpServers = List.copyOf(b.mcpServers);
     this.functionTools = List.copyOf(b.functionTools);
     this.maxTurns = b.maxTurns;

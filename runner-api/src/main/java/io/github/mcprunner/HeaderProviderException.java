@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A header provider failed (threw, or returned a protected or invalid header) while headers were
- * resolved for a request to an MCP server. The request was not sent. The message names the
- * provider and the server, never a header value.
+ * resolved for a request to an MCP server. The request was not sent. The message names the provider
+ * and the server, never a header value.
  */
 public class HeaderProviderException extends McpRunnerException {
   private static final long serialVersionUID = 1L;

@@ -11,9 +11,9 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An MCP server an agent uses: its name and URL, the transport protocol, static headers (layer 2
- * of the precedence chain, sent on every request to this server), timeouts, the session strategy
- * and pool bounds, a tool filter, and optionally which transport implementation to use.
+ * An MCP server an agent uses: its name and URL, the transport protocol, static headers (layer 2 of
+ * the precedence chain, sent on every request to this server), timeouts, the session strategy and
+ * pool bounds, a tool filter, and optionally which transport implementation to use.
  *
  * <pre>{@code
  * McpServerSpec crm = McpServerSpec.builder("crm", "https://crm.example.com/mcp")
@@ -67,7 +67,9 @@ public final class McpServerSpec {
     return builder(name, URI.create(requireNonNull(uri, "uri")));
   }
 
-  /** Returns a builder for server {@code name} at {@code uri}; see {@link #builder(String, String)}. */
+  /**
+   * Returns a builder for server {@code name} at {@code uri}; see {@link #builder(String, String)}.
+   */
   public static Builder builder(String name, URI uri) {
     return new Builder(name, uri);
   }
@@ -252,8 +254,8 @@ public final class McpServerSpec {
     }
 
     /**
-     * Sets the most sessions kept open at once; the least recently used idle one is closed past
-     * it. Defaults to 1,000.
+     * Sets the most sessions kept open at once; the least recently used idle one is closed past it.
+     * Defaults to 1,000.
      */
     public Builder maxSessions(int maxSessions) {
       if (maxSessions <= 0) {
@@ -276,8 +278,8 @@ public final class McpServerSpec {
     }
 
     /**
-     * Chooses the transport implementation by name ({@code "httpclient"}, {@code "okhttp"});
-     * {@code null} (the default) uses the one on the class path.
+     * Chooses the transport implementation by name ({@code "httpclient"}, {@code "okhttp"}); {@code
+     * null} (the default) uses the one on the class path.
      */
     public Builder transport(@Nullable String transport) {
       this.transport = transport;

@@ -22,7 +22,11 @@ public class McpUnauthorizedException extends McpServerException {
    * @param cause the transport's failure, if any
    */
   public McpUnauthorizedException(
-      String serverName, URI serverUrl, int statusCode, boolean retried, @Nullable Throwable cause) {
+      String serverName,
+      URI serverUrl,
+      int statusCode,
+      boolean retried,
+      @Nullable Throwable cause) {
     super(
         serverName,
         serverUrl,

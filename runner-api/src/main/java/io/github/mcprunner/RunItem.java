@@ -28,7 +28,8 @@ public sealed interface RunItem {
    * @param serverName the MCP server that ran it, or null for a local function tool
    * @param argumentsJson the arguments, as JSON text
    */
-  record ToolCallItem(String callId, String toolName, @Nullable String serverName, String argumentsJson)
+  record ToolCallItem(
+      String callId, String toolName, @Nullable String serverName, String argumentsJson)
       implements RunItem {
     /** Checks the required parts are not null. */
     public ToolCallItem {

@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Per-run headers are sent as they are. A credential that a provider must <em>transform</em>
- * (a user token to exchange for a server-specific one) belongs in the context ({@link
+ * <p>Per-run headers are sent as they are. A credential that a provider must <em>transform</em> (a
+ * user token to exchange for a server-specific one) belongs in the context ({@link
  * ContextKey#SUBJECT_TOKEN}), never in the headers: passing it as a header would send the user's
  * own token to the MCP server.
  *
@@ -110,7 +110,8 @@ public final class RunOptions {
   public String toString() {
     StringBuilder out = new StringBuilder("RunOptions{mcpHeaders=").append(mcpHeaders.names());
     perServerHeaders.forEach(
-        (server, headers) -> out.append(", mcpHeaders[").append(server).append("]=").append(headers.names()));
+        (server, headers) ->
+            out.append(", mcpHeaders[").append(server).append("]=").append(headers.names()));
     out.append(", context=");
     StringBuilder keys = new StringBuilder("[");
     for (ContextKey<?> key : context.keySet()) {
@@ -174,9 +175,9 @@ public final class RunOptions {
     }
 
     /**
-     * Sets the identity whose MCP sessions the run uses under {@link
-     * SessionStrategy#PER_IDENTITY}. Without it, the identity is derived from the run's user id
-     * and tenant id context values, else from its per-run headers and subject token.
+     * Sets the identity whose MCP sessions the run uses under {@link SessionStrategy#PER_IDENTITY}.
+     * Without it, the identity is derived from the run's user id and tenant id context values, else
+     * from its per-run headers and subject token.
      */
     public Builder identity(String identity) {
       requireNonNull(identity, "identity");

@@ -7,9 +7,9 @@ import java.util.concurrent.Flow;
  * A run in progress that reports {@link RunEvent}s as it goes: {@code RunStarted}, then text
  * deltas, tool calls and messages, then {@code RunFinished} or {@code RunFailed}.
  *
- * <p>Each subscriber receives the events published after it subscribed; subscribe before the
- * first model turn by subscribing right away (the run starts on the runner's executor). {@link
- * #result()} completes with the same outcome.
+ * <p>Each subscriber receives the events published after it subscribed; subscribe before the first
+ * model turn by subscribing right away (the run starts on the runner's executor). {@link #result()}
+ * completes with the same outcome.
  *
  * <pre>{@code
  * RunStream stream = runner.runStreamed(agent, "Summarise", McpHeaders.of("X-Tenant-Id", "t1"));

@@ -68,7 +68,9 @@ public interface Runner extends AutoCloseable {
     return runStreamed(agent, input, RunOptions.builder().mcpHeaders(mcpHeaders).build());
   }
 
-  /** Runs on the runner's executor, reporting events; see {@link #run(Agent, String, RunOptions)}. */
+  /**
+   * Runs on the runner's executor, reporting events; see {@link #run(Agent, String, RunOptions)}.
+   */
   RunStream runStreamed(Agent agent, String input, RunOptions options);
 
   /** Closes every pooled MCP session; runs started afterwards fail. */

@@ -15,8 +15,8 @@ public enum SessionStrategy {
   PER_IDENTITY,
   /**
    * One session per server for all runs, opened with neutral headers (runner defaults, static
-   * headers, providers without run context); each request still carries its run's headers. Only
-   * for servers that do not bind sessions to users.
+   * headers, providers without run context); each request still carries its run's headers. Only for
+   * servers that do not bind sessions to users.
    */
   SHARED,
   /**

@@ -50,9 +50,17 @@ final class Interleaved {
       }
     }
 
+    private List<Sample> measured(int callers) {
+      List<Sample> all = samples.get(callers);
+      if (all == null) {
+        throw new IllegalArgumentException("no rounds were measured at " + callers + " callers");
+      }
+      return all;
+    }
+
     /** Calls per second over the measured rounds at {@code callers}. */
     double throughput(int callers) {
-      List<Sample> all = samples.get(callers);
+      List<Sample> all = measured(callers);
       long calls = all.stream().mapToLong(s -> s.latencies().length).sum();
       long nanos = all.stream().mapToLong(Sample::elapsedNanos).sum();
       return calls / (nanos / 1e9);
@@ -61,7 +69,7 @@ final class Interleaved {
     /** The {@code quantile} (0 to 1) of the call latencies at {@code callers}, in microseconds. */
     double latencyMicros(int callers, double quantile) {
       long[] sorted =
-          samples.get(callers).stream()
+          measured(callers).stream()
               .flatMapToLong(s -> Arrays.stream(s.latencies()))
               .sorted()
               .toArray();
@@ -69,7 +77,7 @@ final class Interleaved {
     }
 
     int rounds(int callers) {
-      List<Sample> all = samples.get(callers);
+      List<Sample> all = measured(callers);
       return all == null ? 0 : all.size();
     }
   }

@@ -189,11 +189,15 @@ public final class PeerComparison {
         throw new IOException("the TypeScript client failed: " + answer.get("error"));
       }
       List<?> latencies = (List<?>) answer.get("latencies");
+      Number elapsed = (Number) answer.get("elapsed");
+      if (latencies == null || elapsed == null) {
+        throw new IOException("the TypeScript client's answer has no latencies or elapsed time");
+      }
       long[] nanos = new long[latencies.size()];
       for (int i = 0; i < nanos.length; i++) {
         nanos[i] = ((Number) latencies.get(i)).longValue();
       }
-      return new Interleaved.Sample(((Number) answer.get("elapsed")).longValue(), nanos);
+      return new Interleaved.Sample(elapsed.longValue(), nanos);
     };
   }
 

@@ -80,7 +80,10 @@ public class TokenStoreBenchmark {
     tokenEndpoint.start();
     URI endpoint =
         URI.create("http://127.0.0.1:" + tokenEndpoint.getAddress().getPort() + "/token");
-    int port = startRedis();
+    RedisProcess started = startRedis();
+    redis = started.process();
+    redisDir = started.dir();
+    int port = started.port();
     store =
         RedisTokenStore.builder()
             .uri("redis://127.0.0.1:" + port)
@@ -108,7 +111,13 @@ public class TokenStoreBenchmark {
         .clientAuthentication(ClientAuthentication.clientSecretBasic("bench", "secret"));
   }
 
-  private int startRedis() throws IOException, InterruptedException {
+  /**
+   * A redis-server this benchmark started, listening on {@code port}, with its files in {@code
+   * dir}.
+   */
+  private record RedisProcess(Process process, Path dir, int port) {}
+
+  private static RedisProcess startRedis() throws IOException, InterruptedException {
     String executable = null;
     String path = System.getenv("PATH");
     for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
@@ -126,8 +135,8 @@ public class TokenStoreBenchmark {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    redisDir = Files.createTempDirectory("token-store-benchmark");
-    redis =
+    Path redisDir = Files.createTempDirectory("token-store-benchmark");
+    Process redis =
         new ProcessBuilder(
                 executable,
                 "--port",
@@ -146,7 +155,7 @@ public class TokenStoreBenchmark {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        return port;
+        return new RedisProcess(redis, redisDir, port);
       } catch (IOException e) {
         if (System.nanoTime() > deadline || !redis.isAlive()) {
           throw new IllegalStateException("redis-server did not start");

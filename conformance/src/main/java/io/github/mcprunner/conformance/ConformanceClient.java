@@ -103,7 +103,8 @@ public final class ConformanceClient {
       RunResult result = runner.run(agent, "Call every tool once.", setup.options());
       boolean failed = false;
       for (RunItem.ToolResultItem tool : result.toolResults()) {
-        out.println((tool.error() ? "tool failed: " : "tool: ") + tool.toolName() + " -> " + tool.output());
+        out.println(
+            (tool.error() ? "tool failed: " : "tool: ") + tool.toolName() + " -> " + tool.output());
         failed |= tool.error();
       }
       out.println("final output: " + result.finalOutput());

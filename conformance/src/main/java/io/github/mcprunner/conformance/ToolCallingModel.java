@@ -58,7 +58,8 @@ final class ToolCallingModel implements Model {
     List<InputItem.ToolCall> calls = new ArrayList<>();
     int id = 1;
     for (ToolDefinition tool : request.tools()) {
-      calls.add(new InputItem.ToolCall("call-" + id++, tool.name(), arguments(tool.inputSchemaJson())));
+      calls.add(
+          new InputItem.ToolCall("call-" + id++, tool.name(), arguments(tool.inputSchemaJson())));
     }
     return ModelResponse.ofToolCalls(calls);
   }
@@ -73,7 +74,9 @@ final class ToolCallingModel implements Model {
         int number = 2;
         for (Map.Entry<?, ?> property : ((Map<?, ?>) properties).entrySet()) {
           Object type =
-              property.getValue() instanceof Map ? ((Map<?, ?>) property.getValue()).get("type") : null;
+              property.getValue() instanceof Map
+                  ? ((Map<?, ?>) property.getValue()).get("type")
+                  : null;
           Object value = valueOf(type, number);
           if (value != null) {
             arguments.put(String.valueOf(property.getKey()), value);

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The conformance client run in-process against real servers on loopback, over both transports. */
 class ConformanceClientTest {
@@ -55,7 +55,8 @@ class ConformanceClientTest {
                     + "\"b\":{\"type\":\"number\"}},\"required\":[\"a\",\"b\"]}",
                 (args, request) ->
                     "sum "
-                        + (((Number) args.get("a")).intValue() + ((Number) args.get("b")).intValue()))
+                        + (((Number) args.get("a")).intValue()
+                            + ((Number) args.get("b")).intValue()))
             .tool("ping", "Answers pong", "{\"type\":\"object\"}", (args, request) -> "pong")
             .start()) {
 
@@ -73,7 +74,9 @@ class ConformanceClientTest {
           calls.add(request);
         }
       }
-      assertThat(calls).extracting(RecordedRequest::toolName).containsExactly("add_numbers", "ping");
+      assertThat(calls)
+          .extracting(RecordedRequest::toolName)
+          .containsExactly("add_numbers", "ping");
       assertThat(calls.get(0).body()).contains("\"a\":2").contains("\"b\":3");
       assertThat(stdout()).contains("add_numbers -> sum 5").contains("ping -> pong");
       assertThat(stderr()).contains("scenario 'tools_call' over " + transport);

@@ -71,7 +71,8 @@ class HeadlessUserAgentTest {
 
   @Test
   void aPageInsteadOfARedirectIsAnErrorNamingTheOriginOnly() {
-    assertThatThrownBy(() -> new HeadlessUserAgent().authorize(at("/login-page?state=secret-state")))
+    assertThatThrownBy(
+            () -> new HeadlessUserAgent().authorize(at("/login-page?state=secret-state")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("answered HTTP 200")
         .hasMessageContaining("127.0.0.1:" + server.getAddress().getPort())

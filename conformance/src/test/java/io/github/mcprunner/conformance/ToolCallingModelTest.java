@@ -39,7 +39,9 @@ class ToolCallingModelTest {
             new ModelRequest(
                 "a", "", List.of(InputItem.Message.user("go")), tools, ModelSettings.defaults()));
 
-    assertThat(first.toolCalls()).extracting(InputItem.ToolCall::name).containsExactly("one", "two");
+    assertThat(first.toolCalls())
+        .extracting(InputItem.ToolCall::name)
+        .containsExactly("one", "two");
 
     ModelResponse second =
         model.respond(

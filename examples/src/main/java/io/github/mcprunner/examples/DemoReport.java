@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Prints the demo's tables: every request the server saw, and every run's tool results. */
 final class DemoReport {
@@ -169,7 +170,7 @@ final class DemoReport {
     };
   }
 
-  private String session(String sessionId) {
+  private String session(@Nullable String sessionId) {
     if (sessionId == null) {
       return "-";
     }

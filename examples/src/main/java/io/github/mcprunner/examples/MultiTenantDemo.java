@@ -1,5 +1,7 @@
 package io.github.mcprunner.examples;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.RunItem;
@@ -130,9 +132,9 @@ public final class MultiTenantDemo {
     List<String> tools =
         !options.tools().isEmpty() ? options.tools() : embedded ? DemoServer.TOOLS : List.of();
     UpstreamCheck.Outcome upstream = null;
-    if (!embedded) {
+    if (external != null) {
       try {
-        upstream = UpstreamCheck.check(options.mcpUrl());
+        upstream = UpstreamCheck.check(external);
       } catch (UpstreamCheck.UpstreamException e) {
         err.println("mcp-runner demo: " + e.getMessage());
         return 1;
@@ -182,9 +184,9 @@ public final class MultiTenantDemo {
                       + url
                       + " (Streamable HTTP with sessions), tools "
                       + String.join(", ", DemoServer.TOOLS)
-                  : options.mcpUrl()
+                  : external
                       + " ("
-                      + upstream.note()
+                      + requireNonNull(upstream).note()
                       + "), through a recording relay at "
                       + url));
       if (!embedded) {
@@ -450,9 +452,7 @@ public final class MultiTenantDemo {
     }
   }
 
-  /**
-   * Returns the names of the transports on the class path, the default (highest order) first.
-   */
+  /** Returns the names of the transports on the class path, the default (highest order) first. */
   static List<String> availableTransports() {
     List<McpTransportFactory> factories = new ArrayList<>();
     ServiceLoader.load(McpTransportFactory.class, MultiTenantDemo.class.getClassLoader())

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * server, the agent and run, the MCP method and tool when known, the run's context values, and the
  * headers resolved by the lower layers so far.
  *
- * <p>One context describes one HTTP request of one run; it is never shared between runs. The
- * runner creates it; {@link #builder(McpServerRef)} exists so that provider authors can test their
+ * <p>One context describes one HTTP request of one run; it is never shared between runs. The runner
+ * creates it; {@link #builder(McpServerRef)} exists so that provider authors can test their
  * providers without a runner.
  */
 public interface HeaderContext {

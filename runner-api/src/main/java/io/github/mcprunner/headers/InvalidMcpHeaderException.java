@@ -7,7 +7,9 @@ import static java.util.Objects.requireNonNull;
  * layer of the precedence chain. The message names the header and the layer that set it, and
  * <b>never</b> contains the header's value:
  *
- * <pre>Header 'X-Tenant-Id' set by per-run headers has a value that contains a line break (CR or LF); values are never echoed</pre>
+ * <pre>
+ * Header 'X-Tenant-Id' set by per-run headers has a value that contains a line break (CR or LF); values are never echoed
+ * </pre>
  */
 public class InvalidMcpHeaderException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Threading and cost.</b> {@link #headers(HeaderContext)} is called concurrently, from many
  * threads and runs, for <em>every</em> HTTP request sent to an MCP server (initialize,
- * notifications, tool calls, the GET event stream, DELETE). Implementations must be thread-safe
- * and cheap: cache tokens inside the provider and refresh them ahead of expiry.
+ * notifications, tool calls, the GET event stream, DELETE). Implementations must be thread-safe and
+ * cheap: cache tokens inside the provider and refresh them ahead of expiry.
  *
  * <p><b>Failure.</b> A provider that throws fails the request closed: nothing is sent and the run
  * fails with an error naming the provider and the server (never a header value). A provider that
@@ -65,22 +65,24 @@ public interface McpHeaderProvider {
     return false;
   }
 
-  /** Returns whether this provider contributes to requests sent to {@code server}. Defaults to all. */
+  /**
+   * Returns whether this provider contributes to requests sent to {@code server}. Defaults to all.
+   */
   default boolean appliesTo(McpServerRef server) {
     return true;
   }
 
   /**
-   * Called when a server this provider {@linkplain #appliesTo applies to} answered HTTP 401 (or 403)
-   * to a request, whether or not this provider contributed headers to it: a provider that learns
-   * the server's authorization server from the challenge (RFC 9728 {@code resource_metadata}) has
-   * nothing to contribute before the first 401. Return {@code true} when a retry may succeed (for
-   * example after dropping a cached token, or after obtaining a first one): the request is then
-   * retried once with freshly resolved headers. A provider with nothing to do returns {@code
-   * false}, the default. Called from the run's thread; it may block on network calls. The context's
-   * {@link HeaderContext#resolvedSoFar()} holds only the layers below the providers (runner
-   * defaults and the server's static headers), not other providers' headers: a provider keyed by
-   * another provider's output must not rely on it here.
+   * Called when a server this provider {@linkplain #appliesTo applies to} answered HTTP 401 (or
+   * 403) to a request, whether or not this provider contributed headers to it: a provider that
+   * learns the server's authorization server from the challenge (RFC 9728 {@code
+   * resource_metadata}) has nothing to contribute before the first 401. Return {@code true} when a
+   * retry may succeed (for example after dropping a cached token, or after obtaining a first one):
+   * the request is then retried once with freshly resolved headers. A provider with nothing to do
+   * returns {@code false}, the default. Called from the run's thread; it may block on network
+   * calls. The context's {@link HeaderContext#resolvedSoFar()} holds only the layers below the
+   * providers (runner defaults and the server's static headers), not other providers' headers: a
+   * provider keyed by another provider's output must not rely on it here.
    *
    * @param context the context of the refused request
    * @param wwwAuthenticate the {@code WWW-Authenticate} header of the response, if any

@@ -2,12 +2,10 @@ package io.github.mcprunner.headers;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +13,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable, insertion-ordered set of HTTP headers for MCP servers, with case-insensitive
- * names that keep their spelling.
+ * An immutable, insertion-ordered set of HTTP headers for MCP servers, with case-insensitive names
+ * that keep their spelling.
  *
  * <p>One {@code McpHeaders} is one layer of the precedence chain (runner defaults, server static
  * headers, a provider's output, per-run headers, per-run per-server headers). Besides headers to
@@ -39,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  * #isSensitive(String)}): {@code {Authorization=██, X-Tenant-Id=acme}}. A value that is secret
  * whatever its header's name (one read from a secret file or an environment variable) is set with
  * {@link Builder#setSecret(String, String)}: it is redacted too ({@link #isSecret(String)}), and
- * stays so through {@link #overriddenBy(McpHeaders)}, {@link Builder#setAll(McpHeaders)} and
- * {@link #toBuilder()} for as long as it is the value that wins.
+ * stays so through {@link #overriddenBy(McpHeaders)}, {@link Builder#setAll(McpHeaders)} and {@link
+ * #toBuilder()} for as long as it is the value that wins.
  *
  * <p>Two instances are equal when they hold the same names (ignoring case) with the same values and
  * the same removals, in any order; whether a value is marked secret does not take part. Instances
@@ -146,10 +144,10 @@ public final class McpHeaders {
   }
 
   /**
-   * Returns whether the value of header {@code name} (ignoring case) must be redacted wherever it is
-   * printed: the header is set, and either its name is sensitive ({@link #isSensitive(String)}) or
-   * its value was set with {@link Builder#setSecret(String, String)}. Logs and messages that print
-   * header values ask this, as {@link #toString()} does.
+   * Returns whether the value of header {@code name} (ignoring case) must be redacted wherever it
+   * is printed: the header is set, and either its name is sensitive ({@link #isSensitive(String)})
+   * or its value was set with {@link Builder#setSecret(String, String)}. Logs and messages that
+   * print header values ask this, as {@link #toString()} does.
    */
   public boolean isSecret(String name) {
     requireNonNull(name, "name");
@@ -295,9 +293,9 @@ public final class McpHeaders {
    * Host}, {@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}, {@code Upgrade},
    * {@code Expect}, {@code TE}, {@code Trailer}, {@code Keep-Alive}, {@code Proxy-Connection},
    * {@code HTTP2-Settings}) and MCP protocol headers ({@code Content-Type}, {@code Accept}, {@code
-   * Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Last-Event-ID}, {@code Mcp-Method}, {@code
-   * Mcp-Name}, {@code Mcp-Param-*}, {@code Cache-Control}), in any case spelling (of the ASCII
-   * letters: header names are ASCII).
+   * Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Last-Event-ID}, {@code Mcp-Method},
+   * {@code Mcp-Name}, {@code Mcp-Param-*}, {@code Cache-Control}), in any case spelling (of the
+   * ASCII letters: header names are ASCII).
    */
   public static boolean isProtected(String name) {
     return HeaderNames.isProtected(requireNonNull(name, "name"));
@@ -306,8 +304,8 @@ public final class McpHeaders {
   /**
    * Returns whether the value of header {@code name} is a secret that logs, exceptions and {@code
    * toString()} must redact: {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie},
-   * {@code Set-Cookie}, and every name containing {@code token}, {@code secret}, {@code key}, {@code
-   * password}, {@code session} or {@code credential} (ignoring case).
+   * {@code Set-Cookie}, and every name containing {@code token}, {@code secret}, {@code key},
+   * {@code password}, {@code session} or {@code credential} (ignoring case).
    */
   public static boolean isSensitive(String name) {
     return HeaderNames.isSensitive(requireNonNull(name, "name"));
@@ -492,8 +490,7 @@ public final class McpHeaders {
     /**
      * Sets header {@code name} to {@code value}, replacing an earlier entry of that name.
      *
-     * @throws InvalidMcpHeaderException if the name or value is invalid (message without the
-     *     value)
+     * @throws InvalidMcpHeaderException if the name or value is invalid (message without the value)
      */
     public Builder set(String name, String value) {
       return set(name, value, "McpHeaders.Builder.set");
@@ -505,8 +502,7 @@ public final class McpHeaders {
      * McpHeaders#isSecret(String)}), whatever the header's name. For values read from secret
      * references (a file, an environment variable), whose header name need not look sensitive.
      *
-     * @throws InvalidMcpHeaderException if the name or value is invalid (message without the
-     *     value)
+     * @throws InvalidMcpHeaderException if the name or value is invalid (message without the value)
      */
     public Builder setSecret(String name, String value) {
       return set(name, value, "McpHeaders.Builder.setSecret", true);

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param toolCalls the tools to call before the next turn (empty to end the run)
  * @param usage tokens used by this turn
  */
-public record ModelResponse(@Nullable String text, List<InputItem.ToolCall> toolCalls, Usage usage) {
+public record ModelResponse(
+    @Nullable String text, List<InputItem.ToolCall> toolCalls, Usage usage) {
   /** Copies the list and checks that no required part is null. */
   public ModelResponse {
     toolCalls = List.copyOf(toolCalls);

@@ -277,9 +277,7 @@ class McpHeadersProperties {
     McpHeaders high = secretIsHigher ? secretLayer : plainLayer;
 
     McpHeaders merged =
-        viaMerge
-            ? McpHeaders.builder().setAll(low).setAll(high).build()
-            : low.overriddenBy(high);
+        viaMerge ? McpHeaders.builder().setAll(low).setAll(high).build() : low.overriddenBy(high);
 
     assertThat(merged.isSecret(name)).isEqualTo(secretIsHigher);
     assertThat(merged.toString().contains(name + "=" + plain)).isEqualTo(!secretIsHigher);

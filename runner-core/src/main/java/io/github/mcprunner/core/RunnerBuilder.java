@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds a {@link Runner}: its header providers, default headers (layer 1 of the precedence
- * chain), transports, executor and clock. Not thread-safe; the runner it builds is.
+ * Builds a {@link Runner}: its header providers, default headers (layer 1 of the precedence chain),
+ * transports, executor and clock. Not thread-safe; the runner it builds is.
  */
 public final class RunnerBuilder {
   private McpHeaders defaultMcpHeaders = McpHeaders.empty();
@@ -86,7 +86,9 @@ public final class RunnerBuilder {
     return this;
   }
 
-  /** Sets the class loader {@link java.util.ServiceLoader} searches; defaults to the context one. */
+  /**
+   * Sets the class loader {@link java.util.ServiceLoader} searches; defaults to the context one.
+   */
   public RunnerBuilder classLoader(ClassLoader classLoader) {
     this.classLoader = requireNonNull(classLoader, "classLoader");
     return this;
@@ -119,9 +121,9 @@ public final class RunnerBuilder {
   }
 
   /**
-   * Sets whether run observers registered in {@code META-INF/services} are used; defaults to
-   * {@code true}. An observer of the same class as one given to {@link #observer(RunObserver)} is
-   * left out.
+   * Sets whether run observers registered in {@code META-INF/services} are used; defaults to {@code
+   * true}. An observer of the same class as one given to {@link #observer(RunObserver)} is left
+   * out.
    */
   public RunnerBuilder discoverObservers(boolean discover) {
     this.discoverObservers = discover;

@@ -1,6 +1,6 @@
 /**
- * The entry point of the engine: {@link io.github.mcprunner.core.Runners#builder()} builds a
- * {@link io.github.mcprunner.Runner}.
+ * The entry point of the engine: {@link io.github.mcprunner.core.Runners#builder()} builds a {@link
+ * io.github.mcprunner.Runner}.
  */
 @NullMarked
 package io.github.mcprunner.core;

@@ -452,8 +452,7 @@ public final class EmbeddedMcpServer implements AutoCloseable {
         throw new IllegalStateException("embedded MCP server failed to start on " + HOST, e);
       }
       base[0] = URI.create("http://" + HOST + ":" + connector.getLocalPort());
-      EmbeddedMcpServer server =
-          new EmbeddedMcpServer(chosenMode, jetty, state, sdk, base[0]);
+      EmbeddedMcpServer server = new EmbeddedMcpServer(chosenMode, jetty, state, sdk, base[0]);
       LOG.info("Embedded MCP server ({}) listening on {}", chosenMode, server.url());
       return server;
     }

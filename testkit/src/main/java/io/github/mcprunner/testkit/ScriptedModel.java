@@ -77,6 +77,7 @@ public final class ScriptedModel implements Model {
   private final List<Step> steps;
   private final Usage usage;
   private final AtomicInteger requestCount = new AtomicInteger();
+
   /** How many of the latest requests {@link #requests()} keeps, so long runs do not fill memory. */
   public static final int MAX_KEPT_REQUESTS = 10_000;
 

@@ -1,6 +1,5 @@
 package io.github.mcprunner.headers.oauth;
 
-
 import io.github.mcprunner.headers.oauth.internal.TokenHeaderResolver;
 
 /**

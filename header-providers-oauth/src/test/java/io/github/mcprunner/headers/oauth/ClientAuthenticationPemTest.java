@@ -32,7 +32,8 @@ class ClientAuthenticationPemTest {
 
   @Test
   void textWithoutAKeyIsRefusedWithoutQuotingIt() {
-    String notAKey = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LXZhbHVlLTQy!!\n-----END PRIVATE KEY-----";
+    String notAKey =
+        "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LXZhbHVlLTQy!!\n-----END PRIVATE KEY-----";
 
     assertThatThrownBy(() -> ClientAuthentication.privateKeyJwtPem("agent", notAKey, null))
         .isInstanceOf(IllegalArgumentException.class)

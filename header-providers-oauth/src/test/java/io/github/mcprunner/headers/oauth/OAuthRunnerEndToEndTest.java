@@ -83,15 +83,27 @@ class OAuthRunnerEndToEndTest {
                 .requireBearerToken(token -> !userTokens.contains(token))
                 .start();
         Runner runner =
-            Runners.builder().discoverHeaderProviders(false).headerProvider(exchange(idp.tokenEndpoint())).build()) {
-      Map<String, String> tokenOfUser = Map.of(
-          "alice", idp.userToken("alice"), "bob", idp.userToken("bob"), "carol", idp.userToken("carol"));
+            Runners.builder()
+                .discoverHeaderProviders(false)
+                .headerProvider(exchange(idp.tokenEndpoint()))
+                .build()) {
+      Map<String, String> tokenOfUser =
+          Map.of(
+              "alice",
+              idp.userToken("alice"),
+              "bob",
+              idp.userToken("bob"),
+              "carol",
+              idp.userToken("carol"));
       userTokens.addAll(tokenOfUser.values());
       List<CompletableFuture<?>> runs = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         for (Map.Entry<String, String> user : tokenOfUser.entrySet()) {
           runs.add(
-              runner.runAsync(agent(server), "my tickets", runOf(user.getKey(), user.getValue(), user.getKey() + "-" + i)));
+              runner.runAsync(
+                  agent(server),
+                  "my tickets",
+                  runOf(user.getKey(), user.getValue(), user.getKey() + "-" + i)));
         }
       }
       for (CompletableFuture<?> run : runs) {
@@ -101,14 +113,17 @@ class OAuthRunnerEndToEndTest {
 
       String canonical = server.url().toString();
       List<io.github.mcprunner.testkit.RecordedRequest> requests = server.requests();
-      assertThat(requests.stream().filter(r -> "tools/call".equals(r.mcpMethod())).count()).isEqualTo(30);
+      assertThat(requests.stream().filter(r -> "tools/call".equals(r.mcpMethod())).count())
+          .isEqualTo(30);
       for (io.github.mcprunner.testkit.RecordedRequest request : requests) {
         String run = request.header("X-Run").orElseThrow();
         String user = run.substring(0, run.indexOf('-'));
         String authorization = request.header("Authorization").orElseThrow();
         assertThat(authorization).startsWith("Bearer ");
         String token = authorization.substring("Bearer ".length());
-        assertThat(userTokens).as("the user's own token is never passed through").doesNotContain(token);
+        assertThat(userTokens)
+            .as("the user's own token is never passed through")
+            .doesNotContain(token);
         JWTClaimsSet claims = TestIdp.claims(token);
         assertThat(claims.getSubject()).as(request.toString()).isEqualTo(user);
         assertThat(claims.getAudience()).containsExactly(canonical);
@@ -126,11 +141,18 @@ class OAuthRunnerEndToEndTest {
       deadEndpoint = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/token");
     }
     try (EmbeddedMcpServer server =
-            EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
+            EmbeddedMcpServer.builder()
+                .mode(EmbeddedMcpServer.Mode.STATEFUL)
+                .defaultTools()
+                .start();
         Runner runner =
-            Runners.builder().discoverHeaderProviders(false).headerProvider(exchange(deadEndpoint)).build()) {
+            Runners.builder()
+                .discoverHeaderProviders(false)
+                .headerProvider(exchange(deadEndpoint))
+                .build()) {
       String userToken = idp.userToken("alice");
-      assertThatThrownBy(() -> runner.run(agent(server), "hi", runOf("alice", userToken, "alice-0")))
+      assertThatThrownBy(
+              () -> runner.run(agent(server), "hi", runOf("alice", userToken, "alice-0")))
           .isInstanceOf(OAuthTokenException.class)
           .hasMessageContaining("'oauth-token-exchange'")
           .hasMessageContaining("'tickets'")
@@ -148,13 +170,19 @@ class OAuthRunnerEndToEndTest {
                 .mode(EmbeddedMcpServer.Mode.STATEFUL)
                 .defaultTools()
                 // The first exchanged token the server sees is refused (as if revoked).
-                .requireBearerToken(token -> refused.isEmpty() ? !refused.add(token) : !refused.contains(token))
+                .requireBearerToken(
+                    token -> refused.isEmpty() ? !refused.add(token) : !refused.contains(token))
                 .start();
         Runner runner =
-            Runners.builder().discoverHeaderProviders(false).headerProvider(exchange(idp.tokenEndpoint())).build()) {
+            Runners.builder()
+                .discoverHeaderProviders(false)
+                .headerProvider(exchange(idp.tokenEndpoint()))
+                .build()) {
       idp.takeRecordedTokenRequests();
       String result =
-          runner.run(agent(server), "hi", runOf("dave", idp.userToken("dave"), "dave-0")).finalOutput();
+          runner
+              .run(agent(server), "hi", runOf("dave", idp.userToken("dave"), "dave-0"))
+              .finalOutput();
 
       assertThat(result).isNotEmpty();
       assertThat(server.requests().stream().filter(r -> r.status() == 401).count()).isEqualTo(1);

@@ -23,8 +23,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -36,7 +36,8 @@ import reactor.core.publisher.Mono;
  * runStreamed}). Not public API: use {@code Runners}.
  */
 public final class DefaultRunner implements Runner {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DefaultRunner.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(DefaultRunner.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   /** Identifies a server across agents: specs equal in these share one session pool. */
@@ -89,7 +90,8 @@ public final class DefaultRunner implements Runner {
   SessionPool pool(McpServerSpec server) {
     checkOpen();
     PoolKey key =
-        new PoolKey(server.name(), server.uri(), server.transportKind(), server.transport().orElse(null));
+        new PoolKey(
+            server.name(), server.uri(), server.transportKind(), server.transport().orElse(null));
     return pools.computeIfAbsent(
         key,
         k -> {
@@ -152,7 +154,8 @@ public final class DefaultRunner implements Runner {
         () -> {
           try {
             future.complete(
-                new RunExecution(this, agent, input, options, runId, cancellation, events).execute());
+                new RunExecution(this, agent, input, options, runId, cancellation, events)
+                    .execute());
           } catch (Throwable t) {
             future.completeExceptionally(t);
           }

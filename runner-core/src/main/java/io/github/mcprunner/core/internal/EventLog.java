@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The events of one streamed run, replayed to every subscriber from the first event, with Reactive
- * Streams demand honoured per subscriber, so a subscriber that arrives after the run started
- * misses nothing. Bounded by the run itself. Not public API.
+ * Streams demand honoured per subscriber, so a subscriber that arrives after the run started misses
+ * nothing. Bounded by the run itself. Not public API.
  */
 final class EventLog implements Flow.Publisher<RunEvent> {
   private final List<RunEvent> events = new ArrayList<>();

@@ -17,10 +17,9 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What went wrong with an MCP operation, read from the exception the SDK or a transport raised:
- * the runner retries some kinds (401 once, an expired session once) and turns the rest into an
- * {@link McpServerException} naming the server and its URL, without any header value. Not public
- * API.
+ * What went wrong with an MCP operation, read from the exception the SDK or a transport raised: the
+ * runner retries some kinds (401 once, an expired session once) and turns the rest into an {@link
+ * McpServerException} naming the server and its URL, without any header value. Not public API.
  */
 final class Failure {
 
@@ -72,7 +71,8 @@ final class Failure {
       if (t instanceof TransportHttpException) {
         TransportHttpException http = (TransportHttpException) t;
         if (http.isUnauthorized()) {
-          return new Failure(Kind.UNAUTHORIZED, error, http.statusCode(), http.wwwAuthenticate(), null);
+          return new Failure(
+              Kind.UNAUTHORIZED, error, http.statusCode(), http.wwwAuthenticate(), null);
         }
         if (http.statusCode() == 404) {
           return new Failure(Kind.SESSION_EXPIRED, error, 404, null, null);
@@ -81,7 +81,8 @@ final class Failure {
       }
       if (t instanceof McpHttpClientTransportAuthorizationException) {
         var info = ((McpHttpClientTransportAuthorizationException) t).getResponseInfo();
-        String www = info == null ? null : info.headers().firstValue("WWW-Authenticate").orElse(null);
+        String www =
+            info == null ? null : info.headers().firstValue("WWW-Authenticate").orElse(null);
         return new Failure(
             Kind.UNAUTHORIZED, error, info == null ? 401 : info.statusCode(), www, null);
       }
@@ -91,8 +92,9 @@ final class Failure {
       if (t instanceof McpError) {
         return new Failure(Kind.JSON_RPC_ERROR, error, 0, null, t);
       }
-      if (t instanceof TimeoutException || t instanceof java.net.http.HttpTimeoutException
-          && !(t instanceof HttpConnectTimeoutException)) {
+      if (t instanceof TimeoutException
+          || t instanceof java.net.http.HttpTimeoutException
+              && !(t instanceof HttpConnectTimeoutException)) {
         return new Failure(Kind.TIMEOUT, error, 0, null, null);
       }
       if (t instanceof ConnectException
@@ -108,15 +110,22 @@ final class Failure {
     return new Failure(fallback, error, 0, null, null);
   }
 
-  /** Returns the exception to fail the run with, for an operation {@code what} on {@code server}. */
+  /**
+   * Returns the exception to fail the run with, for an operation {@code what} on {@code server}.
+   */
   RuntimeException toException(McpServerSpec server, String what, java.time.Duration timeout) {
     switch (kind) {
       case OURS:
         Throwable own = ours;
-        return own instanceof RuntimeException ? (RuntimeException) own : new McpRunnerException("run failed", own);
+        return own instanceof RuntimeException
+            ? (RuntimeException) own
+            : new McpRunnerException("run failed", own);
       case TIMEOUT:
         return new McpServerException(
-            server.name(), server.uri(), "did not answer " + what + " within " + timeout, safeCause());
+            server.name(),
+            server.uri(),
+            "did not answer " + what + " within " + timeout,
+            safeCause());
       case UNREACHABLE:
         return new McpServerException(
             server.name(),
@@ -150,17 +159,26 @@ final class Failure {
             "answered "
                 + what
                 + " with JSON-RPC error "
-                + (rpc != null && rpc.getJsonRpcError() != null ? rpc.getJsonRpcError().code() : "?"),
+                + (rpc != null && rpc.getJsonRpcError() != null
+                    ? rpc.getJsonRpcError().code()
+                    : "?"),
             null);
       case IO:
         return new McpServerException(
             server.name(),
             server.uri(),
-            "failed during " + what + " (" + rootName() + "): the connection broke or the server stopped",
+            "failed during "
+                + what
+                + " ("
+                + rootName()
+                + "): the connection broke or the server stopped",
             safeCause());
       default:
         return new McpServerException(
-            server.name(), server.uri(), "failed during " + what + " (" + rootName() + ")", safeCause());
+            server.name(),
+            server.uri(),
+            "failed during " + what + " (" + rootName() + ")",
+            safeCause());
     }
   }
 
@@ -174,8 +192,8 @@ final class Failure {
   }
 
   /**
-   * The cause to attach, or null when the chain holds an SDK exception whose text may print
-   * request headers (the SDK's authorization exception carries a request snapshot).
+   * The cause to attach, or null when the chain holds an SDK exception whose text may print request
+   * headers (the SDK's authorization exception carries a request snapshot).
    */
   private @Nullable Throwable safeCause() {
     for (Throwable t = error; t != null; t = t.getCause()) {

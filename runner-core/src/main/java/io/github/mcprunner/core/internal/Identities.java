@@ -15,11 +15,11 @@ import java.util.Optional;
 
 /**
  * Derives the session-pool key of a run for one server. Under {@code PER_IDENTITY}, in this order:
- * the explicit {@code RunOptions.identity}; the run's tenant and user id context values; the
- * {@code X-Tenant-Id} and {@code X-User-Id} per-run headers; a SHA-256 digest of all the run's
- * per-run headers for the server and its subject token; else the anonymous identity shared by
- * runs that carry nothing of their own. Each source has its own prefix, so they never collide, and
- * secrets only ever enter the key through the digest. Not public API.
+ * the explicit {@code RunOptions.identity}; the run's tenant and user id context values; the {@code
+ * X-Tenant-Id} and {@code X-User-Id} per-run headers; a SHA-256 digest of all the run's per-run
+ * headers for the server and its subject token; else the anonymous identity shared by runs that
+ * carry nothing of their own. Each source has its own prefix, so they never collide, and secrets
+ * only ever enter the key through the digest. Not public API.
  */
 final class Identities {
   static final String SHARED = "shared";
@@ -66,7 +66,8 @@ final class Identities {
     return value.replace("\\", "\\\\").replace("/", "\\/");
   }
 
-  private static String digest(McpHeaders headers, @org.jspecify.annotations.Nullable String subject) {
+  private static String digest(
+      McpHeaders headers, @org.jspecify.annotations.Nullable String subject) {
     List<String> parts = new ArrayList<>();
     for (Map.Entry<String, String> entry : headers.asMap().entrySet()) {
       parts.add(entry.getKey().toLowerCase(Locale.ROOT) + "\u0000" + entry.getValue());

@@ -22,8 +22,8 @@ import reactor.core.publisher.Mono;
 /**
  * One MCP client session with one server for one identity (or shared, or one run). Initialised
  * explicitly with the session's own scope, so that the SDK's lazy initialise never borrows a
- * caller's context; counts its users so that an evicted session closes (HTTP DELETE) only when
- * its last run lets go. Not public API.
+ * caller's context; counts its users so that an evicted session closes (HTTP DELETE) only when its
+ * last run lets go. Not public API.
  */
 final class McpSession {
   private static final Logger log = LoggerFactory.getLogger(McpSession.class);
@@ -74,14 +74,15 @@ final class McpSession {
     SessionHeaderSource headers = new SessionHeaderSource(chain, server, sessionScope);
     SessionTrackingTransport transport =
         new SessionTrackingTransport(
-            observation.transport(factory.create(
-            new TransportSettings(
-                server.ref(),
-                server.transportKind(),
-                server.connectTimeout(),
-                server.requestTimeout(),
-                headers,
-                jsonMapper))));
+            observation.transport(
+                factory.create(
+                    new TransportSettings(
+                        server.ref(),
+                        server.transportKind(),
+                        server.connectTimeout(),
+                        server.requestTimeout(),
+                        headers,
+                        jsonMapper))));
     McpSession[] self = new McpSession[1];
     McpAsyncClient client =
         McpClient.async(transport)
@@ -203,7 +204,6 @@ final class McpSession {
     }
     return List.copyOf(kept);
   }
-
 
   /** Takes the session for one run; false when it was retired or closed meanwhile. */
   synchronized boolean tryAcquire() {

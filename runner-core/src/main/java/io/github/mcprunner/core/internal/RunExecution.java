@@ -2,9 +2,9 @@ package io.github.mcprunner.core.internal;
 
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.FunctionTool;
+import io.github.mcprunner.MaxTurnsExceededException;
 import io.github.mcprunner.McpRunnerException;
 import io.github.mcprunner.McpServerSpec;
-import io.github.mcprunner.MaxTurnsExceededException;
 import io.github.mcprunner.RunCancellation;
 import io.github.mcprunner.RunCancelledException;
 import io.github.mcprunner.RunEvent;
@@ -193,7 +193,8 @@ final class RunExecution {
         Route route = routes.get(call.name());
         String serverName =
             route instanceof McpTool ? ((McpTool) route).binding().server().name() : null;
-        items.add(new RunItem.ToolCallItem(call.callId(), call.name(), serverName, call.argumentsJson()));
+        items.add(
+            new RunItem.ToolCallItem(call.callId(), call.name(), serverName, call.argumentsJson()));
         conversation.add(call);
         publish(new RunEvent.ToolCallStarted(runId, call.callId(), call.name(), serverName));
         InputItem.ToolResult result = invoke(route, call);
@@ -202,7 +203,8 @@ final class RunExecution {
                 call.callId(), call.name(), serverName, result.output(), result.error()));
         conversation.add(result);
         publish(
-            new RunEvent.ToolCallFinished(runId, call.callId(), call.name(), serverName, result.error()));
+            new RunEvent.ToolCallFinished(
+                runId, call.callId(), call.name(), serverName, result.error()));
       }
     }
     throw new MaxTurnsExceededException(agent.name(), maxTurns);
@@ -212,7 +214,9 @@ final class RunExecution {
     try {
       EventLog log = events;
       if (log != null) {
-        return agent.model().respondStreaming(request, delta -> log.publish(new RunEvent.TextDelta(runId, delta)));
+        return agent
+            .model()
+            .respondStreaming(request, delta -> log.publish(new RunEvent.TextDelta(runId, delta)));
       }
       return agent.model().respond(request);
     } catch (McpRunnerException e) {
@@ -247,7 +251,6 @@ final class RunExecution {
     }
     return routes;
   }
-
 
   private InputItem.ToolResult invoke(@Nullable Route route, InputItem.ToolCall call) {
     if (route == null) {
@@ -317,8 +320,8 @@ final class RunExecution {
   }
 
   /**
-   * Runs one MCP operation on {@code binding}'s session with this run's context, retried as
-   * {@link RetryRules} decides.
+   * Runs one MCP operation on {@code binding}'s session with this run's context, retried as {@link
+   * RetryRules} decides.
    */
   private <T> T call(
       ServerBinding binding,

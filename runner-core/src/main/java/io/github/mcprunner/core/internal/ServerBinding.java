@@ -8,8 +8,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One run's hold on one server's session: which pool key it uses, the session it holds, and how
- * to let go of it. Not thread-safe: used by its run only. Not public API.
+ * One run's hold on one server's session: which pool key it uses, the session it holds, and how to
+ * let go of it. Not thread-safe: used by its run only. Not public API.
  */
 final class ServerBinding {
   private static final Duration PER_RUN_CLOSE_WAIT = Duration.ofSeconds(5);

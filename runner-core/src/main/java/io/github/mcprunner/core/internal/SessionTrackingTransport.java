@@ -10,9 +10,9 @@ import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * Wraps a transport to notice that the server forgot the session (HTTP 404): the SDK then fails
- * the pending calls with a bare "session terminated" error that says nothing of why, so the
- * runner asks this wrapper instead, and re-opens the session. Not public API.
+ * Wraps a transport to notice that the server forgot the session (HTTP 404): the SDK then fails the
+ * pending calls with a bare "session terminated" error that says nothing of why, so the runner asks
+ * this wrapper instead, and re-opens the session. Not public API.
  */
 final class SessionTrackingTransport implements McpClientTransport {
   private final McpClientTransport delegate;

@@ -55,7 +55,8 @@ public final class TransportRegistry {
       List<McpTransportFactory> explicit, @Nullable ClassLoader classLoader) {
     List<McpTransportFactory> all = new ArrayList<>(explicit);
     if (classLoader != null) {
-      for (McpTransportFactory factory : ServiceLoader.load(McpTransportFactory.class, classLoader)) {
+      for (McpTransportFactory factory :
+          ServiceLoader.load(McpTransportFactory.class, classLoader)) {
         boolean shadowed = false;
         for (McpTransportFactory given : explicit) {
           shadowed |= given.name().equals(factory.name());

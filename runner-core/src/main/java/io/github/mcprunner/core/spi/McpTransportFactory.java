@@ -7,9 +7,9 @@ import io.modelcontextprotocol.spec.McpClientTransport;
  * java.util.ServiceLoader} (or handed to {@code Runners.builder().transport(...)}).
  *
  * <p>Which factory serves a server: the one {@code McpServerSpec.transport()} names; else the only
- * one available; else the one with the highest {@link #order()}, ties broken by name, logged
- * once. {@code transport-httpclient} has order 100 and {@code transport-okhttp} 50, so the JDK
- * transport is the documented default when both are on the class path.
+ * one available; else the one with the highest {@link #order()}, ties broken by name, logged once.
+ * {@code transport-httpclient} has order 100 and {@code transport-okhttp} 50, so the JDK transport
+ * is the documented default when both are on the class path.
  *
  * <p>The transport the factory creates must call {@link TransportSettings#headers()} for
  * <em>every</em> HTTP request it sends (POST, the GET event stream, DELETE) and apply the result
@@ -36,6 +36,8 @@ public interface McpTransportFactory {
     return 0;
   }
 
-  /** Returns a new, unconnected transport for one MCP session with the server in {@code settings}. */
+  /**
+   * Returns a new, unconnected transport for one MCP session with the server in {@code settings}.
+   */
   McpClientTransport create(TransportSettings settings);
 }

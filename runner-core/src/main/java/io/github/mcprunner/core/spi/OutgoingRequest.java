@@ -23,8 +23,7 @@ public record OutgoingRequest(
    * such as a legacy HTTP+SSE transport).
    */
   public static OutgoingRequest post(URI uri, McpSchema.JSONRPCMessage message) {
-    return new OutgoingRequest(
-        "POST", uri, JsonRpc.method(message), JsonRpc.toolName(message));
+    return new OutgoingRequest("POST", uri, JsonRpc.method(message), JsonRpc.toolName(message));
   }
 
   /** Checks the required parts. */

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Raised by a transport when an MCP server answered an HTTP request with an error status, so the
  * runner can tell 401/403 (retry once with fresh headers), 404 on a session (re-open it) and other
- * failures apart, whatever the HTTP client. The message holds the status and method, never a
- * header value or body.
+ * failures apart, whatever the HTTP client. The message holds the status and method, never a header
+ * value or body.
  */
 public class TransportHttpException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -25,7 +25,10 @@ public class TransportHttpException extends RuntimeException {
    * @param cause the HTTP client's exception, if any
    */
   public TransportHttpException(
-      int statusCode, String httpMethod, @Nullable String wwwAuthenticate, @Nullable Throwable cause) {
+      int statusCode,
+      String httpMethod,
+      @Nullable String wwwAuthenticate,
+      @Nullable Throwable cause) {
     super("HTTP " + statusCode + " in answer to " + httpMethod, cause);
     this.statusCode = statusCode;
     this.httpMethod = httpMethod;

@@ -78,7 +78,8 @@ class HeaderChainUnauthorizedTest {
   @Test
   void providerThatContributedNothingIsAskedAndItsRetryCounts() {
     Asked discovering = new Asked("discovering", McpHeaders.empty(), true, null);
-    HeaderChain chain = HeaderChain.create(McpHeaders.of("X-Default", "default"), List.of(discovering));
+    HeaderChain chain =
+        HeaderChain.create(McpHeaders.of("X-Default", "default"), List.of(discovering));
 
     assertThat(chain.resolve(request(CRM, alice())).contributors()).isEmpty();
     assertThat(chain.onUnauthorized(request(CRM, alice()), CHALLENGE)).isTrue();

@@ -172,7 +172,8 @@ public final class RedisTokenStore implements TokenStore {
         () -> {
           RedisCommands<String, String> redis = commands();
           String value = redis.get(redisKey);
-          if (value != null && accessToken.equals(decodeToken(redisKey, value).accessToken())) {
+          StoredToken stored = value == null ? null : decodeToken(redisKey, value);
+          if (stored != null && accessToken.equals(stored.accessToken())) {
             deleteIfEqual(redis, redisKey, value);
           }
           return null;

@@ -29,8 +29,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Generated runs with random contents in all five layers, against the embedded MCP server: the
- * headers the server received on every request of the run equal the chain's merge, computed here
- * by a plain model of the rules (later layer wins per lower-cased name, a removal deletes).
+ * headers the server received on every request of the run equal the chain's merge, computed here by
+ * a plain model of the rules (later layer wins per lower-cased name, a removal deletes).
  */
 class ChainOverTheWireProperties {
 
@@ -38,7 +38,8 @@ class ChainOverTheWireProperties {
 
   @BeforeContainer
   static void start() {
-    server = EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
+    server =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
   }
 
   @AfterContainer
@@ -62,8 +63,10 @@ class ChainOverTheWireProperties {
         Arbitraries.of("X-A", "X-B", "X-C", "X-D", "X-E", "Authorization")
             .flatMap(
                 name ->
-                    Arbitraries.of(name, name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT)));
-    Arbitrary<String> values = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(12);
+                    Arbitraries.of(
+                        name, name.toLowerCase(Locale.ROOT), name.toUpperCase(Locale.ROOT)));
+    Arbitrary<String> values =
+        Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(12);
     Arbitrary<Map<String, String>> sets = Arbitraries.maps(names, values).ofMaxSize(4);
     Arbitrary<List<String>> removes = names.list().ofMaxSize(2);
     return Combinators.combine(sets, removes)
@@ -78,7 +81,8 @@ class ChainOverTheWireProperties {
                       unique.put(n, v);
                     }
                   });
-              List<String> rm = remove.stream().filter(n -> seen.putIfAbsent(n, n) == null).distinct().toList();
+              List<String> rm =
+                  remove.stream().filter(n -> seen.putIfAbsent(n, n) == null).distinct().toList();
               return new Layer(unique, rm);
             });
   }
@@ -112,7 +116,8 @@ class ChainOverTheWireProperties {
       Agent agent =
           Agent.builder("prop")
               .model(ScriptedModel.builder().callTool("whoami", "{}").answer(r -> "ok").build())
-              .mcpServer(McpServerSpec.builder("s", server.url()).headers(statics.headers()).build())
+              .mcpServer(
+                  McpServerSpec.builder("s", server.url()).headers(statics.headers()).build())
               .build();
       runner.run(
           agent,
@@ -133,10 +138,18 @@ class ChainOverTheWireProperties {
     // the server late, after that try's runner closed it.
     List<RecordedRequest> all = server.requests();
     String session =
-        all.stream().filter(r -> "tools/call".equals(r.mcpMethod())).findFirst().orElseThrow().sessionId();
+        all.stream()
+            .filter(r -> "tools/call".equals(r.mcpMethod()))
+            .findFirst()
+            .orElseThrow()
+            .sessionId();
     List<RecordedRequest> requests =
         all.stream()
-            .filter(r -> r.sessionId() == null ? "initialize".equals(r.mcpMethod()) : r.sessionId().equals(session))
+            .filter(
+                r ->
+                    r.sessionId() == null
+                        ? "initialize".equals(r.mcpMethod())
+                        : r.sessionId().equals(session))
             .toList();
     assertThat(requests).hasSizeGreaterThanOrEqualTo(4);
     for (RecordedRequest request : requests) {

@@ -40,7 +40,10 @@ class CrossTalkTest {
       names = {"PER_IDENTITY", "SHARED"})
   void noRequestCarriesAnotherRunsHeaders(SessionStrategy strategy) throws Exception {
     try (EmbeddedMcpServer server =
-            EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
+            EmbeddedMcpServer.builder()
+                .mode(EmbeddedMcpServer.Mode.STATEFUL)
+                .defaultTools()
+                .start();
         Runner runner = Runners.builder().discoverHeaderProviders(false).build()) {
       Agent agent =
           Agent.builder("support")
@@ -119,8 +122,12 @@ class CrossTalkTest {
           assertThat(tenants).isEmpty();
           assertThat(auth).isEmpty();
         }
-        if (strategy == SessionStrategy.PER_IDENTITY && request.sessionId() != null && !tenants.isEmpty()) {
-          tenantsPerSession.computeIfAbsent(request.sessionId(), k -> new HashSet<>()).add(tenants.get(0));
+        if (strategy == SessionStrategy.PER_IDENTITY
+            && request.sessionId() != null
+            && !tenants.isEmpty()) {
+          tenantsPerSession
+              .computeIfAbsent(request.sessionId(), k -> new HashSet<>())
+              .add(tenants.get(0));
         }
       }
       assertThat(checked).isGreaterThanOrEqualTo(TENANTS * RUNS_PER_TENANT * 3);
@@ -131,7 +138,8 @@ class CrossTalkTest {
         assertThat(requests.stream().filter(r -> "initialize".equals(r.mcpMethod())).count())
             .isLessThanOrEqualTo(TENANTS);
       } else {
-        assertThat(requests.stream().filter(r -> "initialize".equals(r.mcpMethod())).count()).isEqualTo(1);
+        assertThat(requests.stream().filter(r -> "initialize".equals(r.mcpMethod())).count())
+            .isEqualTo(1);
       }
     }
   }

@@ -46,7 +46,8 @@ class RunnerEndToEndTest {
 
   @BeforeEach
   void startServer() {
-    server = EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
+    server =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
   }
 
   @AfterEach
@@ -98,12 +99,18 @@ class RunnerEndToEndTest {
     runner.close();
 
     assertThat(result.finalOutput()).contains("Bearer u1").contains("u1");
-    assertThat(result.toolCalls()).singleElement().satisfies(c -> assertThat(c.serverName()).isEqualTo("tickets"));
+    assertThat(result.toolCalls())
+        .singleElement()
+        .satisfies(c -> assertThat(c.serverName()).isEqualTo("tickets"));
     List<RecordedRequest> requests = server.requests();
-    assertThat(requests).extracting(RecordedRequest::mcpMethod).contains("initialize", "tools/list", "tools/call");
+    assertThat(requests)
+        .extracting(RecordedRequest::mcpMethod)
+        .contains("initialize", "tools/list", "tools/call");
     assertThat(requests).anySatisfy(r -> assertThat(r.httpMethod()).isEqualTo("DELETE"));
     for (RecordedRequest request : requests) {
-      assertThat(request.headerValues("Authorization")).as(describe(request)).containsExactly("Bearer u1");
+      assertThat(request.headerValues("Authorization"))
+          .as(describe(request))
+          .containsExactly("Bearer u1");
       assertThat(request.headerValues("X-User-Id")).as(describe(request)).containsExactly("u1");
       assertThat(request.headerValues("X-Static")).as(describe(request)).containsExactly("s");
     }
@@ -132,12 +139,15 @@ class RunnerEndToEndTest {
   @Test
   void withoutPerRunHeadersRequestsCarryExactlyTheStaticHeaders() {
     Runner runner = runner();
-    McpServerSpec tickets = spec(server).headers(McpHeaders.of("X-Static", "s", "X-Api-Version", "2")).build();
+    McpServerSpec tickets =
+        spec(server).headers(McpHeaders.of("X-Static", "s", "X-Api-Version", "2")).build();
     runner.run(agent(whoamiThenAnswer(), tickets), "hi");
     runner.close();
 
     for (RecordedRequest request : server.requests()) {
-      assertThat(customHeaders(request)).as(describe(request)).containsExactlyInAnyOrder("x-static", "x-api-version");
+      assertThat(customHeaders(request))
+          .as(describe(request))
+          .containsExactlyInAnyOrder("x-static", "x-api-version");
       assertThat(request.headerValues("X-Static")).containsExactly("s");
       assertThat(request.headerValues("X-Api-Version")).containsExactly("2");
     }
@@ -149,7 +159,8 @@ class RunnerEndToEndTest {
     Agent agent = agent(whoamiThenAnswer(), spec(server).build());
     for (int i = 0; i < 1_000; i++) {
       String user = "user-" + (i % 10);
-      runner.run(agent, "hi", McpHeaders.of("Authorization", "Bearer token-" + i, "X-User-Id", user));
+      runner.run(
+          agent, "hi", McpHeaders.of("Authorization", "Bearer token-" + i, "X-User-Id", user));
     }
     assertThat(server.requests().stream().filter(r -> "initialize".equals(r.mcpMethod())).count())
         .isLessThanOrEqualTo(10);
@@ -179,7 +190,9 @@ class RunnerEndToEndTest {
           "hi",
           RunOptions.builder()
               .mcpHeaders(McpHeaders.of("X-Tenant-Id", "acme"))
-              .mcpHeaders("billing", McpHeaders.of("X-Billing-Account", "b-42", "X-Tenant-Id", "acme-billing"))
+              .mcpHeaders(
+                  "billing",
+                  McpHeaders.of("X-Billing-Account", "b-42", "X-Tenant-Id", "acme-billing"))
               .build());
 
       for (RecordedRequest request : server.requests()) {
@@ -188,7 +201,9 @@ class RunnerEndToEndTest {
       }
       assertThat(other.requests()).isNotEmpty();
       for (RecordedRequest request : other.requests()) {
-        assertThat(request.headerValues("X-Billing-Account")).as(describe(request)).containsExactly("b-42");
+        assertThat(request.headerValues("X-Billing-Account"))
+            .as(describe(request))
+            .containsExactly("b-42");
         assertThat(request.headerValues("X-Tenant-Id")).containsExactly("acme-billing");
       }
     }
@@ -222,7 +237,8 @@ class RunnerEndToEndTest {
             throw new IllegalStateException("secret-token-in-message");
           }
         };
-    Runner runner = track(Runners.builder().discoverHeaderProviders(false).headerProvider(broken).build());
+    Runner runner =
+        track(Runners.builder().discoverHeaderProviders(false).headerProvider(broken).build());
     ScriptedModel model = whoamiThenAnswer();
 
     assertThatThrownBy(() -> runner.run(agent(model, spec(server).build()), "hi"))
@@ -266,10 +282,13 @@ class RunnerEndToEndTest {
     // The second whoami ran on a newly opened session (the SDK's own client may also try to
     // re-initialise the lost one in the background before the runner closes it).
     List<RecordedRequest> calls =
-        server.requests().stream().filter(r -> r.isToolCall("whoami") && r.status() == 200).toList();
+        server.requests().stream()
+            .filter(r -> r.isToolCall("whoami") && r.status() == 200)
+            .toList();
     assertThat(calls).hasSize(2);
     assertThat(calls.get(0).sessionId()).isNotEqualTo(calls.get(1).sessionId());
-    assertThat(server.requests().stream().filter(r -> r.status() == 404).count()).isGreaterThanOrEqualTo(1);
+    assertThat(server.requests().stream().filter(r -> r.status() == 404).count())
+        .isGreaterThanOrEqualTo(1);
     for (RecordedRequest request : server.requests()) {
       assertThat(request.headerValues("X-User-Id")).as(describe(request)).containsExactly("u7");
     }
@@ -347,7 +366,8 @@ class RunnerEndToEndTest {
             @Override
             public McpHeaders headers(HeaderContext context) {
               return McpHeaders.of(
-                  "Authorization", refreshes.get() == 0 ? "Bearer stale-1" : "Bearer fresh-" + refreshes.get());
+                  "Authorization",
+                  refreshes.get() == 0 ? "Bearer stale-1" : "Bearer fresh-" + refreshes.get());
             }
 
             @Override
@@ -356,9 +376,12 @@ class RunnerEndToEndTest {
               return true;
             }
           };
-      Runner runner = track(Runners.builder().discoverHeaderProviders(false).headerProvider(tokens).build());
+      Runner runner =
+          track(Runners.builder().discoverHeaderProviders(false).headerProvider(tokens).build());
       RunResult result =
-          runner.run(agent(whoamiThenAnswer(), McpServerSpec.builder("secured", secured.url()).build()), "hi");
+          runner.run(
+              agent(whoamiThenAnswer(), McpServerSpec.builder("secured", secured.url()).build()),
+              "hi");
       assertThat(result.finalOutput()).contains("fresh-1");
       assertThat(refreshes).hasValue(1);
       assertThat(secured.requests().stream().filter(r -> r.status() == 401).count()).isEqualTo(1);
@@ -380,10 +403,17 @@ class RunnerEndToEndTest {
               return true;
             }
           };
-      Runner failing = track(Runners.builder().discoverHeaderProviders(false).headerProvider(alwaysStale).build());
+      Runner failing =
+          track(
+              Runners.builder().discoverHeaderProviders(false).headerProvider(alwaysStale).build());
       secured.clearRequests();
       assertThatThrownBy(
-              () -> failing.run(agent(whoamiThenAnswer(), McpServerSpec.builder("secured", secured.url()).build()), "hi"))
+              () ->
+                  failing.run(
+                      agent(
+                          whoamiThenAnswer(),
+                          McpServerSpec.builder("secured", secured.url()).build()),
+                      "hi"))
           .isInstanceOf(McpUnauthorizedException.class)
           .hasMessageContaining("'secured'")
           .hasMessageContaining("401")
@@ -398,7 +428,8 @@ class RunnerEndToEndTest {
         EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start()) {
       Runner runner = runner();
       ScriptedModel model = whoamiThenAnswer();
-      Agent agent = agent(model, spec(server).build(), McpServerSpec.builder("crm", other.url()).build());
+      Agent agent =
+          agent(model, spec(server).build(), McpServerSpec.builder("crm", other.url()).build());
       assertThatThrownBy(() -> runner.run(agent, "hi"))
           .isInstanceOf(ToolConflictException.class)
           .hasMessageContaining("whoami")
@@ -412,7 +443,11 @@ class RunnerEndToEndTest {
   void runStopsAtMaxTurns() {
     Runner runner = runner();
     ScriptedModel looping =
-        ScriptedModel.builder().callTool("whoami", "{}").callTool("whoami", "{}").callTool("whoami", "{}").build();
+        ScriptedModel.builder()
+            .callTool("whoami", "{}")
+            .callTool("whoami", "{}")
+            .callTool("whoami", "{}")
+            .build();
     Agent agent = agent(looping, spec(server).build()).toBuilder().maxTurns(2).build();
     assertThatThrownBy(() -> runner.run(agent, "hi"))
         .isInstanceOf(MaxTurnsExceededException.class)
@@ -424,7 +459,8 @@ class RunnerEndToEndTest {
   void idleSessionIsClosedWithDeleteCarryingItsIdentitysLatestHeaders() throws Exception {
     MutableClock clock = new MutableClock();
     Runner runner = track(Runners.builder().discoverHeaderProviders(false).clock(clock).build());
-    McpServerSpec tickets = spec(server).sessionIdleTimeout(java.time.Duration.ofMinutes(5)).build();
+    McpServerSpec tickets =
+        spec(server).sessionIdleTimeout(java.time.Duration.ofMinutes(5)).build();
     Agent agent = agent(whoamiThenAnswer(), tickets);
 
     runner.run(agent, "hi", McpHeaders.of("Authorization", "Bearer u1-old", "X-User-Id", "u1"));
@@ -443,7 +479,8 @@ class RunnerEndToEndTest {
             .orElseThrow();
     assertThat(delete.headerValues("Authorization")).containsExactly("Bearer u1-new");
     assertThat(delete.headerValues("X-User-Id")).containsExactly("u1");
-    assertThat(((io.github.mcprunner.core.internal.DefaultRunner) runner).pooledSessions()).isZero();
+    assertThat(((io.github.mcprunner.core.internal.DefaultRunner) runner).pooledSessions())
+        .isZero();
 
     runner.run(agent, "hi", McpHeaders.of("Authorization", "Bearer u1-new", "X-User-Id", "u1"));
     assertThat(server.requests().stream().filter(r -> "initialize".equals(r.mcpMethod())).count())
@@ -465,19 +502,29 @@ class RunnerEndToEndTest {
     // initialising: wait until the server has it open.
     assertThat(
             server.awaitRequest(
-                r -> r.httpMethod().equals("GET") && r.status() == 200, java.time.Duration.ofSeconds(10)))
+                r -> r.httpMethod().equals("GET") && r.status() == 200,
+                java.time.Duration.ofSeconds(10)))
         .isPresent();
-    server.addTool("escalate", "Escalate a ticket", "{\"type\":\"object\"}", (args, request) -> "escalated");
+    server.addTool(
+        "escalate", "Escalate a ticket", "{\"type\":\"object\"}", (args, request) -> "escalated");
     assertThat(
             server.awaitRequest(
-                r -> "tools/list".equals(r.mcpMethod()) && r.status() == 200
-                    && server.requests().stream().filter(x -> "tools/list".equals(x.mcpMethod())).count() == 2,
+                r ->
+                    "tools/list".equals(r.mcpMethod())
+                        && r.status() == 200
+                        && server.requests().stream()
+                                .filter(x -> "tools/list".equals(x.mcpMethod()))
+                                .count()
+                            == 2,
                 java.time.Duration.ofSeconds(10)))
         .as("the client re-lists the tools after notifications/tools/list_changed")
         .isPresent();
     Agent escalating =
         agent(
-            ScriptedModel.builder().callTool("escalate", "{}").answer(ScriptedModel::lastToolOutput).build(),
+            ScriptedModel.builder()
+                .callTool("escalate", "{}")
+                .answer(ScriptedModel::lastToolOutput)
+                .build(),
             spec(server).build());
     // The SDK hands the re-listed tools to the session asynchronously: poll, bounded.
     RunResult result = runner.run(escalating, "escalate", u1);
@@ -523,7 +570,8 @@ class RunnerEndToEndTest {
       }
     }
     assertThat(valuesBySession).isNotEmpty();
-    valuesBySession.forEach((session, values) -> assertThat(values).as("session " + session).hasSize(1));
+    valuesBySession.forEach(
+        (session, values) -> assertThat(values).as("session " + session).hasSize(1));
   }
 
   static Set<String> customHeaders(RecordedRequest request) {

@@ -650,9 +650,7 @@ public final class McpAuthorizationResolver implements HeaderResolver {
       try {
         IssuedToken resumed = resumed(key, found.server(), client, serverName);
         token =
-            resumed != null
-                ? resumed
-                : flow.authorize(found, client, scope, context, serverName);
+            resumed != null ? resumed : flow.authorize(found, client, scope, context, serverName);
       } catch (TokenFetchException e) {
         forgetRegistrationIfRefused(found.server(), client, e);
         throw e;
@@ -693,8 +691,8 @@ public final class McpAuthorizationResolver implements HeaderResolver {
     }
 
     /**
-     * The user's token from the shared store (kept by another instance, or before a restart): as
-     * is while valid, else renewed with its refresh token; null when the user must authorize.
+     * The user's token from the shared store (kept by another instance, or before a restart): as is
+     * while valid, else renewed with its refresh token; null when the user must authorize.
      */
     private @Nullable IssuedToken resumed(
         CacheKey key,

@@ -126,8 +126,8 @@ public final class TokenRequestSender {
 
   /**
    * Sends {@code request}, retrying connect failures and HTTP 5xx answers, and returns what {@code
-   * reader} reads from the HTTP 200 answer (for grants whose answer is not an access token to
-   * send, such as an ID-JAG).
+   * reader} reads from the HTTP 200 answer (for grants whose answer is not an access token to send,
+   * such as an ID-JAG).
    *
    * @param serverName the MCP server the request is for, for messages
    * @throws TokenFetchException if the request failed or the reader refused the answer

@@ -4,11 +4,10 @@ package io.github.mcprunner.core.spi.http;
  * The HTTP client a transport module lends to the Streamable HTTP transport: one per MCP session,
  * created with the session's {@link io.github.mcprunner.core.spi.TransportSettings}.
  *
- * <p>An implementation sends each request as given: the protocol headers, then the resolved
- * headers of {@link McpHttpRequest#headers()} (already final: it resolves nothing itself), each
- * name once; it never follows redirects, and applies the settings' connect timeout, and the
- * request timeout to every request but event streams ({@link McpHttpRequest#eventStream()}).
- * Thread-safe.
+ * <p>An implementation sends each request as given: the protocol headers, then the resolved headers
+ * of {@link McpHttpRequest#headers()} (already final: it resolves nothing itself), each name once;
+ * it never follows redirects, and applies the settings' connect timeout, and the request timeout to
+ * every request but event streams ({@link McpHttpRequest#eventStream()}). Thread-safe.
  */
 public interface McpHttpClient {
 

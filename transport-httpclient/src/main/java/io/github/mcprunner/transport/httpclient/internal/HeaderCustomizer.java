@@ -17,10 +17,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Applies the runner's resolved headers to every request the SDK builds, after the SDK set its own
- * protocol headers. The resolved headers hold no protected name (the chain refuses them), so
- * {@code setHeader} never touches {@code Accept}, {@code Content-Type}, {@code Mcp-Session-Id} or
- * {@code MCP-Protocol-Version}; {@code setHeader} rather than {@code header} so that a name is sent
- * once. A failing provider fails the publisher: the request is not sent. Not public API.
+ * protocol headers. The resolved headers hold no protected name (the chain refuses them), so {@code
+ * setHeader} never touches {@code Accept}, {@code Content-Type}, {@code Mcp-Session-Id} or {@code
+ * MCP-Protocol-Version}; {@code setHeader} rather than {@code header} so that a name is sent once.
+ * A failing provider fails the publisher: the request is not sent. Not public API.
  */
 public final class HeaderCustomizer implements McpAsyncHttpClientRequestCustomizer {
   private final RequestHeaderSource headers;
@@ -48,7 +48,8 @@ public final class HeaderCustomizer implements McpAsyncHttpClientRequestCustomiz
             toolName = parsed[1];
           }
           McpHeaders resolved =
-              headers.headersFor(new OutgoingRequest(method, endpoint, mcpMethod, toolName), context);
+              headers.headersFor(
+                  new OutgoingRequest(method, endpoint, mcpMethod, toolName), context);
           resolved.forEach(builder::setHeader);
           return builder;
         });
