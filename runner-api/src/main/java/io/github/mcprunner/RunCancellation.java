@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <pre>{@code
  * RunCancellation cancellation = new RunCancellation();
- * executor.submit(() -> runner.run(agent, input, RunOptions.builder().cancellation(cancellation).build()));
+ * executor.submit(
+ *     () -> runner.run(agent, input, RunOptions.builder().cancellation(cancellation).build()));
  * cancellation.cancel();
  * }</pre>
  */

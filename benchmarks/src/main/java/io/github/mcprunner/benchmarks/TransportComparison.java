@@ -56,7 +56,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code new-client/bare-sdk} (the same on the SDK's own transport).
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.github.mcprunner.benchmarks.TransportComparison [rounds]
+ * java -cp benchmarks/target/benchmarks.jar \
+ *     io.github.mcprunner.benchmarks.TransportComparison [rounds]
  * </pre>
  */
 public final class TransportComparison {

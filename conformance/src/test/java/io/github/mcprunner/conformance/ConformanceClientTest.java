@@ -117,7 +117,9 @@ class ConformanceClientTest {
           }
           String result =
               "initialize".equals(name)
-                  ? "{\"protocolVersion\":\"2025-11-25\",\"serverInfo\":{\"name\":\"bare\",\"version\":\"1\"},\"capabilities\":{}}"
+                  ? "{\"protocolVersion\":\"2025-11-25\","
+                      + "\"serverInfo\":{\"name\":\"bare\",\"version\":\"1\"},"
+                      + "\"capabilities\":{}}"
                   : "{}";
           byte[] response =
               ("{\"jsonrpc\":\"2.0\",\"id\":" + i.group(1) + ",\"result\":" + result + "}")

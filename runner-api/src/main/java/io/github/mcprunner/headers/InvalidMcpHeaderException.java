@@ -5,10 +5,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * Thrown when a header name or value is invalid, or a protected protocol header is set, by any
  * layer of the precedence chain. The message names the header and the layer that set it, and
- * <b>never</b> contains the header's value:
+ * <b>never</b> contains the header's value, for example (one line):
  *
  * <pre>
- * Header 'X-Tenant-Id' set by per-run headers has a value that contains a line break (CR or LF); values are never echoed
+ * Header 'X-Tenant-Id' set by per-run headers has a value that contains a line break (CR or LF);
+ * values are never echoed
  * </pre>
  */
 public class InvalidMcpHeaderException extends IllegalArgumentException {

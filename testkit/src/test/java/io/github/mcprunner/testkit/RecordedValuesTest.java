@@ -47,7 +47,8 @@ class RecordedValuesTest {
     assertThat(
             JsonRpcPeek.of(
                 json,
-                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"add\"}}"))
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"add\"}}"))
         .isEqualTo(new JsonRpcPeek("tools/call", "7", "add"));
     assertThat(
             JsonRpcPeek.of(

@@ -39,9 +39,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * McpHeaderProvider xaa = CrossAppAccessHeadersProvider.builder()
- *     .idpIssuer(URI.create("https://login.acme.example"))            // or .idpTokenEndpoint(...)
+ *     .idpIssuer(URI.create("https://login.acme.example")) // or .idpTokenEndpoint(...)
  *     .idpClientAuthentication(ClientAuthentication.clientSecretBasic("agent-app", idpSecret))
- *     .issuer(URI.create("https://auth.crm.example.com"))             // the MCP authorization server
+ *     .issuer(URI.create("https://auth.crm.example.com")) // the MCP authorization server
  *     .clientAuthentication(ClientAuthentication.clientSecretBasic("agent-at-crm", crmSecret))
  *     .scope("tickets.read")
  *     .build();

@@ -184,7 +184,8 @@ class SecretsNeverLoggedTest {
               case 3:
                 return Answer.json(
                     200,
-                    "{\"access_token\":\"token-after-retries\",\"token_type\":\"Bearer\",\"expires_in\":60}");
+                    "{\"access_token\":\"token-after-retries\","
+                        + "\"token_type\":\"Bearer\",\"expires_in\":60}");
               case 4:
                 return Answer.json(
                     400,

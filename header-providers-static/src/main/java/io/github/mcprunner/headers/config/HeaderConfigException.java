@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * configuration is kept and the same message is logged once.
  *
  * <p>The message names where the problem is (file and line, environment variable or system
- * property, and the key) and <b>never</b> contains a configured value:
+ * property, and the key) and <b>never</b> contains a configured value, for example (one line):
  *
  * <pre>
- * Header configuration file 'headers.properties' line 4, key 'server.crm.headers.X-Api-Key': ${env:CRM_KEY} names an environment variable that is not set
+ * Header configuration file 'headers.properties' line 4, key 'server.crm.headers.X-Api-Key':
+ * ${env:CRM_KEY} names an environment variable that is not set
  * </pre>
  */
 public class HeaderConfigException extends IllegalStateException {

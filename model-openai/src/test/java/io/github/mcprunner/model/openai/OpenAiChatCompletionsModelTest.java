@@ -64,7 +64,8 @@ class OpenAiChatCompletionsModelTest {
                 "{\"role\":\"assistant\",\"content\":\"Let me look.\",\"tool_calls\":["
                     + "{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"whoami\","
                     + "\"arguments\":\"{}\"}},"
-                    + "{\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"list_tickets\","
+                    + "{\"id\":\"call_2\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"list_tickets\","
                     + "\"arguments\":\"{\\\"status\\\":\\\"open\\\"}\"}}]}"));
     assertThat(messages.get(3))
         .isEqualTo(

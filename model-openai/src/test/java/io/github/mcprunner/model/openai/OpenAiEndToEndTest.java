@@ -167,7 +167,8 @@ class OpenAiEndToEndTest {
         status(
             401,
             "{\"error\":{\"message\":\"Incorrect API key provided: sk-test-5f1c****cdef.\","
-                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}"));
+                + "\"type\":\"invalid_request_error\",\"param\":null,"
+                + "\"code\":\"invalid_api_key\"}}"));
 
     assertThatThrownBy(() -> runner.run(agent(responses()), "hi"))
         .isInstanceOf(OpenAiModelException.class)

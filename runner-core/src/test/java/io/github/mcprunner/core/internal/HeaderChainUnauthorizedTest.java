@@ -21,7 +21,8 @@ class HeaderChainUnauthorizedTest {
   private static final McpServerRef CRM = McpServerRef.of("crm", "https://crm.example.com/mcp");
   private static final McpServerRef DOCS = McpServerRef.of("docs", "https://docs.example.com/mcp");
   private static final String CHALLENGE =
-      "Bearer resource_metadata=\"https://crm.example.com/.well-known/oauth-protected-resource/mcp\"";
+      "Bearer resource_metadata="
+          + "\"https://crm.example.com/.well-known/oauth-protected-resource/mcp\"";
 
   /** Records its onUnauthorized calls; contributes {@code headers}; answers {@code retry}. */
   private static final class Asked implements McpHeaderProvider {
