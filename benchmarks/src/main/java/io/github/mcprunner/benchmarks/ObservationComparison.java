@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * exporter that counts and drops it, every metric aggregated).
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.github.mcprunner.benchmarks.ObservationComparison [rounds]
+ * java -cp benchmarks/target/benchmarks.jar \
+ *     io.github.mcprunner.benchmarks.ObservationComparison [rounds]
  * </pre>
  */
 public final class ObservationComparison {

@@ -52,7 +52,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <pre>
- * java -cp benchmarks.jar io.github.mcprunner.benchmarks.PeerComparison URL NODE CLIENT_MJS [rounds]
+ * java -cp benchmarks.jar \
+ *     io.github.mcprunner.benchmarks.PeerComparison URL NODE CLIENT_MJS [rounds]
  * </pre>
  */
 public final class PeerComparison {
