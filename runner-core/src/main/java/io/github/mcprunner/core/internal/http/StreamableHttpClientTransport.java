@@ -144,7 +144,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
             return Mono.error(closedError());
           }
           McpTransportContext context =
-              ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+              ctx.<McpTransportContext>getOrEmpty(McpTransportContext.KEY)
+                  .orElse(McpTransportContext.EMPTY);
           String negotiated = ctx.getOrDefault(McpAsyncClient.NEGOTIATED_PROTOCOL_VERSION, null);
           if (negotiated != null) {
             protocolVersion = negotiated;
@@ -292,7 +293,8 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
             return Mono.empty();
           }
           McpTransportContext context =
-              ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY);
+              ctx.<McpTransportContext>getOrEmpty(McpTransportContext.KEY)
+                  .orElse(McpTransportContext.EMPTY);
           Map<String, String> headers = ProtocolHeaders.delete(protocolVersion, session);
           McpHttpCall call;
           try {
