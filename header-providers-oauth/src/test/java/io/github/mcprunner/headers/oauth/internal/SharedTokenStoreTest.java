@@ -120,6 +120,31 @@ class SharedTokenStoreTest {
   }
 
   @Test
+  void tokensOfTheAuthorizationCodeGrantAreStoredPerRunIdentity() throws Exception {
+    TokenStore store = TokenStore.inMemory(10);
+    CacheKey alice = CacheKey.forIdentity("alice", "client", "https://crm/mcp", "read");
+    CacheKey bob = CacheKey.forIdentity("bob", "client", "https://crm/mcp", "read");
+    // A subject token spelled like an identity names another entry, never the identity's.
+    CacheKey aliceAsSubject = new CacheKey("alice", "client", null, "https://crm/mcp", "read");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      TokenFetcher none =
+          (k, s) -> {
+            throw new TokenFetchException("no token endpoint here");
+          };
+      long now = clock.millis();
+      instance(none, store, pool).put(alice, IssuedToken.of("at-a", now + 60_000, now + 30_000));
+      TokenCache restarted = instance(none, store, pool);
+      assertThat(restarted.stored(alice)).isNotNull();
+      assertThat(restarted.stored(alice).value()).isEqualTo("at-a");
+      assertThat(restarted.stored(bob)).isNull();
+      assertThat(restarted.stored(aliceAsSubject)).isNull();
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void anExpiredTokenIsKeptOnlyWhileItCarriesARefreshToken() throws Exception {
     TokenStore store = TokenStore.inMemory(10);
     CacheKey alice = new CacheKey("alice", "client", null, "https://crm/mcp", null);
