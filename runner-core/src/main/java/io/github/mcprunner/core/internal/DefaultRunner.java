@@ -231,7 +231,7 @@ public final class DefaultRunner implements Runner {
     checkOpen();
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this Runner is closed");
     }

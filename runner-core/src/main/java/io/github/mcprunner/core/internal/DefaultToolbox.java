@@ -44,6 +44,7 @@ final class DefaultToolbox implements McpToolbox {
     if (closed) {
       throw new IllegalStateException("toolbox '" + name + "' is closed");
     }
+    runner.checkOpen();
     RunCancellation cancellation = DefaultRunner.linkedCancellation(options);
     return new ToolboxSession(
         runner,

@@ -149,8 +149,15 @@ class ToolboxTest {
                         McpServerSpec.builder("a", server.url()).build())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("two MCP servers named 'a'");
+    McpToolbox other =
+        runner.toolbox("other", List.of(McpServerSpec.builder("tickets", server.url()).build()));
     toolbox.close();
     assertThatThrownBy(() -> toolbox.open(RunOptions.defaults()))
-        .isInstanceOf(IllegalStateException.class);
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("toolbox 'assistant' is closed");
+    runner.close();
+    assertThatThrownBy(() -> other.open(RunOptions.defaults()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("this Runner is closed");
   }
 }
