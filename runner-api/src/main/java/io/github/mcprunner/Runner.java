@@ -1,6 +1,7 @@
 package io.github.mcprunner;
 
 import io.github.mcprunner.headers.McpHeaders;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -72,6 +73,22 @@ public interface Runner extends AutoCloseable {
    * Runs on the runner's executor, reporting events; see {@link #run(Agent, String, RunOptions)}.
    */
   RunStream runStreamed(Agent agent, String input, RunOptions options);
+
+  /**
+   * Returns the tools of {@code agent}'s MCP servers without its agent loop (its model and function
+   * tools are not used); see {@link McpToolbox}.
+   */
+  default McpToolbox toolbox(Agent agent) {
+    return toolbox(agent.name(), agent.mcpServers());
+  }
+
+  /**
+   * Returns the tools of {@code servers} without an agent loop; see {@link McpToolbox}. {@code
+   * name} stands where an agent's name would (header providers and observers see it).
+   *
+   * @throws IllegalArgumentException if {@code name} is blank or two servers have the same name
+   */
+  McpToolbox toolbox(String name, List<McpServerSpec> servers);
 
   /** Closes every pooled MCP session; runs started afterwards fail. */
   @Override

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.McpToolbox;
 import io.github.mcprunner.RunCancellation;
 import io.github.mcprunner.RunEvent;
 import io.github.mcprunner.RunOptions;
@@ -185,6 +186,12 @@ public final class DefaultRunner implements Runner {
   }
 
   @Override
+  public McpToolbox toolbox(String name, List<McpServerSpec> servers) {
+    checkOpen();
+    return new DefaultToolbox(this, name, servers);
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
@@ -224,19 +231,19 @@ public final class DefaultRunner implements Runner {
     checkOpen();
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this Runner is closed");
     }
   }
 
-  private static RunCancellation linkedCancellation(RunOptions options) {
+  static RunCancellation linkedCancellation(RunOptions options) {
     RunCancellation cancellation = new RunCancellation();
     options.cancellation().ifPresent(outer -> outer.onCancel(cancellation::cancel));
     return cancellation;
   }
 
-  private static String newRunId() {
+  static String newRunId() {
     return "run_" + UUID.randomUUID().toString().replace("-", "");
   }
 

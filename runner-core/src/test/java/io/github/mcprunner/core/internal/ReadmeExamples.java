@@ -1,13 +1,19 @@
 package io.github.mcprunner.core.internal;
 
 import io.github.mcprunner.Agent;
+import io.github.mcprunner.McpTool;
+import io.github.mcprunner.McpToolbox;
+import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.RunResult;
 import io.github.mcprunner.Runner;
+import io.github.mcprunner.ToolOutcome;
+import io.github.mcprunner.ToolboxRun;
 import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,5 +69,22 @@ final class ReadmeExamples {
     chain.onUnauthorized(request, wwwAuthenticate); // after a 401/403: may a retry succeed?
     // end-snippet
     return !resolved.headers().isEmpty();
+  }
+
+  static ToolOutcome toolbox(Runner runner, Agent agent, String userId, String userToken) {
+    // snippet:toolbox
+    McpToolbox toolbox = runner.toolbox(agent); // or runner.toolbox("name", List.of(servers...))
+
+    RunOptions options =
+        RunOptions.builder()
+            .identity(userId) // the user's sessions are theirs alone
+            .mcpHeaders(McpHeaders.of("Authorization", "Bearer " + userToken))
+            .build();
+    try (ToolboxRun run = toolbox.open(options)) {
+      List<McpTool> tools = run.tools(); // tools/list with this user's headers
+      // hand the tools to your framework; when its model calls one:
+      return run.call("list_tickets", "{\"status\":\"open\"}");
+    } // releases the run's hold on its sessions; the pooled sessions stay open
+    // end-snippet
   }
 }

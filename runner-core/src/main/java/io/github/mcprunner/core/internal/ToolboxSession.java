@@ -1,0 +1,322 @@
+package io.github.mcprunner.core.internal;
+
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.McpTool;
+import io.github.mcprunner.RunCancellation;
+import io.github.mcprunner.RunCancelledException;
+import io.github.mcprunner.RunOptions;
+import io.github.mcprunner.ToolConflictException;
+import io.github.mcprunner.ToolOutcome;
+import io.github.mcprunner.ToolboxRun;
+import io.github.mcprunner.headers.ContextKey;
+import io.github.mcprunner.model.ToolDefinition;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * One run's MCP side, for the agent loop ({@link RunExecution}) and for {@link DefaultToolbox}
+ * alike: the run's {@link RunScope}, its bindings to the servers' sessions, tool listing and calls
+ * with their retry rules (one retry after a 401 when a provider offers one, one after an expired
+ * session, none after a response was lost: the server may have run the request), and cancellation
+ * of the call in flight. Calls are serialized. Not public API.
+ */
+final class ToolboxSession implements ToolboxRun {
+
+  private final DefaultRunner runner;
+  private final List<McpServerSpec> servers;
+  private final String runId;
+  private final RunCancellation cancellation;
+  private final RunScope scope;
+  private final McpJsonMapper json;
+  private final ObservationRun observed;
+  private final Runnable unregister;
+  private final Map<String, ServerBinding> bindings = new LinkedHashMap<>();
+  private @Nullable List<McpTool> tools;
+  private final Map<String, ServerBinding> toolServers = new LinkedHashMap<>();
+  private boolean closed;
+  private volatile @Nullable CompletableFuture<?> inFlight;
+
+  /**
+   * Opens the MCP side of run {@code runId}.
+   *
+   * @param owner names the agent or toolbox in error messages, e.g. {@code "agent 'support'"}
+   * @param agentName the agent's (or toolbox's) name, as the scope carries it
+   * @throws IllegalArgumentException if {@code options} has headers for a server not in {@code
+   *     servers}
+   */
+  ToolboxSession(
+      DefaultRunner runner,
+      String owner,
+      String agentName,
+      List<McpServerSpec> servers,
+      RunOptions options,
+      String runId,
+      RunCancellation cancellation,
+      ObservationRun observed) {
+    for (String serverName : options.perServerHeaders().keySet()) {
+      if (servers.stream().noneMatch(s -> s.name().equals(serverName))) {
+        List<String> names = new ArrayList<>();
+        servers.forEach(s -> names.add(s.name()));
+        throw new IllegalArgumentException(
+            "per-run headers name MCP server '"
+                + serverName
+                + "', but "
+                + owner
+                + " has no such server; its servers are "
+                + names);
+      }
+    }
+    this.runner = runner;
+    this.servers = servers;
+    this.runId = runId;
+    this.cancellation = cancellation;
+    this.observed = observed;
+    this.json = runner.jsonMapper();
+    RunScope.Builder builder =
+        RunScope.builder(agentName, runId)
+            .identity(options.identity().orElse(null))
+            .perRunHeaders(options.mcpHeaders());
+    options.perServerHeaders().forEach(builder::perServerHeaders);
+    for (Map.Entry<ContextKey<?>, Object> entry : options.contextValues().entrySet()) {
+      putContext(builder, entry.getKey(), entry.getValue());
+    }
+    this.scope = builder.build();
+    this.unregister =
+        cancellation.onCancel(
+            () -> {
+              scope.cancel();
+              CompletableFuture<?> pending = inFlight;
+              if (pending != null) {
+                pending.cancel(true);
+              }
+            });
+  }
+
+  private static <T> void putContext(RunScope.Builder builder, ContextKey<T> key, Object value) {
+    builder.context(key, key.type().cast(value));
+  }
+
+  @Override
+  public String runId() {
+    return runId;
+  }
+
+  /** Returns whether the run was cancelled. */
+  boolean isCancelled() {
+    return scope.isCancelled();
+  }
+
+  /** Throws {@link RunCancelledException} when the run was cancelled. */
+  void checkNotCancelled() {
+    scope.checkNotCancelled();
+  }
+
+  @Override
+  public synchronized List<McpTool> tools() {
+    List<McpTool> listed = tools;
+    if (listed != null) {
+      return listed;
+    }
+    checkOpen();
+    Map<String, McpTool> byName = new LinkedHashMap<>();
+    for (McpServerSpec server : servers) {
+      ServerBinding binding = binding(server);
+      List<ToolDefinition> definitions =
+          call(binding, "tools/list", null, session -> session.listTools(scope.transportContext()));
+      for (ToolDefinition definition : definitions) {
+        McpTool tool = new McpTool(server.name(), definition);
+        McpTool previous = byName.putIfAbsent(definition.name(), tool);
+        if (previous != null) {
+          throw new ToolConflictException(
+              definition.name(),
+              "MCP server '" + previous.serverName() + "'",
+              "MCP server '" + server.name() + "'");
+        }
+        toolServers.put(definition.name(), binding);
+      }
+    }
+    listed = Collections.unmodifiableList(new ArrayList<>(byName.values()));
+    tools = listed;
+    return listed;
+  }
+
+  @Override
+  public synchronized ToolOutcome call(String toolName, String argumentsJson) {
+    Objects.requireNonNull(toolName, "toolName");
+    Objects.requireNonNull(argumentsJson, "argumentsJson");
+    tools();
+    ServerBinding binding = toolServers.get(toolName);
+    if (binding == null) {
+      return new ToolOutcome("Unknown tool '" + toolName + "'", true);
+    }
+    McpSchema.CallToolRequest request;
+    try {
+      String arguments = argumentsJson.isBlank() ? "{}" : argumentsJson;
+      request = new McpSchema.CallToolRequest(json, toolName, arguments);
+    } catch (RuntimeException e) {
+      return new ToolOutcome(
+          "The arguments of the call to '" + toolName + "' are not a valid JSON object", true);
+    }
+    try {
+      McpSchema.CallToolResult result =
+          call(binding, "tools/call", toolName, session -> session.callTool(request));
+      return new ToolOutcome(outputText(result), Boolean.TRUE.equals(result.isError()));
+    } catch (JsonRpcFailure e) {
+      return new ToolOutcome(e.toolMessage(), true);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    unregister.run();
+    for (ServerBinding binding : bindings.values()) {
+      binding.release();
+    }
+    bindings.clear();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("toolbox run " + runId + " is closed");
+    }
+  }
+
+  private ServerBinding binding(McpServerSpec server) {
+    ServerBinding binding = bindings.get(server.name());
+    if (binding == null) {
+      binding = new ServerBinding(server, runner.pool(server), scope);
+      bindings.put(server.name(), binding);
+    }
+    return binding;
+  }
+
+  private String outputText(McpSchema.CallToolResult result) {
+    StringBuilder out = new StringBuilder();
+    List<McpSchema.Content> content = result.content() == null ? List.of() : result.content();
+    for (McpSchema.Content part : content) {
+      if (out.length() > 0) {
+        out.append('\n');
+      }
+      if (part instanceof McpSchema.TextContent) {
+        out.append(((McpSchema.TextContent) part).text());
+      } else {
+        out.append(toJson(part));
+      }
+    }
+    if (out.length() == 0 && result.structuredContent() != null) {
+      out.append(toJson(result.structuredContent()));
+    }
+    return out.toString();
+  }
+
+  private String toJson(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (IOException e) {
+      return String.valueOf(value);
+    }
+  }
+
+  /**
+   * Runs one MCP operation on {@code binding}'s session with this run's context, retried as {@link
+   * RetryRules} decides.
+   */
+  private <T> T call(
+      ServerBinding binding,
+      String mcpMethod,
+      @Nullable String toolName,
+      Function<McpSession, Mono<T>> operation) {
+    McpServerSpec server = binding.server();
+    RetryRules rules = new RetryRules(server, mcpMethod, toolName);
+    while (true) {
+      checkOpen();
+      scope.checkNotCancelled();
+      McpSession session = null;
+      try {
+        session = binding.session(this::awaitShared);
+        McpTransportContext context = scope.transportContext();
+        return await(
+            observed
+                .mcp(session, mcpMethod, toolName, operation.apply(session))
+                .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))
+                .toFuture());
+      } catch (RuntimeException e) {
+        if (scope.isCancelled()) {
+          throw new RunCancelledException(runId);
+        }
+        RetryRules.Decision next =
+            rules.afterFailure(
+                e,
+                session != null,
+                session != null && session.sessionLost(),
+                (opening, wwwAuthenticate) ->
+                    runner
+                        .chain()
+                        .onUnauthorized(
+                            new HeaderRequest(
+                                server.ref(),
+                                server.headers(),
+                                opening ? binding.sessionScope() : scope,
+                                opening ? "initialize" : mcpMethod,
+                                toolName),
+                            wwwAuthenticate));
+        if (next.dropSession()) {
+          binding.replace();
+        }
+        if (next.action() == RetryRules.Action.FAIL) {
+          throw Objects.requireNonNull(next.error());
+        }
+      }
+    }
+  }
+
+  /** Waits for a session future other runs may share: never cancels the shared future itself. */
+  private McpSession awaitShared(CompletableFuture<McpSession> shared) {
+    return await(shared.thenApply(session -> session));
+  }
+
+  private <T> T await(CompletableFuture<T> future) {
+    inFlight = future;
+    try {
+      if (scope.isCancelled()) {
+        future.cancel(true);
+      }
+      return future.get();
+    } catch (CancellationException e) {
+      throw new RunCancelledException(runId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancellation.cancel();
+      throw new RunCancelledException(runId);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new java.util.concurrent.CompletionException(cause);
+    } finally {
+      inFlight = null;
+    }
+  }
+}
