@@ -1,10 +1,8 @@
 package io.github.mcprunner.core.internal;
 
-import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -14,12 +12,11 @@ import reactor.core.publisher.Mono;
  * pending calls with a bare "session terminated" error that says nothing of why, so the runner asks
  * this wrapper instead, and re-opens the session. Not public API.
  */
-final class SessionTrackingTransport implements McpClientTransport {
-  private final McpClientTransport delegate;
+final class SessionTrackingTransport extends ForwardingTransport {
   private volatile boolean sessionLost;
 
   SessionTrackingTransport(McpClientTransport delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Returns whether the server reported this session as gone. */
@@ -30,12 +27,12 @@ final class SessionTrackingTransport implements McpClientTransport {
   @Override
   public Mono<Void> connect(
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    return delegate.connect(handler).doOnError(this::notice);
+    return super.connect(handler).doOnError(this::notice);
   }
 
   @Override
   public void setExceptionHandler(Consumer<Throwable> handler) {
-    delegate.setExceptionHandler(
+    super.setExceptionHandler(
         error -> {
           notice(error);
           handler.accept(error);
@@ -44,27 +41,7 @@ final class SessionTrackingTransport implements McpClientTransport {
 
   @Override
   public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-    return delegate.sendMessage(message).doOnError(this::notice);
-  }
-
-  @Override
-  public Mono<Void> closeGracefully() {
-    return delegate.closeGracefully();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
-  public List<String> protocolVersions() {
-    return delegate.protocolVersions();
-  }
-
-  @Override
-  public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
-    return delegate.unmarshalFrom(data, typeRef);
+    return super.sendMessage(message).doOnError(this::notice);
   }
 
   private void notice(Throwable error) {
