@@ -28,8 +28,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * Auto-configures mcp-runner: the {@link Runner} (closed with the context), the {@link
  * ConfiguredMcpServers} and {@link McpToolbox} of the {@code mcp-runner.servers.*} properties, the
- * header providers of the providers' own settings, and the {@link CurrentRunOptions} of the
- * current request. Every bean backs off when the application defines one of its type.
+ * header providers of the providers' own settings, and the {@link CurrentRunOptions} of the current
+ * request. Every bean backs off when the application defines one of its type.
  *
  * <p>Header providers, lowest first within layer 3 of the chain, are ordered by their own {@code
  * order()} and {@code name()}, wherever they come from: every {@link McpHeaderProvider} bean, the
@@ -92,8 +92,7 @@ public class McpRunnerAutoConfiguration {
 
   /** Without Spring Security: the current request's options are the defaults. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnMissingClass(
-      "org.springframework.security.core.context.SecurityContextHolder")
+  @ConditionalOnMissingClass("org.springframework.security.core.context.SecurityContextHolder")
   static class PlainRunOptions {
     @Bean
     @ConditionalOnMissingBean

@@ -8,8 +8,8 @@ import io.github.mcprunner.McpToolbox;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.Runner;
 import io.github.mcprunner.SessionStrategy;
-import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.ToolboxRun;
+import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.HeaderContext;
@@ -212,8 +212,7 @@ class McpRunnerAutoConfigurationTest {
               assertThat(context.getBean(Runner.class)).isSameAs(own);
               assertThat(context.getBean(CurrentRunOptions.class)).isSameAs(ownOptions);
               assertThat(context.getBean(ConfiguredMcpServers.class)).isSameAs(ownServers);
-              try (ToolboxRun run =
-                  context.getBean(McpToolbox.class).open(RunOptions.defaults())) {
+              try (ToolboxRun run = context.getBean(McpToolbox.class).open(RunOptions.defaults())) {
                 assertThat(run.tools()).allMatch(tool -> tool.serverName().equals("own"));
               }
             });
@@ -291,11 +290,9 @@ class McpRunnerAutoConfigurationTest {
           CurrentRunOptions current = context.getBean(CurrentRunOptions.class);
           assertThat(current.get().identity()).isEmpty();
           Jwt jwt =
-              Jwt.withTokenValue("token-of-bea")
-                  .header("alg", "RS256")
-                  .subject("bea")
-                  .build();
-          SecurityContextHolder.getContext().setAuthentication(new JwtAuthenticationToken(jwt, List.of()));
+              Jwt.withTokenValue("token-of-bea").header("alg", "RS256").subject("bea").build();
+          SecurityContextHolder.getContext()
+              .setAuthentication(new JwtAuthenticationToken(jwt, List.of()));
           try {
             RunOptions options = current.get();
             assertThat(options.identity()).contains("bea");

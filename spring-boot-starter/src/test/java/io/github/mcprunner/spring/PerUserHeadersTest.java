@@ -40,9 +40,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 
 /**
  * 100 requests of 10 signed-in users, ten at a time, through the Spring AI callbacks (a {@code
- * ChatClient}) and through the runner: each user's token is exchanged at a real OAuth server
- * (token exchange configured by {@code mcprunner.oauth.*} properties), and the MCP server's
- * recording shows that every request carried its own user's exchanged token and user id.
+ * ChatClient}) and through the runner: each user's token is exchanged at a real OAuth server (token
+ * exchange configured by {@code mcprunner.oauth.*} properties), and the MCP server's recording
+ * shows that every request carried its own user's exchanged token and user id.
  */
 class PerUserHeadersTest {
   private static final int USERS = 10;

@@ -15,8 +15,8 @@ import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.model.tool.ToolExecutionResult;
 
 /**
- * A scripted Spring AI chat model that executes tools the way Spring AI's own models do (through
- * a {@link ToolCallingManager}): a user message {@code <user>} is answered with a call of the tool
+ * A scripted Spring AI chat model that executes tools the way Spring AI's own models do (through a
+ * {@link ToolCallingManager}): a user message {@code <user>} is answered with a call of the tool
  * with arguments {@code {"user": "<user>"}}, and the tool's result is the final answer. Stateless,
  * so any number of conversations can share it.
  */
@@ -48,8 +48,7 @@ final class ToolCallingChatModel implements ChatModel {
     ToolResponseMessage results = (ToolResponseMessage) last;
     return new ChatResponse(
         List.of(
-            new Generation(
-                new AssistantMessage(results.getResponses().get(0).responseData()))));
+            new Generation(new AssistantMessage(results.getResponses().get(0).responseData()))));
   }
 
   @Override

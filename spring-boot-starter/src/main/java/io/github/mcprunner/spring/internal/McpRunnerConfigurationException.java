@@ -1,8 +1,8 @@
 package io.github.mcprunner.spring.internal;
 
 /**
- * A {@code mcp-runner.*} property (or a provider setting) holds a value the starter cannot use.
- * The message names the property and what is wrong, never the value. Not public API.
+ * A {@code mcp-runner.*} property (or a provider setting) holds a value the starter cannot use. The
+ * message names the property and what is wrong, never the value. Not public API.
  */
 public final class McpRunnerConfigurationException extends IllegalStateException {
   private static final long serialVersionUID = 1L;

@@ -25,9 +25,7 @@ public final class ServerSpecs {
    */
   public static List<McpServerSpec> of(McpRunnerProperties properties) {
     List<McpServerSpec> specs = new ArrayList<>();
-    properties
-        .getServers()
-        .forEach((name, server) -> specs.add(of(name, server, SERVERS + name)));
+    properties.getServers().forEach((name, server) -> specs.add(of(name, server, SERVERS + name)));
     return List.copyOf(specs);
   }
 
@@ -61,8 +59,8 @@ public final class ServerSpecs {
   }
 
   /**
-   * Returns the headers of a property map ({@code <property>.<Header-Name>=value}); values count
-   * as secret (redacted wherever printed).
+   * Returns the headers of a property map ({@code <property>.<Header-Name>=value}); values count as
+   * secret (redacted wherever printed).
    *
    * @throws McpRunnerConfigurationException naming the property of an invalid or protected header
    */

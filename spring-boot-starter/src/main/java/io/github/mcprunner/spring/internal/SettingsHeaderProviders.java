@@ -18,15 +18,14 @@ import org.springframework.util.ClassUtils;
  * mcprunner.oauth.*}) configure, read from Spring's environment as well as from the system
  * properties and environment variables the discovered providers read: a setting in {@code
  * application.properties}, a profile or any other property source then works as a system property
- * would. Each provider has the name of the discovered one, which the runner then leaves out.
- * Closed with the application context. Not public API.
+ * would. Each provider has the name of the discovered one, which the runner then leaves out. Closed
+ * with the application context. Not public API.
  */
 public final class SettingsHeaderProviders implements AutoCloseable {
   /** The prefix of every provider setting. */
   static final String SETTINGS_PREFIX = "mcprunner.";
 
-  private static final String OAUTH_SETTINGS =
-      "io.github.mcprunner.headers.oauth.OAuthSettings";
+  private static final String OAUTH_SETTINGS = "io.github.mcprunner.headers.oauth.OAuthSettings";
 
   private final List<McpHeaderProvider> providers;
 
