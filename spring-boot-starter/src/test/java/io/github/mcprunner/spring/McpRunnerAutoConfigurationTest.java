@@ -22,11 +22,16 @@ import io.github.mcprunner.testkit.RecordedRequest;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.execution.ToolExecutionException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -324,6 +329,56 @@ class McpRunnerAutoConfigurationTest {
                 assertThat(context)
                     .hasSingleBean(McpToolbox.class)
                     .doesNotHaveBean(McpRunnerToolCallbackProvider.class));
+  }
+
+  @Test
+  void optionsInTheToolContextWinOverTheCurrentRequests() {
+    contexts
+        .withPropertyValues("mcp-runner.servers.crm.url=" + server.url())
+        .run(
+            context -> {
+              server.clearRequests();
+              McpRunnerToolCallbackProvider tools =
+                  context.getBean(McpRunnerToolCallbackProvider.class);
+              RunOptions options =
+                  RunOptions.builder()
+                      .identity("carl")
+                      .mcpHeaders(McpHeaders.of("X-User-Id", "carl", "X-Request-Id", "req-7"))
+                      .build();
+              String answer =
+                  ChatClient.create(new ToolCallingChatModel("whoami"))
+                      .prompt()
+                      .user("carl")
+                      .toolCallbacks(tools)
+                      .toolContext(Map.of(McpRunnerToolCallbackProvider.RUN_OPTIONS, options))
+                      .call()
+                      .content();
+              assertThat(answer).contains("\"userId\":\"carl\"");
+              assertThat(server.requests())
+                  .filteredOn(r -> r.isToolCall("whoami"))
+                  .singleElement()
+                  .satisfies(r -> assertThat(r.header("X-Request-Id")).contains("req-7"));
+            });
+  }
+
+  @Test
+  void aToolErrorIsThrownAsSpringAisToolExecutionException() {
+    contexts
+        .withPropertyValues("mcp-runner.servers.crm.url=" + server.url())
+        .run(
+            context -> {
+              ToolCallback listTickets =
+                  Arrays.stream(
+                          context.getBean(McpRunnerToolCallbackProvider.class).getToolCallbacks())
+                      .filter(c -> c.getToolDefinition().name().equals("list_tickets"))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(listTickets.getToolDefinition().inputSchema()).contains("status");
+              // list_tickets fails without an X-Tenant-Id header
+              assertThatThrownBy(() -> listTickets.call("{}"))
+                  .isInstanceOf(ToolExecutionException.class)
+                  .hasMessageContaining("X-Tenant-Id");
+            });
   }
 
   @Test
