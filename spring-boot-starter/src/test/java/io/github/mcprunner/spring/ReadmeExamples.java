@@ -47,9 +47,9 @@ final class ReadmeExamples {
     return answer;
   }
 
-  // snippet:provider-bean
   @Configuration
   static class TenantHeaders {
+    // snippet:provider-bean
     // Joins the chain beside the discovered providers (layer 3, by order() then name()).
     @Bean
     McpHeaderProvider tenantHeader() {
@@ -81,9 +81,8 @@ final class ReadmeExamples {
             .build();
       };
     }
+    // end-snippet
   }
-
-  // end-snippet
 
   /** Where the application finds its users' tenants. */
   interface TenantDirectory {
