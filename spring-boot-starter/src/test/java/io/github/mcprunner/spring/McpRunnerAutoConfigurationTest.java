@@ -37,8 +37,14 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.DefaultOAuth2AuthenticatedPrincipal;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthentication;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /** The starter's auto-configuration, in application contexts of its own. */
@@ -304,6 +310,34 @@ class McpRunnerAutoConfigurationTest {
             assertThat(options.context(ContextKey.USER_ID)).contains("bea");
             assertThat(options.context(ContextKey.SUBJECT_TOKEN)).contains("token-of-bea");
             assertThat(options.mcpHeaders().names()).isEmpty();
+          } finally {
+            SecurityContextHolder.clearContext();
+          }
+        });
+  }
+
+  @Test
+  void anOpaqueBearerTokenIsTheSubjectTokenAndAnAnonymousUserGetsTheDefaults() {
+    contexts.run(
+        context -> {
+          CurrentRunOptions current = context.getBean(CurrentRunOptions.class);
+          OAuth2AccessToken token =
+              new OAuth2AccessToken(
+                  OAuth2AccessToken.TokenType.BEARER, "opaque-of-dan", null, null);
+          OAuth2AuthenticatedPrincipal principal =
+              new DefaultOAuth2AuthenticatedPrincipal(
+                  "dan", Map.of("sub", "dan"), AuthorityUtils.NO_AUTHORITIES);
+          try {
+            SecurityContextHolder.getContext()
+                .setAuthentication(new BearerTokenAuthentication(principal, token, List.of()));
+            RunOptions options = current.get();
+            assertThat(options.identity()).contains("dan");
+            assertThat(options.context(ContextKey.SUBJECT_TOKEN)).contains("opaque-of-dan");
+            SecurityContextHolder.getContext()
+                .setAuthentication(
+                    new AnonymousAuthenticationToken(
+                        "key", "anonymousUser", AuthorityUtils.createAuthorityList("ROLE_ANON")));
+            assertThat(current.get()).isSameAs(RunOptions.defaults());
           } finally {
             SecurityContextHolder.clearContext();
           }
