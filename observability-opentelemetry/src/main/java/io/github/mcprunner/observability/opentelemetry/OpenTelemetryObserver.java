@@ -30,10 +30,15 @@ import org.jspecify.annotations.Nullable;
  * Records mcp-runner's runs on OpenTelemetry, by the MCP and GenAI semantic conventions:
  *
  * <ul>
- *   <li>a span {@code invoke_agent {agent}} (kind {@code INTERNAL}) per run, child of the context
- *       current when the run starts; under it a span {@code chat} (kind {@code CLIENT}) per model
- *       turn and a span {@code {mcp.method.name} {tool}} (kind {@code CLIENT}) per MCP request
- *       ({@code initialize} of a session the run opens, {@code tools/list}, {@code tools/call});
+ *   <li>a span {@code invoke_agent {agent}} (kind {@code INTERNAL}) per agent run, child of the
+ *       context current when the run starts; under it a span {@code chat {model}} (kind {@code
+ *       CLIENT}) per model turn and a span {@code {mcp.method.name} {tool}} (kind {@code CLIENT})
+ *       per MCP request ({@code initialize} of a session the run opens, {@code tools/list}, {@code
+ *       tools/call}), with {@code mcp.session.id} once the server gave one;
+ *   <li>for a toolbox run ({@code McpToolbox}, as agent frameworks use it) no run span: its MCP
+ *       request spans are children of the context current at each request, and a {@code tools/call}
+ *       under an {@code execute_tool} span marked with {@link #executeToolContext} records on that
+ *       span instead of opening its own;
  *   <li>the metrics {@code mcp.client.operation.duration}, {@code mcp.client.session.duration},
  *       {@code gen_ai.client.operation.duration} and {@code gen_ai.client.token.usage};
  *   <li>the MCP request span's context, by the {@link OpenTelemetry}'s propagators (W3C {@code
