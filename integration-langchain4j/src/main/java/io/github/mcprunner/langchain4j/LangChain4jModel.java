@@ -107,7 +107,7 @@ public final class LangChain4jModel implements Model {
 
   /** Returns the model name of the LangChain4j model's default request parameters, if set. */
   @Override
-  public Optional<String> modelName() {
+  public Optional<String> requestModel() {
     ChatModel chat = chatModel;
     StreamingChatModel streaming = streamingModel;
     try {

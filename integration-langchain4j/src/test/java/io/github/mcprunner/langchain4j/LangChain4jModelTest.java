@@ -53,10 +53,10 @@ class LangChain4jModelTest {
           }
         };
     assertThat(LangChain4jModel.of(claude).providerName()).contains("anthropic");
-    assertThat(LangChain4jModel.of(claude).modelName()).contains("claude-sonnet-4");
+    assertThat(LangChain4jModel.of(claude).requestModel()).contains("claude-sonnet-4");
     // A model that names neither (ChatModel's defaults: OTHER, no model name) tells nothing.
     assertThat(LangChain4jModel.of(new ScriptedChatModel()).providerName()).isEmpty();
-    assertThat(LangChain4jModel.of(new ScriptedChatModel()).modelName()).isEmpty();
+    assertThat(LangChain4jModel.of(new ScriptedChatModel()).requestModel()).isEmpty();
     for (ModelProvider provider : ModelProvider.values()) {
       if (provider != ModelProvider.OTHER) {
         assertThat(ProviderNames.of(provider))

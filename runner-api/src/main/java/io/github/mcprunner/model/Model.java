@@ -39,7 +39,7 @@ public interface Model {
    * Returns the name of the model requests go to ({@code gen_ai.request.model}), for observers. The
    * default tells none.
    */
-  default Optional<String> modelName() {
+  default Optional<String> requestModel() {
     return Optional.empty();
   }
 }

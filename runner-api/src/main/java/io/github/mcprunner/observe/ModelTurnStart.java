@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  *     openai}, {@code anthropic}, {@code aws.bedrock}, ...), or null when the model does not tell
  *     ({@code Model.providerName()})
  * @param requestModel the name of the model asked, or null when the model does not tell ({@code
- *     Model.modelName()})
+ *     Model.requestModel()})
  */
 public record ModelTurnStart(
     int turn, @Nullable String providerName, @Nullable String requestModel) {

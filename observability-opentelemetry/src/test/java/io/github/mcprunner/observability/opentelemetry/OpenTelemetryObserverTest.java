@@ -144,7 +144,7 @@ class OpenTelemetryObserverTest {
       }
 
       @Override
-      public Optional<String> modelName() {
+      public Optional<String> requestModel() {
         return Optional.of("gpt-4o-mini");
       }
     };

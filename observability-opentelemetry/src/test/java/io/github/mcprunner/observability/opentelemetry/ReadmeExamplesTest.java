@@ -136,7 +136,7 @@ class ReadmeExamplesTest {
       ToolOutcome outcome;
       try (ToolboxRun toolboxRun = toolbox.open(RunOptions.builder().identity("alice").build())) {
         toolboxRun.tools();
-        // snippet:executeTool
+        // snippet:execute-tool
         Span span =
             tracer
                 .spanBuilder("execute_tool " + toolName)

@@ -74,7 +74,7 @@ final class ObservationRun {
     String name = null;
     try {
       provider = model.providerName().orElse(null);
-      name = model.modelName().orElse(null);
+      name = model.requestModel().orElse(null);
     } catch (RuntimeException e) {
       Observation.failed("Model.providerName", e);
     }
