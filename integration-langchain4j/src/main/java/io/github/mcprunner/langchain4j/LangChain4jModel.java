@@ -5,15 +5,18 @@ import static java.util.Objects.requireNonNull;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.github.mcprunner.langchain4j.internal.Conversations;
 import io.github.mcprunner.langchain4j.internal.Failures;
+import io.github.mcprunner.langchain4j.internal.ProviderNames;
 import io.github.mcprunner.langchain4j.internal.StreamCollector;
 import io.github.mcprunner.model.Model;
 import io.github.mcprunner.model.ModelRequest;
 import io.github.mcprunner.model.ModelResponse;
 import io.github.mcprunner.model.ModelStreamListener;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +85,40 @@ public final class LangChain4jModel implements Model {
   /** Returns a builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns the provider of the LangChain4j model ({@code ChatModel.provider()}) as the
+   * OpenTelemetry GenAI conventions name it ({@code openai}, {@code anthropic}, {@code
+   * aws.bedrock}, ...; a provider they do not name in lower case, such as {@code ollama}); none for
+   * {@code OTHER}.
+   */
+  @Override
+  public Optional<String> providerName() {
+    ChatModel chat = chatModel;
+    StreamingChatModel streaming = streamingModel;
+    try {
+      return ProviderNames.of(
+          chat != null ? chat.provider() : requireNonNull(streaming).provider());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Returns the model name of the LangChain4j model's default request parameters, if set. */
+  @Override
+  public Optional<String> requestModel() {
+    ChatModel chat = chatModel;
+    StreamingChatModel streaming = streamingModel;
+    try {
+      ChatRequestParameters parameters =
+          chat != null
+              ? chat.defaultRequestParameters()
+              : requireNonNull(streaming).defaultRequestParameters();
+      return parameters == null ? Optional.empty() : Optional.ofNullable(parameters.modelName());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**

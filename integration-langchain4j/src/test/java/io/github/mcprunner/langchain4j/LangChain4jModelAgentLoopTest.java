@@ -50,10 +50,13 @@ import org.junit.jupiter.api.Test;
 class LangChain4jModelAgentLoopTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Compact: the MCP client in runner-core re-serializes the arguments it sends. */
+  /**
+   * As a model might write them: spacing, a JSON escape for a character ({@code \\u00e9}), a
+   * decimal with more digits than a double holds. The runner sends them as written.
+   */
   private static final String MCP_ARGUMENTS =
-      "{\"text\":\"h\u00e9llo \\\"quoted\\\" \ud83d\ude00 \\\\ end\",\"count\":3,"
-          + "\"nested\":{\"flags\":[true,false],\"ratio\":0.25}}";
+      "{ \"text\" : \"h\\u00e9llo \\\"quoted\\\" \ud83d\ude00 \\\\ end\",\n  \"count\": 3,\n"
+          + "  \"nested\": {\"flags\": [true, false], \"ratio\": 0.250000000000000000001} }";
 
   /** With spaces and an escape: a function tool gets the model's text unchanged. */
   private static final String FUNCTION_ARGUMENTS = "{ \"city\" : \"Z\\u00fcrich\",\n \"days\": 2 }";
@@ -128,8 +131,8 @@ class LangChain4jModelAgentLoopTest {
     RecordedRequest echo =
         mcp.requests().stream().filter(r -> r.isToolCall("echo_args")).findFirst().orElseThrow();
     assertThat(echo.header("X-Tenant-Id")).contains("acme");
-    // Same JSON value, every character of every string intact; the MCP client in runner-core
-    // re-serializes the arguments, so member order is its own.
+    // The model's text, byte for byte, in the JSON-RPC request.
+    assertThat(echo.body()).contains("\"arguments\":" + MCP_ARGUMENTS);
     JsonNode sent = JSON.readTree(echo.body()).path("params").path("arguments");
     assertThat(sent).isEqualTo(JSON.readTree(MCP_ARGUMENTS));
     assertThat(sent.path("text").textValue())

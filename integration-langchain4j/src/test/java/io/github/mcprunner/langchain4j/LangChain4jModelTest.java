@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
+import io.github.mcprunner.langchain4j.internal.ProviderNames;
 import io.github.mcprunner.model.InputItem;
 import io.github.mcprunner.model.ModelRequest;
 import io.github.mcprunner.model.ModelResponse;
@@ -27,6 +32,43 @@ class LangChain4jModelTest {
           List.of(InputItem.Message.user("hi")),
           List.of(),
           ModelSettings.defaults());
+
+  @Test
+  void tellsObserversItsProviderAndModelAsTheGenAiConventionsNameThem() {
+    ChatModel claude =
+        new ChatModel() {
+          @Override
+          public ChatResponse doChat(ChatRequest request) {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public ModelProvider provider() {
+            return ModelProvider.ANTHROPIC;
+          }
+
+          @Override
+          public ChatRequestParameters defaultRequestParameters() {
+            return ChatRequestParameters.builder().modelName("claude-sonnet-4").build();
+          }
+        };
+    assertThat(LangChain4jModel.of(claude).providerName()).contains("anthropic");
+    assertThat(LangChain4jModel.of(claude).requestModel()).contains("claude-sonnet-4");
+    // A model that names neither (ChatModel's defaults: OTHER, no model name) tells nothing.
+    assertThat(LangChain4jModel.of(new ScriptedChatModel()).providerName()).isEmpty();
+    assertThat(LangChain4jModel.of(new ScriptedChatModel()).requestModel()).isEmpty();
+    for (ModelProvider provider : ModelProvider.values()) {
+      if (provider != ModelProvider.OTHER) {
+        assertThat(ProviderNames.of(provider))
+            .as(provider.name())
+            .get()
+            .asString()
+            .matches("[a-z][a-z._]*");
+      }
+    }
+    assertThat(ProviderNames.of(ModelProvider.OPEN_AI)).contains("openai");
+    assertThat(ProviderNames.of(ModelProvider.AMAZON_BEDROCK)).contains("aws.bedrock");
+  }
 
   @Test
   void aStreamingModelAloneServesPlainCallsByCollectingTheStream() {

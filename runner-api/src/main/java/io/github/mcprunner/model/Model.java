@@ -1,5 +1,7 @@
 package io.github.mcprunner.model;
 
+import java.util.Optional;
+
 /**
  * A language model the runner drives: one request (instructions, conversation items, tool
  * definitions, settings) in, one response (output text and/or tool calls) out.
@@ -22,5 +24,22 @@ public interface Model {
     ModelResponse response = respond(request);
     response.textValue().ifPresent(listener::onTextDelta);
     return response;
+  }
+
+  /**
+   * Returns the name of the model's provider as the OpenTelemetry GenAI semantic conventions spell
+   * it ({@code gen_ai.provider.name}: {@code openai}, {@code anthropic}, {@code aws.bedrock},
+   * {@code gcp.gemini}, ...), for observers. The default tells none.
+   */
+  default Optional<String> providerName() {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the name of the model requests go to ({@code gen_ai.request.model}), for observers. The
+   * default tells none.
+   */
+  default Optional<String> requestModel() {
+    return Optional.empty();
   }
 }

@@ -15,19 +15,34 @@ import org.jspecify.annotations.Nullable;
  * @param toolName the tool of a {@code tools/call}, else null
  * @param protocolVersion the MCP protocol version negotiated with the server, or null before it is
  *     known (for {@code initialize})
+ * @param sessionId the {@code Mcp-Session-Id} the server gave the session the request is sent on,
+ *     or null (before {@code initialize} answered, a server that gives none, a legacy HTTP+SSE or
+ *     custom transport that does not tell it). An id, not a credential: a server must not make it
+ *     one, but an observer that distrusts a server may leave it out
  */
 public record McpRequestStart(
     String serverName,
     URI serverUrl,
     String method,
     @Nullable String toolName,
-    @Nullable String protocolVersion) {
+    @Nullable String protocolVersion,
+    @Nullable String sessionId) {
 
   /** Checks that the required parts are not null. */
   public McpRequestStart {
     requireNonNull(serverName, "serverName");
     requireNonNull(serverUrl, "serverUrl");
     requireNonNull(method, "method");
+  }
+
+  /** Returns what is known of a request sent on no known session. */
+  public McpRequestStart(
+      String serverName,
+      URI serverUrl,
+      String method,
+      @Nullable String toolName,
+      @Nullable String protocolVersion) {
+    this(serverName, serverUrl, method, toolName, protocolVersion, null);
   }
 
   /** Returns the tool of a {@code tools/call}. */
@@ -38,5 +53,10 @@ public record McpRequestStart(
   /** Returns the negotiated protocol version, when known. */
   public Optional<String> protocol() {
     return Optional.ofNullable(protocolVersion);
+  }
+
+  /** Returns the session's {@code Mcp-Session-Id}, when known. */
+  public Optional<String> session() {
+    return Optional.ofNullable(sessionId);
   }
 }

@@ -6,7 +6,8 @@ import io.github.mcprunner.model.Usage;
  * The observation of one run: told of its model turns, its MCP requests and its end, in the order
  * they happen. A run does one thing at a time, so at most one model turn or one MCP request of a
  * run is open at once. {@link #runFinished(Usage)} or {@link #runFailed(Throwable)} is called
- * exactly once, last.
+ * exactly once, last. A {@linkplain RunStart.Kind#TOOLBOX toolbox run} has no model turn; it may
+ * make MCP requests from several threads, one at a time, and is finished when its caller closes it.
  */
 public interface RunObservation {
 
@@ -36,6 +37,17 @@ public interface RunObservation {
    * @return the turn's observation, never null
    */
   ModelTurnObservation modelTurnStarted(int turn);
+
+  /**
+   * Called before the model is asked for a turn, on the run's thread, with what the model tells of
+   * itself (provider, model name). The runner calls this method; the default calls {@link
+   * #modelTurnStarted(int)} with the turn's number.
+   *
+   * @return the turn's observation, never null
+   */
+  default ModelTurnObservation modelTurnStarted(ModelTurnStart turn) {
+    return modelTurnStarted(turn.turn());
+  }
 
   /**
    * Called before an MCP request of this run is sent ({@code initialize} of a session the run

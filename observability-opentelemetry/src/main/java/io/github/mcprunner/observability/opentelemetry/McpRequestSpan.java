@@ -17,7 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The client span of one MCP request, and the trace context it propagates. */
+/**
+ * The client span of one MCP request, and the trace context it propagates. A {@code tools/call}
+ * whose parent context carries a span marked as an outer GenAI {@code execute_tool} span ({@link
+ * OpenTelemetryObserver#executeToolContext}) records on that span instead, as the MCP conventions
+ * ask: its owner names, times and ends it.
+ */
 final class McpRequestSpan implements McpRequestObservation {
   private static final TextMapSetter<Map<String, String>> SETTER =
       (carrier, key, value) -> {
@@ -31,6 +36,8 @@ final class McpRequestSpan implements McpRequestObservation {
   private final String runId;
   private final McpRequestStart request;
   private final Span span;
+  // False when the request records on an outer execute_tool span, which its owner ends.
+  private final boolean ownsSpan;
   private final Attributes metricAttributes;
   private final long start;
   private final Map<String, String> propagated;
@@ -58,18 +65,32 @@ final class McpRequestSpan implements McpRequestObservation {
     attributes.put(NETWORK_TRANSPORT, "tcp");
     attributes.put(NETWORK_PROTOCOL_NAME, "http");
     this.metricAttributes = attributes.build();
-    String name =
-        request.toolName() == null ? request.method() : request.method() + " " + request.toolName();
-    SpanBuilder builder =
-        telemetry
-            .tracer
-            .spanBuilder(name)
-            .setParent(parent)
-            .setSpanKind(SpanKind.CLIENT)
-            .setAllAttributes(metricAttributes)
-            .setAttribute(MCP_RUNNER_SERVER_NAME, request.serverName())
-            .setAllAttributes(optIns);
-    this.span = builder.startSpan();
+    Span outer = OpenTelemetryObserver.executeToolSpan(parent, request);
+    if (outer != null) {
+      this.span = outer;
+      this.ownsSpan = false;
+      outer.setAllAttributes(metricAttributes);
+      outer.setAttribute(MCP_RUNNER_SERVER_NAME, request.serverName());
+      request.session().ifPresent(id -> outer.setAttribute(MCP_SESSION_ID, id));
+      outer.setAllAttributes(optIns);
+    } else {
+      String name =
+          request.toolName() == null
+              ? request.method()
+              : request.method() + " " + request.toolName();
+      SpanBuilder builder =
+          telemetry
+              .tracer
+              .spanBuilder(name)
+              .setParent(parent)
+              .setSpanKind(SpanKind.CLIENT)
+              .setAllAttributes(metricAttributes)
+              .setAttribute(MCP_RUNNER_SERVER_NAME, request.serverName())
+              .setAllAttributes(optIns);
+      request.session().ifPresent(id -> builder.setAttribute(MCP_SESSION_ID, id));
+      this.span = builder.startSpan();
+      this.ownsSpan = true;
+    }
     Map<String, String> carrier = new LinkedHashMap<>();
     telemetry.propagator.inject(parent.with(span), carrier, SETTER);
     this.propagated = Collections.unmodifiableMap(carrier);
@@ -101,7 +122,9 @@ final class McpRequestSpan implements McpRequestObservation {
       end("tool_error", null);
       return;
     }
-    span.end();
+    if (ownsSpan) {
+      span.end();
+    }
     telemetry.mcpOperationDuration.record(elapsed(), metricAttributes);
     observer.inFlight.remove(runId, this);
   }
@@ -120,7 +143,9 @@ final class McpRequestSpan implements McpRequestObservation {
       failure.put(RPC_RESPONSE_STATUS_CODE, status);
     }
     span.setStatus(StatusCode.ERROR);
-    span.end();
+    if (ownsSpan) {
+      span.end();
+    }
     telemetry.mcpOperationDuration.record(elapsed(), failure.build());
     observer.inFlight.remove(runId, this);
   }

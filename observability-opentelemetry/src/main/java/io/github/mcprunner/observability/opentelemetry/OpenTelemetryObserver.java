@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.auto.service.AutoService;
 import io.github.mcprunner.headers.McpHeaderProvider;
+import io.github.mcprunner.observe.McpRequestStart;
 import io.github.mcprunner.observe.McpSessionObservation;
 import io.github.mcprunner.observe.McpSessionStart;
 import io.github.mcprunner.observe.RunObservation;
@@ -13,7 +14,9 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
@@ -27,10 +30,15 @@ import org.jspecify.annotations.Nullable;
  * Records mcp-runner's runs on OpenTelemetry, by the MCP and GenAI semantic conventions:
  *
  * <ul>
- *   <li>a span {@code invoke_agent {agent}} (kind {@code INTERNAL}) per run, child of the context
- *       current when the run starts; under it a span {@code chat} (kind {@code CLIENT}) per model
- *       turn and a span {@code {mcp.method.name} {tool}} (kind {@code CLIENT}) per MCP request
- *       ({@code initialize} of a session the run opens, {@code tools/list}, {@code tools/call});
+ *   <li>a span {@code invoke_agent {agent}} (kind {@code INTERNAL}) per agent run, child of the
+ *       context current when the run starts; under it a span {@code chat {model}} (kind {@code
+ *       CLIENT}) per model turn and a span {@code {mcp.method.name} {tool}} (kind {@code CLIENT})
+ *       per MCP request ({@code initialize} of a session the run opens, {@code tools/list}, {@code
+ *       tools/call}), with {@code mcp.session.id} once the server gave one;
+ *   <li>for a toolbox run ({@code McpToolbox}, as agent frameworks use it) no run span: its MCP
+ *       request spans are children of the context current at each request, and a {@code tools/call}
+ *       under an {@code execute_tool} span marked with {@link #executeToolContext} records on that
+ *       span instead of opening its own;
  *   <li>the metrics {@code mcp.client.operation.duration}, {@code mcp.client.session.duration},
  *       {@code gen_ai.client.operation.duration} and {@code gen_ai.client.token.usage};
  *   <li>the MCP request span's context, by the {@link OpenTelemetry}'s propagators (W3C {@code
@@ -69,6 +77,9 @@ public final class OpenTelemetryObserver implements RunObserver {
 
   /** The instrumentation scope of the spans and metrics. */
   static final String SCOPE = "io.github.mcprunner.observability-opentelemetry";
+
+  /** The context key of the span {@link #executeToolContext} marks. */
+  private static final ContextKey<Span> EXECUTE_TOOL = ContextKey.named("mcp-runner.execute_tool");
 
   /** What may be recorded only when opted in. */
   enum OptIn {
@@ -138,6 +149,47 @@ public final class OpenTelemetryObserver implements RunObserver {
       run.user().ifPresent(user -> extra.put(SemanticAttributes.USER_ID, user));
     }
     return new RunSpan(this, t, run, extra.build(), Context.current());
+  }
+
+  /**
+   * Returns {@code context} with its span marked as a GenAI {@code execute_tool} span: the span an
+   * agent framework (or your code) opens around a tool call it makes through an {@code McpToolbox}.
+   * An MCP {@code tools/call} made while that span is the current one records on it (the MCP
+   * attributes, {@code error.type} and status {@code ERROR} on failure) instead of opening a span
+   * of its own, as the MCP semantic conventions ask; its owner still names and ends it. Other
+   * requests (an {@code initialize} the call needs) become its children.
+   *
+   * <pre>{@code
+   * Span span = tracer.spanBuilder("execute_tool " + toolName)
+   *     .setAttribute("gen_ai.operation.name", "execute_tool").startSpan();
+   * try (Scope scope = OpenTelemetryObserver.executeToolContext(Context.current().with(span))
+   *     .makeCurrent()) {
+   *   outcome = toolboxRun.call(toolName, argumentsJson);
+   * } finally {
+   *   span.end();
+   * }
+   * }</pre>
+   */
+  public static Context executeToolContext(Context context) {
+    requireNonNull(context, "context");
+    return context.with(EXECUTE_TOOL, Span.fromContext(context));
+  }
+
+  /**
+   * Returns the marked {@code execute_tool} span a {@code tools/call} under {@code parent} records
+   * on: only while it is the current span of {@code parent} (not under a child of its own).
+   */
+  static @Nullable Span executeToolSpan(Context parent, McpRequestStart request) {
+    if (!"tools/call".equals(request.method())) {
+      return null;
+    }
+    Span marked = parent.get(EXECUTE_TOOL);
+    if (marked == null
+        || marked != Span.fromContext(parent)
+        || !marked.getSpanContext().isValid()) {
+      return null;
+    }
+    return marked;
   }
 
   @Override

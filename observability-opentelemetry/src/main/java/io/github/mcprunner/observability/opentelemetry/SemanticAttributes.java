@@ -9,6 +9,7 @@ import java.util.List;
  */
 final class SemanticAttributes {
   static final AttributeKey<String> MCP_METHOD_NAME = AttributeKey.stringKey("mcp.method.name");
+  static final AttributeKey<String> MCP_SESSION_ID = AttributeKey.stringKey("mcp.session.id");
   static final AttributeKey<String> MCP_PROTOCOL_VERSION =
       AttributeKey.stringKey("mcp.protocol.version");
   static final AttributeKey<String> JSONRPC_REQUEST_ID =
@@ -26,6 +27,10 @@ final class SemanticAttributes {
       AttributeKey.stringKey("gen_ai.operation.name");
   static final AttributeKey<String> GEN_AI_AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
   static final AttributeKey<String> GEN_AI_TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
+  static final AttributeKey<String> GEN_AI_PROVIDER_NAME =
+      AttributeKey.stringKey("gen_ai.provider.name");
+  static final AttributeKey<String> GEN_AI_REQUEST_MODEL =
+      AttributeKey.stringKey("gen_ai.request.model");
   static final AttributeKey<Long> GEN_AI_USAGE_INPUT_TOKENS =
       AttributeKey.longKey("gen_ai.usage.input_tokens");
   static final AttributeKey<Long> GEN_AI_USAGE_OUTPUT_TOKENS =

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.McpToolbox;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.RunResult;
 import io.github.mcprunner.Runner;
+import io.github.mcprunner.ToolboxRun;
 import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.model.Model;
+import io.github.mcprunner.model.ModelRequest;
+import io.github.mcprunner.model.ModelResponse;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
 import io.github.mcprunner.testkit.ScriptedModel;
@@ -20,6 +25,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -31,10 +37,13 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -56,6 +65,8 @@ class OpenTelemetryObserverTest {
       List.of(
           "gen_ai.operation.name",
           "gen_ai.agent.name",
+          "gen_ai.provider.name",
+          "gen_ai.request.model",
           "gen_ai.tool.name",
           "mcp.method.name",
           "mcp_runner.server.name",
@@ -119,7 +130,27 @@ class OpenTelemetryObserverTest {
     return runner;
   }
 
-  private Agent agent(ScriptedModel model) {
+  /** A model that tells observers its provider and name, as a real provider's model would. */
+  private static Model named(Model model) {
+    return new Model() {
+      @Override
+      public ModelResponse respond(ModelRequest request) {
+        return model.respond(request);
+      }
+
+      @Override
+      public Optional<String> providerName() {
+        return Optional.of("openai");
+      }
+
+      @Override
+      public Optional<String> requestModel() {
+        return Optional.of("gpt-4o-mini");
+      }
+    };
+  }
+
+  private Agent agent(Model model) {
     return Agent.builder("support")
         .instructions("Help.")
         .model(model)
@@ -152,12 +183,13 @@ class OpenTelemetryObserverTest {
   }
 
   @Test
-  void oneRunWithTwoServersAndThreeToolCallsExportsTheSpecifiedSpanTree() {
+  void oneRunWithTwoServersAndThreeToolCallsExportsTheSpecifiedSpanTree() throws Exception {
     Runner runner = runner(OpenTelemetryObserver.builder(otel).recordAttributes("tenant").build());
     Span request = otel.getTracer("test").spanBuilder("HTTP POST /support").startSpan();
     RunResult result;
     try (Scope ignored = request.makeCurrent()) {
-      result = runner.run(agent(threeCalls()), "Look up customer c-42", options("acme", "alice"));
+      result =
+          runner.run(agent(named(threeCalls())), "Look up customer c-42", options("acme", "alice"));
     } finally {
       request.end();
     }
@@ -166,6 +198,9 @@ class OpenTelemetryObserverTest {
     List<SpanData> exported = spans.getFinishedSpanItems();
     String tree = SpanTree.render(exported, TREE_KEYS);
     assertThat(tree).isEqualTo(expectedTree());
+    assertThat(readmeTree())
+        .as("the README's span tree is the one this test exports")
+        .isEqualTo(expectedTree());
 
     SpanData run = only(exported, "invoke_agent support");
     assertThat(run.getKind()).isEqualTo(SpanKind.INTERNAL);
@@ -196,9 +231,15 @@ class OpenTelemetryObserverTest {
                 .put("network.protocol.name", "http")
                 .put("mcp_runner.server.name", "tickets")
                 .put("mcp_runner.tenant.id", "acme")
+                .put("mcp.session.id", whoamiRequest.sessionId())
                 .build()
                 .asMap());
+    assertThat(whoamiRequest.sessionId()).isNotBlank();
     assertThat(whoami.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    SpanData chat = exported.stream().filter(s -> s.getName().startsWith("chat")).findFirst().get();
+    assertThat(chat.getName()).isEqualTo("chat gpt-4o-mini");
+    assertThat(chat.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name")))
+        .isEqualTo("openai");
 
     SpanData failed = only(exported, "tools/call crm_fail");
     assertThat(failed.getAttributes().get(AttributeKey.stringKey("error.type")))
@@ -220,14 +261,15 @@ class OpenTelemetryObserverTest {
     assertPropagated(
         lists.stream().filter(s -> server(s).equals("tickets")).findFirst().get(),
         recorded(tickets, "tools/list", null));
-    // initialize is built by the MCP SDK (no _meta), but its HTTP request carries the context.
+    // initialize too: the MCP SDK builds it, the runner adds the _meta entries on its way out.
     SpanData initialize =
         exported.stream()
             .filter(s -> s.getName().equals("initialize") && server(s).equals("crm"))
             .findFirst()
             .get();
-    assertThat(recorded(crm, "initialize", null).header("traceparent"))
-        .contains(traceparent(initialize));
+    assertPropagated(initialize, recorded(crm, "initialize", null));
+    // No session yet when initialize is sent; the session's later requests carry its id.
+    assertThat(initialize.getAttributes().get(AttributeKey.stringKey("mcp.session.id"))).isNull();
 
     // The requests that belong to no MCP request span (notifications, GET stream) carry nothing.
     for (RecordedRequest r : crm.requests()) {
@@ -379,10 +421,7 @@ class OpenTelemetryObserverTest {
         assertThat(span).as(r.toString()).isNotNull();
         assertThat(span.getTraceId()).isEqualTo(parts[1]);
         assertThat(tenantOfTrace.get(parts[1])).isEqualTo(r.header("X-Tenant-Id").get());
-        if (!"initialize".equals(r.mcpMethod())) {
-          assertThat(r.body())
-              .contains("\"traceparent\":\"" + r.header("traceparent").get() + "\"");
-        }
+        assertThat(r.body()).contains("\"traceparent\":\"" + r.header("traceparent").get() + "\"");
         checked++;
       }
     }
@@ -440,6 +479,112 @@ class OpenTelemetryObserverTest {
   }
 
   @Test
+  void aToolboxRunRecordsItsRequestsUnderTheCallersSpanWithoutARunSpan() {
+    Runner runner = runner(OpenTelemetryObserver.builder(otel).recordAttributes("tenant").build());
+    McpToolbox toolbox =
+        runner.toolbox(
+            "assistant", List.of(McpServerSpec.builder("tickets", tickets.url()).build()));
+    Span framework = otel.getTracer("test").spanBuilder("framework turn").startSpan();
+    try (Scope ignored = framework.makeCurrent();
+        ToolboxRun run = toolbox.open(options("acme", "alice"))) {
+      assertThat(run.call("whoami", "{}").error()).isFalse();
+    } finally {
+      framework.end();
+    }
+
+    List<SpanData> exported = spans.getFinishedSpanItems();
+    assertThat(SpanTree.render(exported, List.of("mcp.method.name", "mcp_runner.tenant.id")))
+        .isEqualTo(
+            String.join(
+                "\n",
+                "framework turn [INTERNAL]",
+                "  initialize [CLIENT] mcp.method.name=initialize mcp_runner.tenant.id=acme",
+                "  tools/list [CLIENT] mcp.method.name=tools/list mcp_runner.tenant.id=acme",
+                "  tools/call whoami [CLIENT] mcp.method.name=tools/call"
+                    + " mcp_runner.tenant.id=acme",
+                ""));
+    SpanData call = only(exported, "tools/call whoami");
+    RecordedRequest request = recorded(tickets, "tools/call", "whoami");
+    assertThat(call.getAttributes().get(AttributeKey.stringKey("mcp.session.id")))
+        .isEqualTo(request.sessionId());
+    assertPropagated(call, request);
+    assertPropagated(only(exported, "initialize"), recorded(tickets, "initialize", null));
+    assertNoSecretExported();
+  }
+
+  @Test
+  void aToolCallUnderAMarkedExecuteToolSpanRecordsOnItInsteadOfASpanOfItsOwn() {
+    Runner runner = runner(OpenTelemetryObserver.create(otel));
+    McpToolbox toolbox =
+        runner.toolbox("assistant", List.of(McpServerSpec.builder("crm", crm.url()).build()));
+    try (ToolboxRun run = toolbox.open(options("acme", "alice"))) {
+      run.tools();
+    }
+    spans.reset();
+
+    Span lookup = executeTool("crm_lookup");
+    try (Scope ignored =
+            OpenTelemetryObserver.executeToolContext(Context.current().with(lookup)).makeCurrent();
+        ToolboxRun run = toolbox.open(options("acme", "alice"))) {
+      assertThat(run.call("crm_lookup", "{\"id\":\"c-42\"}").error()).isFalse();
+    } finally {
+      lookup.end();
+    }
+    Span fail = executeTool("crm_fail");
+    try (Scope ignored =
+            OpenTelemetryObserver.executeToolContext(Context.current().with(fail)).makeCurrent();
+        ToolboxRun run = toolbox.open(options("acme", "alice"))) {
+      assertThat(run.call("crm_fail", "{}").error()).isTrue();
+    } finally {
+      fail.end();
+    }
+
+    List<SpanData> exported = spans.getFinishedSpanItems();
+    assertThat(exported)
+        .extracting(SpanData::getName)
+        .as("no MCP span beside the execute_tool spans")
+        .containsExactly("execute_tool crm_lookup", "execute_tool crm_fail");
+    SpanData lookupSpan = only(exported, "execute_tool crm_lookup");
+    RecordedRequest lookupRequest = recorded(crm, "tools/call", "crm_lookup");
+    Map<String, Object> attributes = new java.util.TreeMap<>();
+    lookupSpan.getAttributes().forEach((k, v) -> attributes.put(k.getKey(), v));
+    assertThat(attributes)
+        .containsEntry("mcp.method.name", "tools/call")
+        .containsEntry("gen_ai.tool.name", "crm_lookup")
+        .containsEntry("gen_ai.operation.name", "execute_tool")
+        .containsEntry("jsonrpc.request.id", lookupRequest.jsonRpcId())
+        .containsEntry("mcp.session.id", lookupRequest.sessionId())
+        .containsEntry("mcp_runner.server.name", "crm")
+        .containsEntry("server.port", (long) crm.port());
+    assertThat(lookupSpan.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertPropagated(lookupSpan, lookupRequest);
+    SpanData failSpan = only(exported, "execute_tool crm_fail");
+    assertThat(failSpan.getAttributes().get(AttributeKey.stringKey("error.type")))
+        .isEqualTo("tool_error");
+    assertThat(failSpan.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertPropagated(failSpan, recorded(crm, "tools/call", "crm_fail"));
+    assertThat(
+            metric(metrics.collectAllMetrics(), "mcp.client.operation.duration")
+                .getHistogramData()
+                .getPoints()
+                .stream()
+                .filter(
+                    p -> p.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.name")) != null)
+                .mapToLong(HistogramPointData::getCount)
+                .sum())
+        .as("the calls are still measured")
+        .isEqualTo(2);
+  }
+
+  private Span executeTool(String tool) {
+    return otel.getTracer("framework")
+        .spanBuilder("execute_tool " + tool)
+        .setAttribute("gen_ai.operation.name", "execute_tool")
+        .setAttribute("gen_ai.tool.name", tool)
+        .startSpan();
+  }
+
+  @Test
   void anUnknownOptInAttributeIsRefusedByName() {
     assertThatThrownBy(() -> OpenTelemetryObserver.builder(otel).recordAttributes("tenant,email"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -471,12 +616,14 @@ class OpenTelemetryObserverTest {
             + " mcp_runner.tenant.id=acme",
         "    tools/list [CLIENT] mcp.method.name=tools/list mcp_runner.server.name=crm"
             + " mcp_runner.tenant.id=acme",
-        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+        "    chat gpt-4o-mini [CLIENT] gen_ai.operation.name=chat gen_ai.provider.name=openai"
+            + " gen_ai.request.model=gpt-4o-mini gen_ai.usage.input_tokens=10"
             + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
         "    tools/call whoami [CLIENT] gen_ai.operation.name=execute_tool gen_ai.tool.name=whoami"
             + " mcp.method.name=tools/call mcp_runner.server.name=tickets"
             + " mcp_runner.tenant.id=acme",
-        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+        "    chat gpt-4o-mini [CLIENT] gen_ai.operation.name=chat gen_ai.provider.name=openai"
+            + " gen_ai.request.model=gpt-4o-mini gen_ai.usage.input_tokens=10"
             + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
         "    tools/call crm_lookup [CLIENT] gen_ai.operation.name=execute_tool"
             + " gen_ai.tool.name=crm_lookup mcp.method.name=tools/call mcp_runner.server.name=crm"
@@ -484,9 +631,20 @@ class OpenTelemetryObserverTest {
         "    tools/call crm_fail [CLIENT, ERROR] error.type=tool_error"
             + " gen_ai.operation.name=execute_tool gen_ai.tool.name=crm_fail"
             + " mcp.method.name=tools/call mcp_runner.server.name=crm mcp_runner.tenant.id=acme",
-        "    chat [CLIENT] gen_ai.operation.name=chat gen_ai.usage.input_tokens=10"
+        "    chat gpt-4o-mini [CLIENT] gen_ai.operation.name=chat gen_ai.provider.name=openai"
+            + " gen_ai.request.model=gpt-4o-mini gen_ai.usage.input_tokens=10"
             + " gen_ai.usage.output_tokens=5 mcp_runner.tenant.id=acme",
         "");
+  }
+
+  /** The {@code text} block of the README's section "The span tree of one run". */
+  private static String readmeTree() throws java.io.IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int section = readme.indexOf("## The span tree of one run");
+    assertThat(section).as("README section").isNotNegative();
+    int start = readme.indexOf("```text\n", section) + "```text\n".length();
+    int end = readme.indexOf("```", start);
+    return readme.substring(start, end);
   }
 
   private void assertNoSecretExported() {

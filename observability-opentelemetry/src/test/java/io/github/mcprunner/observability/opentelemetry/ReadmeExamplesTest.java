@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.McpToolbox;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.Runner;
+import io.github.mcprunner.ToolOutcome;
+import io.github.mcprunner.ToolboxRun;
 import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.ScriptedModel;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -112,6 +119,45 @@ class ReadmeExamplesTest {
         runner) {
       assertThat(runner.run(agent, "Who am I?", RunOptions.builder().build()).finalOutput())
           .isEqualTo("done");
+    }
+  }
+
+  @Test
+  void aToolCallInsideAnExecuteToolSpanRecordsOnThatSpan() {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk otel = sdk(spans);
+        Runner runner = withObserver(otel)) {
+      McpToolbox toolbox =
+          runner.toolbox(
+              "assistant", List.of(McpServerSpec.builder("tickets", server.url()).build()));
+      Tracer tracer = otel.getTracer("my-framework");
+      String toolName = "whoami";
+      String argumentsJson = "{}";
+      ToolOutcome outcome;
+      try (ToolboxRun toolboxRun = toolbox.open(RunOptions.builder().identity("alice").build())) {
+        toolboxRun.tools();
+        // snippet:execute-tool
+        Span span =
+            tracer
+                .spanBuilder("execute_tool " + toolName)
+                .setAttribute("gen_ai.operation.name", "execute_tool")
+                .setAttribute("gen_ai.tool.name", toolName)
+                .startSpan();
+        try (Scope scope =
+            OpenTelemetryObserver.executeToolContext(Context.current().with(span)).makeCurrent()) {
+          outcome = toolboxRun.call(toolName, argumentsJson);
+        } finally {
+          span.end();
+        }
+        // end-snippet
+      }
+      assertThat(outcome.error()).isFalse();
+      List<SpanData> finished = spans.getFinishedSpanItems();
+      assertThat(names(finished))
+          .containsExactly("initialize", "tools/list", "execute_tool whoami");
+      assertThat(finished.get(2).getAttributes().asMap().toString())
+          .contains("mcp.method.name=tools/call")
+          .contains("mcp.session.id=");
     }
   }
 

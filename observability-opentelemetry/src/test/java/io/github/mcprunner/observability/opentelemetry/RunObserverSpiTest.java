@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.McpToolbox;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.Runner;
+import io.github.mcprunner.ToolboxRun;
 import io.github.mcprunner.core.Runners;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.model.Usage;
@@ -79,7 +81,7 @@ class RunObserverSpiTest {
             .collect(Collectors.toList());
     assertThat(recorder.events)
         .containsExactly(
-            "run support tenant=acme user=alice",
+            "run support kind=AGENT tenant=acme user=alice",
             "request initialize tool=null protocol=null",
             "sent initialize " + ids.get(0),
             "ok initialize toolError=false",
@@ -109,6 +111,57 @@ class RunObserverSpiTest {
   }
 
   @Test
+  void aToolboxRunIsObservedAsARunOfItsKindWithRequestsOnlyAndFinishedWhenClosed() {
+    Recorder recorder = new Recorder();
+    try (Runner runner =
+        Runners.builder()
+            .discoverObservers(false)
+            .discoverHeaderProviders(false)
+            .observer(recorder)
+            .build()) {
+      McpToolbox toolbox =
+          runner.toolbox(
+              "assistant", List.of(McpServerSpec.builder("tickets", server.url()).build()));
+      try (ToolboxRun run =
+          toolbox.open(
+              RunOptions.builder()
+                  .identity("alice")
+                  .context(ContextKey.TENANT_ID, "acme")
+                  .build())) {
+        assertThat(run.call("add", "{\"a\":1,\"b\":2}").output()).isEqualTo("3");
+        assertThat(recorder.events).noneMatch(e -> e.startsWith("run finished"));
+      }
+    }
+    List<String> ids =
+        server.requests().stream()
+            .filter(r -> r.jsonRpcId() != null && r.mcpMethod() != null)
+            .map(r -> r.mcpMethod() + "#" + r.jsonRpcId())
+            .collect(Collectors.toList());
+    assertThat(recorder.events)
+        .containsExactly(
+            "run assistant kind=TOOLBOX tenant=acme user=null",
+            "request initialize tool=null protocol=null",
+            "sent initialize " + ids.get(0),
+            "ok initialize toolError=false",
+            "session tickets",
+            "request tools/list tool=null protocol=2025-11-25",
+            "sent tools/list " + ids.get(1),
+            "ok tools/list toolError=false",
+            "request tools/call tool=add protocol=2025-11-25",
+            "sent tools/call " + ids.get(2),
+            "ok tools/call toolError=false",
+            "run finished usage=0/0",
+            "session closed");
+    // The MCP SDK builds initialize; the observer's _meta entries still reach it.
+    RecordedRequest initialize =
+        server.requests().stream()
+            .filter(r -> "initialize".equals(r.mcpMethod()))
+            .findFirst()
+            .get();
+    assertThat(initialize.body()).contains("\"_meta\":{\"x-observed\":\"yes\"}");
+  }
+
+  @Test
   void anObserverThatThrowsEverywhereNeverFailsARun() {
     try (Runner runner =
         Runners.builder()
@@ -127,7 +180,15 @@ class RunObserverSpiTest {
 
     @Override
     public RunObservation runStarted(RunStart run) {
-      events.add("run " + run.agentName() + " tenant=" + run.tenantId() + " user=" + run.userId());
+      events.add(
+          "run "
+              + run.agentName()
+              + " kind="
+              + run.kind()
+              + " tenant="
+              + run.tenantId()
+              + " user="
+              + run.userId());
       return new RunObservation() {
         @Override
         public ModelTurnObservation modelTurnStarted(int turn) {

@@ -121,14 +121,14 @@ public final class DefaultRunner implements Runner {
   @Override
   public RunResult run(Agent agent, String input, RunOptions options) {
     checkArguments(agent, input, options);
-    RunCancellation cancellation = linkedCancellation(options);
+    RunCancellation cancellation = new RunCancellation();
     return new RunExecution(this, agent, input, options, newRunId(), cancellation, null).execute();
   }
 
   @Override
   public CompletableFuture<RunResult> runAsync(Agent agent, String input, RunOptions options) {
     checkArguments(agent, input, options);
-    RunCancellation cancellation = linkedCancellation(options);
+    RunCancellation cancellation = new RunCancellation();
     String runId = newRunId();
     RunFuture future = new RunFuture(cancellation);
     submit(
@@ -147,7 +147,7 @@ public final class DefaultRunner implements Runner {
   @Override
   public RunStream runStreamed(Agent agent, String input, RunOptions options) {
     checkArguments(agent, input, options);
-    RunCancellation cancellation = linkedCancellation(options);
+    RunCancellation cancellation = new RunCancellation();
     String runId = newRunId();
     EventLog events = new EventLog();
     RunFuture future = new RunFuture(cancellation);
@@ -235,12 +235,6 @@ public final class DefaultRunner implements Runner {
     if (closed) {
       throw new IllegalStateException("this Runner is closed");
     }
-  }
-
-  static RunCancellation linkedCancellation(RunOptions options) {
-    RunCancellation cancellation = new RunCancellation();
-    options.cancellation().ifPresent(outer -> outer.onCancel(cancellation::cancel));
-    return cancellation;
   }
 
   static String newRunId() {

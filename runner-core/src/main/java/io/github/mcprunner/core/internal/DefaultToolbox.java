@@ -45,16 +45,23 @@ final class DefaultToolbox implements McpToolbox {
       throw new IllegalStateException("toolbox '" + name + "' is closed");
     }
     runner.checkOpen();
-    RunCancellation cancellation = DefaultRunner.linkedCancellation(options);
-    return new ToolboxSession(
-        runner,
-        "toolbox '" + name + "'",
-        name,
-        servers,
-        options,
-        DefaultRunner.newRunId(),
-        cancellation,
-        ObservationRun.NONE);
+    String runId = DefaultRunner.newRunId();
+    ObservationRun observed = runner.observation().toolboxRunStarted(runId, name, options);
+    try {
+      return new ToolboxSession(
+          runner,
+          "toolbox '" + name + "'",
+          name,
+          servers,
+          options,
+          runId,
+          new RunCancellation(),
+          observed,
+          true);
+    } catch (RuntimeException e) {
+      observed.failed(e);
+      throw e;
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.mcprunner.core.internal;
 
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.core.internal.http.StreamableHttpClientTransport;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.github.mcprunner.model.ToolDefinition;
@@ -9,6 +10,7 @@ import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,8 @@ final class McpSession {
   private final McpAsyncClient client;
   private final SessionHeaderSource headers;
   private final SessionTrackingTransport transport;
+  // The transport factory's own transport, under the runner's wrappers: it knows the session id.
+  private final McpClientTransport created;
   private final McpJsonMapper jsonMapper;
   private final Observation observation;
   private volatile McpSessionObservation observed = McpSessionObservation.NOOP;
@@ -51,9 +55,11 @@ final class McpSession {
       McpAsyncClient client,
       SessionHeaderSource headers,
       SessionTrackingTransport transport,
+      McpClientTransport created,
       McpJsonMapper jsonMapper,
       Observation observation) {
     this.observation = observation;
+    this.created = created;
     this.key = key;
     this.transport = transport;
     this.jsonMapper = jsonMapper;
@@ -72,17 +78,18 @@ final class McpSession {
       McpJsonMapper jsonMapper,
       Observation observation) {
     SessionHeaderSource headers = new SessionHeaderSource(chain, server, sessionScope);
+    McpClientTransport created =
+        factory.create(
+            new TransportSettings(
+                server.ref(),
+                server.transportKind(),
+                server.connectTimeout(),
+                server.requestTimeout(),
+                headers,
+                jsonMapper));
     SessionTrackingTransport transport =
         new SessionTrackingTransport(
-            observation.transport(
-                factory.create(
-                    new TransportSettings(
-                        server.ref(),
-                        server.transportKind(),
-                        server.connectTimeout(),
-                        server.requestTimeout(),
-                        headers,
-                        jsonMapper))));
+            new VerbatimArgumentsTransport(observation.transport(created)));
     McpSession[] self = new McpSession[1];
     McpAsyncClient client =
         McpClient.async(transport)
@@ -99,7 +106,7 @@ final class McpSession {
                 })
             .build();
     McpSession session =
-        new McpSession(key, server, client, headers, transport, jsonMapper, observation);
+        new McpSession(key, server, client, headers, transport, created, jsonMapper, observation);
     self[0] = session;
     return observation
         .initialize(sessionScope, server, client.initialize())
@@ -117,6 +124,16 @@ final class McpSession {
               session.observed = observation.sessionOpened(server, client);
               return session;
             });
+  }
+
+  /**
+   * Returns the {@code Mcp-Session-Id} the server gave this session, when the transport is the
+   * runner's Streamable HTTP client (a legacy HTTP+SSE or custom transport does not tell it).
+   */
+  @Nullable String sessionId() {
+    return created instanceof StreamableHttpClientTransport
+        ? ((StreamableHttpClientTransport) created).currentSessionId()
+        : null;
   }
 
   /** Returns whether the server reported this session as gone (HTTP 404). */

@@ -79,8 +79,23 @@ public final class Observation {
     return observers.length > 0;
   }
 
-  /** Tells the observers that run {@code runId} started; returns its observation. */
+  /**
+   * Tells the observers that run {@code runId} of {@code agent} started; returns its observation.
+   */
   ObservationRun runStarted(String runId, Agent agent, RunOptions options) {
+    return runStarted(runId, agent.name(), options, RunStart.Kind.AGENT);
+  }
+
+  /**
+   * Tells the observers that run {@code runId} of toolbox {@code toolboxName} was opened; returns
+   * its observation, which {@link ToolboxSession#close()} finishes.
+   */
+  ObservationRun toolboxRunStarted(String runId, String toolboxName, RunOptions options) {
+    return runStarted(runId, toolboxName, options, RunStart.Kind.TOOLBOX);
+  }
+
+  private ObservationRun runStarted(
+      String runId, String name, RunOptions options, RunStart.Kind kind) {
     if (observers.length == 0) {
       return ObservationRun.NONE;
     }
@@ -90,9 +105,10 @@ public final class Observation {
     RunStart start =
         new RunStart(
             runId,
-            agent.name(),
+            name,
             tenant instanceof String ? (String) tenant : null,
-            user instanceof String ? (String) user : null);
+            user instanceof String ? (String) user : null,
+            kind);
     RunObservation[] observations = new RunObservation[observers.length];
     for (int i = 0; i < observers.length; i++) {
       RunObservation observation = null;
@@ -183,7 +199,7 @@ public final class Observation {
         ctx -> client.listTools(cursor, meta(ctx.getOrDefault(REQUEST_KEY, null), null)));
   }
 
-  private static @Nullable Map<String, Object> meta(
+  static @Nullable Map<String, Object> meta(
       @Nullable Object request, @Nullable Map<String, Object> existing) {
     if (!(request instanceof ObservationRequest)) {
       return existing;
@@ -206,7 +222,8 @@ public final class Observation {
         server.uri(),
         method,
         tool,
-        session == null ? null : protocolVersion(session.client()));
+        session == null ? null : protocolVersion(session.client()),
+        session == null ? null : session.sessionId());
   }
 
   private static @Nullable String protocolVersion(McpAsyncClient client) {

@@ -2,10 +2,13 @@ package io.github.mcprunner.core.internal;
 
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.RunResult;
+import io.github.mcprunner.model.Model;
 import io.github.mcprunner.model.ModelResponse;
+import io.github.mcprunner.model.Usage;
 import io.github.mcprunner.observe.McpRequestObservation;
 import io.github.mcprunner.observe.McpRequestStart;
 import io.github.mcprunner.observe.ModelTurnObservation;
+import io.github.mcprunner.observe.ModelTurnStart;
 import io.github.mcprunner.observe.RunObservation;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.jspecify.annotations.Nullable;
@@ -31,17 +34,17 @@ final class ObservationRun {
     this.observations = observations;
   }
 
-  /** Before the model is asked. */
-  void turnStarted() {
+  /** Before {@code model} is asked. */
+  void turnStarted(Model model) {
     if (observations.length == 0) {
       return;
     }
     ModelTurnObservation[] started = new ModelTurnObservation[observations.length];
-    int number = turns++;
+    ModelTurnStart start = turnStart(model, turns++);
     for (int i = 0; i < observations.length; i++) {
       ModelTurnObservation observation = null;
       try {
-        observation = observations[i].modelTurnStarted(number);
+        observation = observations[i].modelTurnStarted(start);
       } catch (RuntimeException e) {
         Observation.failed("modelTurnStarted", e);
       }
@@ -66,14 +69,31 @@ final class ObservationRun {
     }
   }
 
+  private static ModelTurnStart turnStart(Model model, int number) {
+    String provider = null;
+    String name = null;
+    try {
+      provider = model.providerName().orElse(null);
+      name = model.requestModel().orElse(null);
+    } catch (RuntimeException e) {
+      Observation.failed("Model.providerName", e);
+    }
+    return new ModelTurnStart(number, provider, name);
+  }
+
   /** After the run returned its result. */
   void finished(RunResult result) {
+    finished(result.usage());
+  }
+
+  /** After the run ended with {@code usage}: a toolbox run when its caller closed it. */
+  void finished(Usage usage) {
     if (observations.length == 0) {
       return;
     }
     for (RunObservation observation : observations) {
       try {
-        observation.runFinished(result.usage());
+        observation.runFinished(usage);
       } catch (RuntimeException e) {
         Observation.failed("runFinished", e);
       }

@@ -103,7 +103,8 @@ final class RunExecution {
               options,
               runId,
               cancellation,
-              observed);
+              observed,
+              false);
       RunResult result = loop(mcp);
       publish(new RunEvent.RunFinished(runId, result));
       observed.finished(result);
@@ -140,7 +141,7 @@ final class RunExecution {
       ModelRequest request =
           new ModelRequest(
               agent.name(), agent.instructions(), conversation, definitions, agent.modelSettings());
-      observed.turnStarted();
+      observed.turnStarted(agent.model());
       ModelResponse response = askModel(request);
       observed.turnFinished(response);
       mcp.checkNotCancelled();

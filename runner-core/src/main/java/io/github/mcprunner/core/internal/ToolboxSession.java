@@ -8,8 +8,10 @@ import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.ToolConflictException;
 import io.github.mcprunner.ToolOutcome;
 import io.github.mcprunner.ToolboxRun;
+import io.github.mcprunner.core.internal.http.VerbatimToolCall;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.model.ToolDefinition;
+import io.github.mcprunner.model.Usage;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -44,6 +46,8 @@ final class ToolboxSession implements ToolboxRun {
   private final McpJsonMapper json;
   private final ObservationRun observed;
   private final Runnable unregister;
+  private final Runnable unlinkOuter;
+  private final boolean endsObservation;
   private final Map<String, ServerBinding> bindings = new LinkedHashMap<>();
   private @Nullable List<McpTool> tools;
   private final Map<String, ServerBinding> toolServers = new LinkedHashMap<>();
@@ -55,6 +59,11 @@ final class ToolboxSession implements ToolboxRun {
    *
    * @param owner names the agent or toolbox in error messages, e.g. {@code "agent 'support'"}
    * @param agentName the agent's (or toolbox's) name, as the scope carries it
+   * @param cancellation the run's own cancellation; linked to the caller's ({@code
+   *     options.cancellation()}) until {@link #close()}, so that a long-lived outer cancellation
+   *     keeps no listener of a closed run
+   * @param endsObservation whether {@link #close()} finishes {@code observed} (a toolbox run; an
+   *     agent run finishes its observation itself)
    * @throws IllegalArgumentException if {@code options} has headers for a server not in {@code
    *     servers}
    */
@@ -66,7 +75,8 @@ final class ToolboxSession implements ToolboxRun {
       RunOptions options,
       String runId,
       RunCancellation cancellation,
-      ObservationRun observed) {
+      ObservationRun observed,
+      boolean endsObservation) {
     for (String serverName : options.perServerHeaders().keySet()) {
       if (servers.stream().noneMatch(s -> s.name().equals(serverName))) {
         List<String> names = new ArrayList<>();
@@ -85,6 +95,7 @@ final class ToolboxSession implements ToolboxRun {
     this.runId = runId;
     this.cancellation = cancellation;
     this.observed = observed;
+    this.endsObservation = endsObservation;
     this.json = runner.jsonMapper();
     RunScope.Builder builder =
         RunScope.builder(agentName, runId)
@@ -104,6 +115,8 @@ final class ToolboxSession implements ToolboxRun {
                 pending.cancel(true);
               }
             });
+    this.unlinkOuter =
+        options.cancellation().map(outer -> outer.onCancel(cancellation::cancel)).orElse(() -> {});
   }
 
   private static <T> void putContext(RunScope.Builder builder, ContextKey<T> key, Object value) {
@@ -164,16 +177,31 @@ final class ToolboxSession implements ToolboxRun {
       return new ToolOutcome("Unknown tool '" + toolName + "'", true);
     }
     McpSchema.CallToolRequest request;
+    String arguments = argumentsJson.isBlank() ? "{}" : argumentsJson;
     try {
-      String arguments = argumentsJson.isBlank() ? "{}" : argumentsJson;
       request = new McpSchema.CallToolRequest(json, toolName, arguments);
     } catch (RuntimeException e) {
       return new ToolOutcome(
           "The arguments of the call to '" + toolName + "' are not a valid JSON object", true);
     }
+    // Sent as written when the text is one JSON object (the parse above checked the rest); else
+    // (a byte-order mark, say, which the parser forgives) as the parsed map, written again.
+    VerbatimToolCall verbatim =
+        VerbatimToolCall.isOneObject(arguments)
+            ? new VerbatimToolCall(toolName, arguments, null)
+            : null;
     try {
       McpSchema.CallToolResult result =
-          call(binding, "tools/call", toolName, session -> session.callTool(request));
+          call(
+              binding,
+              "tools/call",
+              toolName,
+              session ->
+                  verbatim == null
+                      ? session.callTool(request)
+                      : session
+                          .callTool(request)
+                          .contextWrite(ctx -> ctx.put(VerbatimToolCall.CONTEXT_KEY, verbatim)));
       return new ToolOutcome(outputText(result), Boolean.TRUE.equals(result.isError()));
     } catch (JsonRpcFailure e) {
       return new ToolOutcome(e.toolMessage(), true);
@@ -186,11 +214,15 @@ final class ToolboxSession implements ToolboxRun {
       return;
     }
     closed = true;
+    unlinkOuter.run();
     unregister.run();
     for (ServerBinding binding : bindings.values()) {
       binding.release();
     }
     bindings.clear();
+    if (endsObservation) {
+      observed.finished(Usage.zero());
+    }
   }
 
   private void checkOpen() {

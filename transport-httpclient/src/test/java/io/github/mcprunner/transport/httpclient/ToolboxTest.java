@@ -18,6 +18,7 @@ import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,76 @@ class ToolboxTest {
           .isEqualTo(
               new ToolOutcome(
                   "The arguments of the call to 'add' are not a valid JSON object", true));
+    }
+  }
+
+  @Test
+  void argumentsGoOutAsTheCallerWroteThemAndCannotAddMembersToTheRequest() throws Exception {
+    McpToolbox toolbox =
+        runner.toolbox(
+            "assistant", List.of(McpServerSpec.builder("tickets", server.url()).build()));
+    // Spacing, a trailing zero, more digits than a double holds, an escape the parser would undo.
+    String arguments =
+        "{ \"a\" : 1.50,\n  \"b\": 2.000000000000000000001, \"note\": \"\\u00e9\\/\" }";
+    // Text that closes the arguments early and would rename the tool if written as it is.
+    String smuggling = "{\"a\": 1, \"b\": 2}, \"name\": \"whoami\"";
+    try (ToolboxRun run = toolbox.open(user("alice"))) {
+      assertThat(run.call("add", arguments)).isEqualTo(new ToolOutcome("3.5", false));
+      run.call("add", smuggling);
+    }
+    List<RecordedRequest> calls =
+        server.requests().stream()
+            .filter(r -> "tools/call".equals(r.mcpMethod()))
+            .collect(java.util.stream.Collectors.toList());
+    assertThat(calls.get(0).body()).contains("\"arguments\":" + arguments);
+    for (RecordedRequest call : calls) {
+      Map<?, ?> params =
+          (Map<?, ?>)
+              io.modelcontextprotocol.json.McpJsonDefaults.getMapper()
+                  .readValue(call.body(), Map.class)
+                  .get("params");
+      assertThat(params.get("name")).as(call.body()).isEqualTo("add");
+      assertThat(params.get("arguments")).isInstanceOf(Map.class);
+    }
+    assertThat(calls).noneMatch(call -> call.body().contains(smuggling));
+  }
+
+  @Test
+  void closedRunsLeaveNoListenerOnTheCallersLongLivedCancellation() throws Exception {
+    McpToolbox toolbox =
+        runner.toolbox(
+            "assistant", List.of(McpServerSpec.builder("tickets", server.url()).build()));
+    RunCancellation conversation = new RunCancellation();
+    RunOptions options = RunOptions.builder().identity("alice").cancellation(conversation).build();
+    for (int i = 0; i < 20; i++) {
+      try (ToolboxRun run = toolbox.open(options)) {
+        assertThat(listeners(conversation)).isEqualTo(1);
+        run.call("whoami", "{}");
+      }
+    }
+    io.github.mcprunner.Agent agent =
+        io.github.mcprunner.Agent.builder("support")
+            .model(io.github.mcprunner.testkit.ScriptedModel.builder().answer("ok").build())
+            .mcpServer(McpServerSpec.builder("tickets", server.url()).build())
+            .build();
+    for (int i = 0; i < 20; i++) {
+      runner.run(agent, "hi", options);
+      runner.runAsync(agent, "hi", options).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(listeners(conversation)).isZero();
+
+    // While a run is open, cancelling the conversation still cancels it.
+    try (ToolboxRun run = toolbox.open(options)) {
+      conversation.cancel();
+      assertThatThrownBy(() -> run.call("whoami", "{}")).isInstanceOf(RunCancelledException.class);
+    }
+  }
+
+  private static int listeners(RunCancellation cancellation) throws Exception {
+    java.lang.reflect.Field field = RunCancellation.class.getDeclaredField("listeners");
+    field.setAccessible(true);
+    synchronized (cancellation) {
+      return ((List<?>) field.get(cancellation)).size();
     }
   }
 

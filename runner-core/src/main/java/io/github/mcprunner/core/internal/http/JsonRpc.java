@@ -30,6 +30,9 @@ public final class JsonRpc {
     if (params instanceof McpSchema.CallToolRequest) {
       return ((McpSchema.CallToolRequest) params).name();
     }
+    if (params instanceof VerbatimToolCall) {
+      return ((VerbatimToolCall) params).name();
+    }
     if (params instanceof Map) {
       Object name = ((Map<?, ?>) params).get("name");
       return name instanceof String ? (String) name : null;

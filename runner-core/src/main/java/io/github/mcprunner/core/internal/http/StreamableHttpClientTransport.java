@@ -112,6 +112,14 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
     this.serverName = settings.server().name();
   }
 
+  /**
+   * Returns the {@code Mcp-Session-Id} the server gave this session, or null before it gave one (or
+   * when it gives none). For observers: an id, never a header value.
+   */
+  public @Nullable String currentSessionId() {
+    return sessionId.get();
+  }
+
   @Override
   public List<String> protocolVersions() {
     return PROTOCOL_VERSIONS;
