@@ -104,6 +104,7 @@ final class RunExecution {
               runId,
               cancellation,
               observed);
+      mcp.publishInputEvents(this::publish);
       RunResult result = loop(mcp);
       publish(new RunEvent.RunFinished(runId, result));
       observed.finished(result);
