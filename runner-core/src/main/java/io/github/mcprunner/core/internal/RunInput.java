@@ -126,6 +126,10 @@ public final class RunInput {
 
   private void fail(
       InputRequest request, Throwable error, CompletableFuture<InputResponse> answer) {
+    if (answer.isDone()) {
+      // Already answered (timeout, cancelled run): the runner cancelled the handler's stage itself.
+      return;
+    }
     Throwable cause =
         error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause()
