@@ -119,8 +119,9 @@ public sealed interface RunEvent {
   }
 
   /**
-   * An MCP server asked the run's user for input (elicitation); the run waits for the answer of its
-   * {@link InputHandler}. Not emitted for a question the runner refused or declined on its own.
+   * An MCP server asked the run's user for input (elicitation), and the run's {@link InputHandler}
+   * has the question (emitted once its {@code requestInput} returned); the run waits for the
+   * answer. Not emitted for a question the runner refused or declined on its own.
    *
    * @param runId the run's id
    * @param request the question

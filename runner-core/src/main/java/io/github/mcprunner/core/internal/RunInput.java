@@ -80,31 +80,39 @@ public final class RunInput {
     if (current == null) {
       return CompletableFuture.completedFuture(InputResponse.decline());
     }
-    events.accept(new RunEvent.InputRequested(request.runId(), request));
+    if (cancelled) {
+      return CompletableFuture.completedFuture(InputResponse.cancel());
+    }
     CompletableFuture<InputResponse> answer = new CompletableFuture<>();
     pending.add(answer);
+    CompletionStage<InputResponse> stage = null;
+    RuntimeException thrown = null;
+    try {
+      stage = current.requestInput(request);
+    } catch (RuntimeException e) {
+      thrown = e;
+    }
+    // Published once the handler has the question, so a listener of the run's events finds it
+    // wherever the handler keeps its questions.
+    events.accept(new RunEvent.InputRequested(request.runId(), request));
     if (cancelled) {
       answer.complete(InputResponse.cancel());
     }
-    CompletionStage<InputResponse> stage = null;
-    try {
-      stage = current.requestInput(request);
-      if (stage == null) {
-        fail(request, new NullPointerException("the input handler returned null"), answer);
-      } else {
-        stage.whenComplete(
-            (response, error) -> {
-              if (error != null) {
-                fail(request, error, answer);
-              } else if (response == null) {
-                fail(request, new NullPointerException("the answer was null"), answer);
-              } else {
-                answer.complete(response);
-              }
-            });
-      }
-    } catch (RuntimeException e) {
-      fail(request, e, answer);
+    if (thrown != null) {
+      fail(request, thrown, answer);
+    } else if (stage == null) {
+      fail(request, new NullPointerException("the input handler returned null"), answer);
+    } else {
+      stage.whenComplete(
+          (response, error) -> {
+            if (error != null) {
+              fail(request, error, answer);
+            } else if (response == null) {
+              fail(request, new NullPointerException("the answer was null"), answer);
+            } else {
+              answer.complete(response);
+            }
+          });
     }
     answer.completeOnTimeout(InputResponse.cancel(), timeout.toNanos(), TimeUnit.NANOSECONDS);
     CompletionStage<InputResponse> handed = stage;
