@@ -175,6 +175,9 @@ public final class InputRequest {
     /**
      * Returns the origin of a question of server {@code serverName} to run {@code runId}.
      *
+     * @param serverName the name of the MCP server asking
+     * @param runId the id of the run asked
+     * @param agentName the name of the run's agent (or toolbox)
      * @param identity the run's session identity, or null
      * @param context the run's context values (copied)
      * @throws NullPointerException if an argument but {@code identity} is null

@@ -55,13 +55,16 @@ public final class RunInput {
     return new RunInput(null, InputHandler.DEFAULT_TIMEOUT, declares);
   }
 
-  /** Returns whether a session opened for this run declares the elicitation capability. */
-  boolean declaresCapability() {
+  /**
+   * Returns whether a client opened for this run declares the elicitation capability (form and
+   * URL): the session era at initialize, the stateless era in each request's capabilities.
+   */
+  public boolean declaresCapability() {
     return declares;
   }
 
   /** Returns whether questions reach a handler (else they are declined). */
-  boolean hasHandler() {
+  public boolean hasHandler() {
     return handler != null;
   }
 
