@@ -29,6 +29,7 @@ required=(
   auth/cross-app-access-complete-flow
   auth/scope-from-www-authenticate
   auth/resource-mismatch
+  elicitation-sep1034-client-defaults
 )
 
 all=false

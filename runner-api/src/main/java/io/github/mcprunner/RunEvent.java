@@ -117,4 +117,38 @@ public sealed interface RunEvent {
       requireNonNull(error, "error");
     }
   }
+
+  /**
+   * An MCP server asked the run's user for input (elicitation), and the run's {@link InputHandler}
+   * has the question (emitted once its {@code requestInput} returned); the run waits for the
+   * answer. Not emitted for a question the runner refused or declined on its own.
+   *
+   * @param runId the run's id
+   * @param request the question
+   */
+  record InputRequested(String runId, InputRequest request) implements RunEvent {
+    /** Checks no part is null. */
+    public InputRequested {
+      requireNonNull(runId, "runId");
+      requireNonNull(request, "request");
+    }
+  }
+
+  /**
+   * The run's answer to a server's question went to the server.
+   *
+   * @param runId the run's id
+   * @param serverName the MCP server that asked
+   * @param action the answer: the handler's, or {@code CANCEL} after a timeout, a failed handler or
+   *     a cancelled run
+   */
+  record InputAnswered(String runId, String serverName, InputResponse.Action action)
+      implements RunEvent {
+    /** Checks no part is null. */
+    public InputAnswered {
+      requireNonNull(runId, "runId");
+      requireNonNull(serverName, "serverName");
+      requireNonNull(action, "action");
+    }
+  }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.headers.McpHeaders;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -42,6 +43,8 @@ public final class RunOptions {
   private final @Nullable String identity;
   private final int maxTurns;
   private final @Nullable RunCancellation cancellation;
+  private final @Nullable InputHandler inputHandler;
+  private final @Nullable Duration inputTimeout;
 
   private RunOptions(Builder b) {
     this.mcpHeaders = b.mcpHeaders;
@@ -50,6 +53,8 @@ public final class RunOptions {
     this.identity = b.identity;
     this.maxTurns = b.maxTurns;
     this.cancellation = b.cancellation;
+    this.inputHandler = b.inputHandler;
+    this.inputTimeout = b.inputTimeout;
   }
 
   /** Returns options with nothing set: the run uses static headers and providers only. */
@@ -105,6 +110,16 @@ public final class RunOptions {
     return Optional.ofNullable(cancellation);
   }
 
+  /** Returns the run's own input handler, if set (else the runner's default applies). */
+  public Optional<InputHandler> inputHandler() {
+    return Optional.ofNullable(inputHandler);
+  }
+
+  /** Returns the run's own bound on the wait for an input answer, if set. */
+  public Optional<Duration> inputTimeout() {
+    return Optional.ofNullable(inputTimeout);
+  }
+
   /** Returns a summary with header names only: no header value, no context value. */
   @Override
   public String toString() {
@@ -121,6 +136,9 @@ public final class RunOptions {
     if (identity != null) {
       out.append(", identity set");
     }
+    if (inputHandler != null) {
+      out.append(", inputHandler set");
+    }
     return out.append('}').toString();
   }
 
@@ -132,6 +150,8 @@ public final class RunOptions {
     private @Nullable String identity;
     private int maxTurns;
     private @Nullable RunCancellation cancellation;
+    private @Nullable InputHandler inputHandler;
+    private @Nullable Duration inputTimeout;
 
     private Builder() {}
 
@@ -200,6 +220,32 @@ public final class RunOptions {
     /** Sets the cancellation that can stop the run. */
     public Builder cancellation(RunCancellation cancellation) {
       this.cancellation = requireNonNull(cancellation, "cancellation");
+      return this;
+    }
+
+    /**
+     * Sets the handler that answers the MCP servers' questions to this run's user (elicitation),
+     * instead of the runner's default. Questions of other runs never reach it.
+     */
+    public Builder inputHandler(InputHandler handler) {
+      this.inputHandler = requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Bounds the wait for each answer of the input handler; when it passes, the server is told
+     * {@code cancel}. Defaults to the runner's setting ({@link InputHandler#DEFAULT_TIMEOUT}). A
+     * question that waits longer than the server's request timeout fails the tool call, so raise
+     * that too ({@link McpServerSpec.Builder#requestTimeout}).
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder inputTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("inputTimeout must be positive, was " + timeout);
+      }
+      this.inputTimeout = timeout;
       return this;
     }
 

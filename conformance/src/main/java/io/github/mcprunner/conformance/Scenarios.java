@@ -1,5 +1,7 @@
 package io.github.mcprunner.conformance;
 
+import io.github.mcprunner.InputRequest;
+import io.github.mcprunner.InputResponse;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.oauth.AuthorizationTarget;
@@ -8,6 +10,8 @@ import io.github.mcprunner.headers.oauth.CrossAppAccessHeadersProvider;
 import io.github.mcprunner.headers.oauth.McpAuthorizationHeadersProvider;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What each conformance scenario needs from the runner's configuration: which header providers,
@@ -97,6 +101,12 @@ final class Scenarios {
                 .trustAnyAuthorizationServer()
                 .build());
       default:
+        if (scenario.startsWith("elicitation")) {
+          return new Setup(
+              "no header providers; an input handler that accepts each form with its defaults",
+              List.of(),
+              RunOptions.builder().inputHandler(Scenarios::acceptWithDefaults).build());
+        }
         if (scenario.startsWith("auth/")) {
           return Setup.forUser(
               "MCP authorization discovery, authorization code with a headless user agent",
@@ -130,6 +140,14 @@ final class Scenarios {
             + " authorization server (found by RFC 9728 metadata)",
         List.of(provider),
         options);
+  }
+
+  /**
+   * The user of the elicitation scenarios: accepts each question without changing a field, as a
+   * user who submits a form shown with its defaults; the runner fills the defaults in (SEP-1034).
+   */
+  private static CompletionStage<InputResponse> acceptWithDefaults(InputRequest request) {
+    return CompletableFuture.completedFuture(InputResponse.accept());
   }
 
   private static io.github.mcprunner.headers.oauth.UserAuthorization userAgent() {

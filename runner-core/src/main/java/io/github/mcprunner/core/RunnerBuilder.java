@@ -3,6 +3,7 @@ package io.github.mcprunner.core;
 import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.mcprunner.InputHandler;
 import io.github.mcprunner.Runner;
 import io.github.mcprunner.core.internal.DefaultRunner;
 import io.github.mcprunner.core.internal.HeaderChain;
@@ -15,6 +16,7 @@ import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.observe.RunObserver;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +43,8 @@ public final class RunnerBuilder {
   private @Nullable ClassLoader classLoader;
   private @Nullable Executor executor;
   private @Nullable Clock clock;
+  private @Nullable InputHandler inputHandler;
+  private Duration inputTimeout = InputHandler.DEFAULT_TIMEOUT;
 
   RunnerBuilder() {}
 
@@ -131,6 +135,33 @@ public final class RunnerBuilder {
   }
 
   /**
+   * Sets the input handler of the runs that set none ({@link
+   * io.github.mcprunner.RunOptions.Builder#inputHandler}): it answers the MCP servers' questions
+   * (elicitation) to each run's user, and is asked only about its own run's questions. Without one,
+   * a run declines every question. A session declares the elicitation capability when the run that
+   * opens it has a handler (its own or this one).
+   */
+  public RunnerBuilder inputHandler(InputHandler handler) {
+    this.inputHandler = requireNonNull(handler, "handler");
+    return this;
+  }
+
+  /**
+   * Bounds the wait for each answer of an input handler, for the runs that set none; defaults to
+   * {@link InputHandler#DEFAULT_TIMEOUT}. When it passes, the server is told {@code cancel}.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public RunnerBuilder inputTimeout(Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("inputTimeout must be positive, was " + timeout);
+    }
+    this.inputTimeout = timeout;
+    return this;
+  }
+
+  /**
    * Returns the runner.
    *
    * @throws IllegalArgumentException if two header providers have the same name
@@ -187,15 +218,18 @@ public final class RunnerBuilder {
               java.time.Instant now = time.instant();
               return now.getEpochSecond() * 1_000_000_000L + now.getNano();
             };
-    return new DefaultRunner(
-        chain,
-        registry,
-        runExecutor,
-        ownedExecutor,
-        owned,
-        ticker,
-        time == null,
-        Observation.of(allObservers));
+    DefaultRunner runner =
+        new DefaultRunner(
+            chain,
+            registry,
+            runExecutor,
+            ownedExecutor,
+            owned,
+            ticker,
+            time == null,
+            Observation.of(allObservers));
+    runner.inputDefaults(inputHandler, inputTimeout);
+    return runner;
   }
 
   private static final class DaemonThreads implements ThreadFactory {

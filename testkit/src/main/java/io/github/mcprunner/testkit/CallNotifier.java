@@ -1,5 +1,7 @@
 package io.github.mcprunner.testkit;
 
+import java.util.Map;
+
 /** Sends notifications to the client during one tool call. */
 interface CallNotifier {
 
@@ -14,6 +16,15 @@ interface CallNotifier {
           return false;
         }
       };
+
+  /**
+   * Asks the client {@code request} ({@code elicitation/create}) and waits for its answer; throws
+   * {@link UnsupportedOperationException} where the server has no channel to ask on.
+   */
+  default ToolRequest.Elicited elicit(Map<String, Object> request) {
+    throw new UnsupportedOperationException(
+        "this server cannot ask the client (elicitation needs a session: STATEFUL or SSE mode)");
+  }
 
   void log(String message);
 

@@ -146,7 +146,60 @@ final class DefaultTools {
                               + ServerState.MAX_BLOCK.toSeconds()
                               + " s");
                 }));
+    tools.add(
+        new ToolSpec(
+            "confirm",
+            "Asks the user (elicitation, form mode) to confirm 'question' (default: 'Proceed for"
+                + " <X-User-Id>?') with a form {confirmed: boolean, note: string, default"
+                + " 'none'}; answers JSON {userId, action, content}.",
+            "{\"type\":\"object\",\"properties\":{\"question\":{\"type\":\"string\"}}}",
+            (args, request) -> {
+              String userId = request.header("X-User-Id").orElse(null);
+              Object question = args.get("question");
+              ToolRequest.Elicited answer =
+                  request.elicitForm(
+                      question instanceof String
+                          ? (String) question
+                          : "Proceed for " + userId + "?",
+                      CONFIRM_FORM);
+              return write(json, elicited(userId, answer));
+            }));
+    tools.add(
+        new ToolSpec(
+            "open_url",
+            "Asks the user (elicitation, URL mode) to open 'url' (elicitation id 'elicitationId',"
+                + " default random); answers JSON {userId, action, content}.",
+            "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},"
+                + "\"elicitationId\":{\"type\":\"string\"}},\"required\":[\"url\"]}",
+            (args, request) -> {
+              String userId = request.header("X-User-Id").orElse(null);
+              Object url = args.get("url");
+              if (!(url instanceof String)) {
+                throw new IllegalArgumentException("argument 'url' must be a string");
+              }
+              Object id = args.get("elicitationId");
+              ToolRequest.Elicited answer =
+                  request.elicitUrl(
+                      "Open this page to grant access for " + userId,
+                      (String) url,
+                      id instanceof String ? (String) id : java.util.UUID.randomUUID().toString());
+              return write(json, elicited(userId, answer));
+            }));
     return List.copyOf(tools);
+  }
+
+  /** The form of the {@code confirm} tool. */
+  static final String CONFIRM_FORM =
+      "{\"type\":\"object\",\"properties\":{\"confirmed\":{\"type\":\"boolean\"},"
+          + "\"note\":{\"type\":\"string\",\"default\":\"none\"}},\"required\":[\"confirmed\"]}";
+
+  private static Map<String, @Nullable Object> elicited(
+      @Nullable String userId, ToolRequest.Elicited answer) {
+    Map<String, @Nullable Object> out = new LinkedHashMap<>();
+    out.put("userId", userId);
+    out.put("action", answer.action());
+    out.put("content", answer.content());
+    return out;
   }
 
   /** Returns the text {@code big_text} answers for {@code bytes} and {@code unicode}. */

@@ -63,6 +63,12 @@ import org.slf4j.LoggerFactory;
  *       mode answers plain JSON and drops the notifications.
  *   <li>{@code block}: waits until {@link #releaseBlocked()} or {@link #close()}, at most 30 s
  *       (then a tool error), and answers {@code "released"} or {@code "server stopped"}.
+ *   <li>{@code confirm {question?}}: asks the client's user (elicitation, form mode) to confirm,
+ *       with a form {@code {confirmed: boolean, note: string, default "none"}}, and answers JSON
+ *       {@code {"userId", "action", "content"}}: the {@code X-User-Id} of the call and the answer
+ *       as the server received it. STATEFUL and SSE modes; a tool error in STATELESS mode.
+ *   <li>{@code open_url {url, elicitationId?}}: asks the client's user to open {@code url}
+ *       (elicitation, URL mode); answers as {@code confirm}.
  * </ul>
  *
  * <p>Thread-safe. Jetty logs through SLF4J under {@code org.eclipse.jetty}: set that logger to WARN

@@ -71,6 +71,12 @@ final class SdkServers {
                 .jsonMapper(jsonMapper)
                 .serverInfo(SERVER_NAME, SERVER_VERSION)
                 .capabilities(capabilities)
+                // Bounds a question to the client (elicitation) the way a tool call is bounded.
+                .requestTimeout(java.time.Duration.ofSeconds(60))
+                // Tools run on Jetty's request thread (up to 200), not on Reactor's bounded elastic
+                // pool (10 per core): a tool waiting for the client's answer holds its thread, and
+                // many users' calls waiting at once must not starve the others.
+                .immediateExecution(true)
                 .tools(sessionTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, MCP_PATH);
@@ -113,6 +119,12 @@ final class SdkServers {
                 .jsonMapper(jsonMapper)
                 .serverInfo(SERVER_NAME, SERVER_VERSION)
                 .capabilities(capabilities)
+                // Bounds a question to the client (elicitation) the way a tool call is bounded.
+                .requestTimeout(java.time.Duration.ofSeconds(60))
+                // Tools run on Jetty's request thread (up to 200), not on Reactor's bounded elastic
+                // pool (10 per core): a tool waiting for the client's answer holds its thread, and
+                // many users' calls waiting at once must not starve the others.
+                .immediateExecution(true)
                 .tools(sessionTools(tools, jsonMapper))
                 .build();
         addServlet(context, transport, SSE_PATH, MESSAGE_PATH);
@@ -176,7 +188,8 @@ final class SdkServers {
                   (exchange, call) -> {
                     HttpCall http = callOf(exchange.transportContext());
                     ToolRequest request =
-                        new ToolRequest(http.headers(), http.sessionId(), notifier(exchange, call));
+                        new ToolRequest(
+                            http.headers(), http.sessionId(), notifier(exchange, call, jsonMapper));
                     return invoke(tool, call, request);
                   })
               .build());
@@ -223,7 +236,7 @@ final class SdkServers {
   }
 
   private static CallNotifier notifier(
-      McpSyncServerExchange exchange, McpSchema.CallToolRequest call) {
+      McpSyncServerExchange exchange, McpSchema.CallToolRequest call, McpJsonMapper jsonMapper) {
     Object progressToken = call.meta() == null ? null : call.meta().get("progressToken");
     return new CallNotifier() {
       @Override
@@ -244,6 +257,35 @@ final class SdkServers {
                 .message(message)
                 .build());
         return true;
+      }
+
+      @Override
+      public ToolRequest.Elicited elicit(Map<String, Object> request) {
+        String message = (String) request.get("message");
+        McpSchema.ElicitRequest elicit;
+        if ("url".equals(request.get("mode"))) {
+          elicit =
+              new McpSchema.ElicitUrlRequest(
+                  message,
+                  (String) request.get("url"),
+                  (String) request.get("elicitationId"),
+                  null);
+        } else {
+          Map<String, Object> schema;
+          try {
+            schema =
+                jsonMapper.readValue(
+                    (String) request.get("requestedSchema"),
+                    new io.modelcontextprotocol.json.TypeRef<Map<String, Object>>() {});
+          } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("requestedSchemaJson is not a JSON object", e);
+          }
+          elicit = new McpSchema.ElicitFormRequest(message, schema, null);
+        }
+        McpSchema.ElicitResult result = exchange.createElicitation(elicit);
+        return new ToolRequest.Elicited(
+            result.action().name().toLowerCase(java.util.Locale.ROOT),
+            result.content() == null ? Map.of() : result.content());
       }
     };
   }

@@ -79,6 +79,52 @@ public final class ToolRequest {
     return notifier.progress(progress, total, requireNonNull(message, "message"));
   }
 
+  /**
+   * Asks the client to fill in a form ({@code elicitation/create}, form mode) during the call and
+   * waits for the answer (at most the server's request timeout, 60 s): on the call's SSE response
+   * stream in STATEFUL mode, on the session's stream in SSE mode.
+   *
+   * @param message what the user is told
+   * @param requestedSchemaJson the JSON schema of the form, as JSON text
+   * @throws UnsupportedOperationException in STATELESS mode, or in a unit test's request
+   * @throws RuntimeException what the SDK throws when the client answers with an error, does not
+   *     support elicitation, or does not answer in time
+   */
+  public Elicited elicitForm(String message, String requestedSchemaJson) {
+    Map<String, Object> request = new java.util.LinkedHashMap<>();
+    request.put("mode", "form");
+    request.put("message", requireNonNull(message, "message"));
+    request.put("requestedSchema", requireNonNull(requestedSchemaJson, "requestedSchemaJson"));
+    return notifier.elicit(request);
+  }
+
+  /**
+   * Asks the client to open {@code url} ({@code elicitation/create}, URL mode) and waits for the
+   * answer; as {@link #elicitForm}.
+   */
+  public Elicited elicitUrl(String message, String url, String elicitationId) {
+    Map<String, Object> request = new java.util.LinkedHashMap<>();
+    request.put("mode", "url");
+    request.put("message", requireNonNull(message, "message"));
+    request.put("url", requireNonNull(url, "url"));
+    request.put("elicitationId", requireNonNull(elicitationId, "elicitationId"));
+    return notifier.elicit(request);
+  }
+
+  /**
+   * The client's answer to an elicitation, as the server received it.
+   *
+   * @param action {@code accept}, {@code decline} or {@code cancel}
+   * @param content the form's content (empty unless accepted)
+   */
+  public record Elicited(String action, Map<String, Object> content) {
+    /** Copies the content. */
+    public Elicited {
+      requireNonNull(action, "action");
+      content = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(content));
+    }
+  }
+
   @Override
   public String toString() {
     return "ToolRequest{headers=" + headers.keySet() + ", sessionId=" + (sessionId != null) + "}";

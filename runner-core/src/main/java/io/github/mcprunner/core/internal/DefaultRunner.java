@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.mcprunner.Agent;
+import io.github.mcprunner.InputHandler;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.McpToolbox;
 import io.github.mcprunner.RunCancellation;
@@ -55,6 +56,8 @@ public final class DefaultRunner implements Runner {
   private final Observation observation;
   private final ConcurrentHashMap<PoolKey, SessionPool> pools = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private volatile @Nullable InputHandler inputHandler;
+  private volatile Duration inputTimeout = InputHandler.DEFAULT_TIMEOUT;
 
   public DefaultRunner(
       HeaderChain chain,
@@ -74,6 +77,23 @@ public final class DefaultRunner implements Runner {
     this.systemScheduler = systemScheduler;
     this.jsonMapper = McpJsonDefaults.getMapper();
     this.observation = observation;
+  }
+
+  /**
+   * Sets the input handler of runs that bring none, and the default bound on each wait; called by
+   * the builder before the runner is handed out.
+   */
+  public void inputDefaults(@Nullable InputHandler handler, Duration timeout) {
+    this.inputHandler = handler;
+    this.inputTimeout = timeout;
+  }
+
+  @Nullable InputHandler inputHandler() {
+    return inputHandler;
+  }
+
+  Duration inputTimeout() {
+    return inputTimeout;
   }
 
   Observation observation() {

@@ -15,7 +15,9 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,9 @@ final class McpSession {
   private volatile McpSessionObservation observed = McpSessionObservation.NOOP;
   // Converted to the model's definitions once per listing, not once per run.
   private volatile @Nullable List<ToolDefinition> tools;
+
+  // The runs holding the session now: a question without correlation may go to the only one.
+  private final Set<RunScope> runs = ConcurrentHashMap.newKeySet();
 
   private int users;
   private boolean retired;
@@ -87,13 +92,28 @@ final class McpSession {
                 server.requestTimeout(),
                 headers,
                 jsonMapper));
+    McpSession[] self = new McpSession[1];
     SessionTrackingTransport transport =
         new SessionTrackingTransport(
-            new VerbatimArgumentsTransport(observation.transport(created)));
-    McpSession[] self = new McpSession[1];
+            new ElicitationTransport(
+                new VerbatimArgumentsTransport(observation.transport(created)),
+                server,
+                jsonMapper,
+                () -> {
+                  McpSession session = self[0];
+                  return session == null ? null : session.soleRun();
+                }));
+    McpClient.AsyncSpec spec = McpClient.async(transport);
+    if (sessionScope.input().declaresCapability()) {
+      // Questions are routed by ElicitationTransport before the SDK sees them; the SDK insists on
+      // handlers when the capability is declared, so these decline what would slip through.
+      spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation(true, true).build())
+          .elicitation(request -> Mono.just(declined()))
+          .urlElicitation(request -> Mono.just(declined()))
+          .elicitationCompleteConsumer(notification -> Mono.empty());
+    }
     McpAsyncClient client =
-        McpClient.async(transport)
-            .requestTimeout(server.requestTimeout())
+        spec.requestTimeout(server.requestTimeout())
             .initializationTimeout(server.initializeTimeout())
             .clientInfo(new McpSchema.Implementation("mcp-runner", Version.VERSION))
             .toolsChangeConsumer(
@@ -134,6 +154,32 @@ final class McpSession {
     return created instanceof StreamableHttpClientTransport
         ? ((StreamableHttpClientTransport) created).currentSessionId()
         : null;
+  }
+
+  private static McpSchema.ElicitResult declined() {
+    return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null);
+  }
+
+  /** Notes that {@code run} holds the session (questions without correlation may go to it). */
+  void attach(RunScope run) {
+    runs.add(run);
+  }
+
+  /** Notes that {@code run} let go of the session. */
+  void detach(RunScope run) {
+    runs.remove(run);
+  }
+
+  /**
+   * Returns the run a question without correlation goes to: the only run holding a session of one
+   * identity (or of one run); null under {@code SHARED} or when there are none or several.
+   */
+  @Nullable RunScope soleRun() {
+    if (server.sessionStrategy() == io.github.mcprunner.SessionStrategy.SHARED) {
+      return null;
+    }
+    Object[] holding = runs.toArray();
+    return holding.length == 1 ? (RunScope) holding[0] : null;
   }
 
   /** Returns whether the server reported this session as gone (HTTP 404). */

@@ -105,6 +105,7 @@ final class RunExecution {
               cancellation,
               observed,
               false);
+      mcp.publishInputEvents(this::publish);
       RunResult result = loop(mcp);
       publish(new RunEvent.RunFinished(runId, result));
       observed.finished(result);

@@ -39,6 +39,7 @@ public final class RunScope {
   private final Map<ContextKey<?>, Object> context;
   private final Map<ContextKey<?>, Object> contextView;
   private final McpTransportContext transportContext;
+  private final RunInput input;
   private volatile boolean cancelled;
 
   private RunScope(Builder builder) {
@@ -53,6 +54,7 @@ public final class RunScope {
     this.context = new IdentityHashMap<>(builder.context);
     this.contextView = Collections.unmodifiableMap(context);
     this.transportContext = McpTransportContext.create(Map.of(CONTEXT_KEY, this));
+    this.input = builder.input != null ? builder.input : RunInput.none();
   }
 
   /** Returns the scope carried by {@code context}, or null for a context of no run. */
@@ -69,6 +71,12 @@ public final class RunScope {
   /** Marks the run cancelled: nothing more is sent for it. */
   public void cancel() {
     cancelled = true;
+    input.cancelPending();
+  }
+
+  /** Returns the run's side of elicitation: its input handler and the questions waiting. */
+  public RunInput input() {
+    return input;
   }
 
   /** Returns whether the run was cancelled. */
@@ -194,6 +202,7 @@ public final class RunScope {
     private McpHeaders perRunHeaders = McpHeaders.empty();
     private final Map<String, McpHeaders> perServerHeaders = new HashMap<>();
     private final Map<ContextKey<?>, Object> context = new IdentityHashMap<>();
+    private @Nullable RunInput input;
 
     private Builder(String agentName, String runId) {
       this.agentName = agentName;
@@ -230,6 +239,12 @@ public final class RunScope {
     public <T> Builder context(ContextKey<T> key, T value) {
       requireNonNull(key, "key");
       context.put(key, key.type().cast(requireNonNull(value, "value")));
+      return this;
+    }
+
+    /** Sets the run's side of elicitation; defaults to none (every question declined). */
+    public Builder input(RunInput input) {
+      this.input = requireNonNull(input, "input");
       return this;
     }
 

@@ -28,7 +28,9 @@ final class ServerBinding {
     this.key = Identities.key(server.sessionStrategy(), runScope, server.name());
     this.sessionScope =
         server.sessionStrategy() == SessionStrategy.SHARED
-            ? RunScope.neutral(runScope.agentName())
+            ? RunScope.builder(runScope.agentName(), "")
+                .input(RunInput.sessionOnly(runScope.input().declaresCapability()))
+                .build()
             : runScope;
   }
 
@@ -59,6 +61,7 @@ final class ServerBinding {
           // The latest run of this identity supplies the headers of the session's own requests.
           candidate.headers().updateSessionScope(runScope);
         }
+        candidate.attach(runScope);
         session = candidate;
         return candidate;
       }
@@ -76,6 +79,7 @@ final class ServerBinding {
     if (held == null) {
       return;
     }
+    held.detach(runScope);
     if (server.sessionStrategy() == SessionStrategy.PER_RUN) {
       held.release();
       held.close().subscribe();
@@ -92,6 +96,7 @@ final class ServerBinding {
     if (held == null) {
       return;
     }
+    held.detach(runScope);
     held.release();
     if (server.sessionStrategy() == SessionStrategy.PER_RUN) {
       held.close().block(PER_RUN_CLOSE_WAIT);

@@ -100,7 +100,11 @@ final class ToolboxSession implements ToolboxRun {
     RunScope.Builder builder =
         RunScope.builder(agentName, runId)
             .identity(options.identity().orElse(null))
-            .perRunHeaders(options.mcpHeaders());
+            .perRunHeaders(options.mcpHeaders())
+            .input(
+                RunInput.of(
+                    options.inputHandler().orElse(runner.inputHandler()),
+                    options.inputTimeout().orElse(runner.inputTimeout())));
     options.perServerHeaders().forEach(builder::perServerHeaders);
     for (Map.Entry<ContextKey<?>, Object> entry : options.contextValues().entrySet()) {
       putContext(builder, entry.getKey(), entry.getValue());
@@ -202,9 +206,24 @@ final class ToolboxSession implements ToolboxRun {
                       : session
                           .callTool(request)
                           .contextWrite(ctx -> ctx.put(VerbatimToolCall.CONTEXT_KEY, verbatim)));
+      throwInputFailure();
       return new ToolOutcome(outputText(result), Boolean.TRUE.equals(result.isError()));
     } catch (JsonRpcFailure e) {
+      throwInputFailure();
       return new ToolOutcome(e.toolMessage(), true);
+    }
+  }
+
+  /** Sends the run's input events (a server's question asked, answered) to {@code sink}. */
+  void publishInputEvents(java.util.function.Consumer<io.github.mcprunner.RunEvent> sink) {
+    scope.input().publishTo(sink);
+  }
+
+  /** Fails the run when a question of the call just made was refused or its handler failed. */
+  private void throwInputFailure() {
+    RuntimeException failure = scope.input().takeFailure();
+    if (failure != null) {
+      throw failure;
     }
   }
 
