@@ -16,7 +16,6 @@ import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -36,14 +35,15 @@ import org.jspecify.annotations.Nullable;
  * chain and applied after the transport's own protocol headers (which they can never replace or
  * duplicate).
  *
- * <p>Every Streamable HTTP session of this factory shares one {@link HttpClient} (one per connect
- * timeout), so sessions share its connections and its one selector thread; per-run headers are set
- * on each request, never on the client. Legacy SSE sessions each get their own client, built by the
- * MCP SDK's transport. {@link #close()} (the runner calls it for a factory it discovered) ends this
- * factory's threads and lets go of its clients: on JDK 21 and later it shuts them down ({@code
- * HttpClient.shutdownNow()}); on JDK 17, which has no such method, a client's selector thread
- * closes its idle connections and ends once the client is no longer referenced (after a garbage
- * collection).
+ * <p>The Streamable HTTP sessions of this factory share a few {@link HttpClient}s (at most eight
+ * per connect timeout, handed to new sessions in turn), so a new session builds no client, no
+ * connection pool and no selector thread once they exist, while many concurrent sessions are not
+ * all read by one selector thread; per-run headers are set on each request, never on a client.
+ * Legacy SSE sessions each get their own client, built by the MCP SDK's transport. {@link #close()}
+ * (the runner calls it for a factory it discovered) ends this factory's threads and lets go of its
+ * clients: on JDK 21 and later it shuts them down ({@code HttpClient.shutdownNow()}); on JDK 17,
+ * which has no such method, a client's selector thread closes its idle connections and ends once
+ * the client is no longer referenced (after a garbage collection).
  *
  * <p>Streamable HTTP calls run on this factory's own daemon threads (one per request in flight and
  * per open event stream; idle ones end after a minute), each waiting for its response in the
@@ -76,8 +76,18 @@ public final class HttpClientTransportFactory implements McpTransportFactory {
 
   private final Consumer<HttpClient.Builder> clientCustomizer;
   private final ExecutorService executor = newExecutor();
+
+  /**
+   * How many clients the Streamable HTTP sessions of one connect timeout share, in turn. One client
+   * has one selector thread, which reads every answer of its sessions: under many concurrent
+   * sessions on a busy machine that one thread, given its fair share of the CPU among hundreds of
+   * runnable threads, held up every session (800 concurrent runs took 72 s instead of 19 s with a
+   * client per session); a few clients keep that share while a new session still builds none.
+   */
+  static final int SHARED_CLIENTS = 8;
+
   // The shared clients of Streamable HTTP sessions, by connect timeout (a setting of the client).
-  private final ConcurrentHashMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Duration, SharedClients> clients = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** Creates the factory with the default {@link HttpClient} settings. */
@@ -118,11 +128,12 @@ public final class HttpClientTransportFactory implements McpTransportFactory {
     requireNonNull(settings, "settings");
     checkOpen();
     if (settings.kind() != TransportKind.SSE) {
-      HttpClient client = clients.computeIfAbsent(settings.connectTimeout(), this::newClient);
+      SharedClients shared =
+          clients.computeIfAbsent(settings.connectTimeout(), timeout -> new SharedClients());
+      HttpClient client = shared.next(settings.connectTimeout());
       if (closed) {
         // close() ran meanwhile and may have missed the client just built.
-        clients.remove(settings.connectTimeout(), client);
-        shutDown(client);
+        shared.shutDown();
         checkOpen();
       }
       return StreamableHttpTransports.create(
@@ -162,16 +173,42 @@ public final class HttpClientTransportFactory implements McpTransportFactory {
   public void close() {
     closed = true;
     executor.shutdown();
-    for (Map.Entry<Duration, HttpClient> entry : clients.entrySet()) {
-      if (clients.remove(entry.getKey(), entry.getValue())) {
-        shutDown(entry.getValue());
-      }
+    for (SharedClients shared : clients.values()) {
+      shared.shutDown();
     }
+    clients.clear();
   }
 
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this HttpClientTransportFactory is closed");
+    }
+  }
+
+  /** The clients the sessions of one connect timeout share, built as sessions ask, in turn. */
+  private final class SharedClients {
+    private final @Nullable HttpClient[] built = new HttpClient[SHARED_CLIENTS];
+    private int next;
+
+    synchronized HttpClient next(Duration connectTimeout) {
+      int slot = next;
+      next = (next + 1) % SHARED_CLIENTS;
+      HttpClient client = built[slot];
+      if (client == null) {
+        client = newClient(connectTimeout);
+        built[slot] = client;
+      }
+      return client;
+    }
+
+    synchronized void shutDown() {
+      for (int i = 0; i < SHARED_CLIENTS; i++) {
+        HttpClient client = built[i];
+        built[i] = null;
+        if (client != null) {
+          HttpClientTransportFactory.shutDown(client);
+        }
+      }
     }
   }
 

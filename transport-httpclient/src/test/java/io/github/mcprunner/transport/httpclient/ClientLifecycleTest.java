@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The factory's client lifecycle: its Streamable HTTP sessions share one {@code HttpClient}, and
+ * The factory's client lifecycle: its Streamable HTTP sessions share a few {@code HttpClient}s, and
  * closing the runner ends the threads of the clients and executor it built; every session gets one
  * DELETE.
  */
@@ -110,11 +110,12 @@ class ClientLifecycleTest {
   }
 
   @Test
-  void sessionsShareOneClientAndClosingTheRunnerEndsItsThreads() throws Exception {
+  void sessionsShareAFewClientsAndClosingTheRunnerEndsTheirThreads() throws Exception {
     Set<Thread> before = liveThreads(OWN_THREADS);
     Runner runner = discoveringRunner();
+    int identities = HttpClientTransportFactory.SHARED_CLIENTS + 2;
 
-    runAll(runner, agent(), 6);
+    runAll(runner, agent(), identities);
 
     Set<Thread> started = new HashSet<>(liveThreads(OWN_THREADS));
     started.removeAll(before);
@@ -124,10 +125,10 @@ class ClientLifecycleTest {
             .filter(Objects::nonNull)
             .distinct()
             .count();
-    assertThat(sessions).as("one session per identity").isEqualTo(6);
+    assertThat(sessions).as("one session per identity").isEqualTo(identities);
     assertThat(started.stream().map(Thread::getName).filter(n -> SELECTOR.matcher(n).matches()))
         .as("selector threads of the clients the runner's sessions use")
-        .hasSize(1);
+        .hasSize(HttpClientTransportFactory.SHARED_CLIENTS);
 
     runner.close();
 
