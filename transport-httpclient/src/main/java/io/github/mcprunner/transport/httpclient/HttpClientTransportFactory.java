@@ -97,7 +97,7 @@ public final class HttpClientTransportFactory implements McpTransportFactory {
 
   /**
    * Creates the factory; {@code clientCustomizer} may configure the {@link HttpClient.Builder} of
-   * each client the factory builds (proxy, SSL context, executor, version): the one its Streamable
+   * each client the factory builds (proxy, SSL context, executor, version): those its Streamable
    * HTTP sessions share, and each legacy SSE session's. The redirect policy stays {@link
    * HttpClient.Redirect#NEVER}. It must not set a {@link java.net.CookieHandler}: a shared client
    * would send one run's cookies with another's requests, so {@link #create} refuses such a client
