@@ -78,7 +78,10 @@ public final class RunnerBuilder {
     return this;
   }
 
-  /** Adds a transport, besides those found with {@link java.util.ServiceLoader}. */
+  /**
+   * Adds a transport, besides those found with {@link java.util.ServiceLoader}. The caller keeps
+   * ownership: the runner closes only the transports it discovered itself.
+   */
   public RunnerBuilder transport(McpTransportFactory transport) {
     transports.add(requireNonNull(transport, "transport"));
     return this;

@@ -223,6 +223,7 @@ public final class DefaultRunner implements Runner {
     }
     pools.clear();
     Mono.when(closes).block(CLOSE_WAIT);
+    transports.closeDiscovered();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }

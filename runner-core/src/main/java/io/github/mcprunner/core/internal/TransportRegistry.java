@@ -22,9 +22,12 @@ public final class TransportRegistry {
 
   private final Map<String, McpTransportFactory> byName;
   private final @Nullable McpTransportFactory defaultFactory;
+  private final List<McpTransportFactory> discovered;
   private final AtomicBoolean defaultLogged = new AtomicBoolean();
 
-  private TransportRegistry(List<McpTransportFactory> factories) {
+  private TransportRegistry(
+      List<McpTransportFactory> factories, List<McpTransportFactory> discovered) {
+    this.discovered = List.copyOf(discovered);
     Map<String, McpTransportFactory> map = new LinkedHashMap<>();
     for (McpTransportFactory factory : factories) {
       McpTransportFactory previous = map.putIfAbsent(factory.name(), factory);
@@ -54,6 +57,7 @@ public final class TransportRegistry {
   public static TransportRegistry create(
       List<McpTransportFactory> explicit, @Nullable ClassLoader classLoader) {
     List<McpTransportFactory> all = new ArrayList<>(explicit);
+    List<McpTransportFactory> discovered = new ArrayList<>();
     if (classLoader != null) {
       for (McpTransportFactory factory :
           ServiceLoader.load(McpTransportFactory.class, classLoader)) {
@@ -63,10 +67,28 @@ public final class TransportRegistry {
         }
         if (!shadowed) {
           all.add(factory);
+          discovered.add(factory);
         }
       }
     }
-    return new TransportRegistry(all);
+    return new TransportRegistry(all, discovered);
+  }
+
+  /**
+   * Closes the factories {@link ServiceLoader} found (the runner created them; those given to the
+   * builder stay their caller's), once the runner's sessions are closed.
+   */
+  public void closeDiscovered() {
+    for (McpTransportFactory factory : discovered) {
+      try {
+        factory.close();
+      } catch (RuntimeException e) {
+        log.warn(
+            "Closing the discovered transport '{}' failed ({})",
+            factory.name(),
+            e.getClass().getSimpleName());
+      }
+    }
   }
 
   /** Returns the names of the available transports. */

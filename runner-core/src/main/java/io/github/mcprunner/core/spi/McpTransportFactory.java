@@ -21,8 +21,13 @@ import io.modelcontextprotocol.spec.McpClientTransport;
  * the legacy HTTP+SSE transports are the SDK's own (or written to its contract). A Streamable HTTP
  * transport need not touch it: {@link io.github.mcprunner.core.spi.http.StreamableHttpTransports}
  * builds it over a small HTTP adapter free of SDK types.
+ *
+ * <p>A factory may hold what its sessions share (an HTTP client, its connections, threads): {@link
+ * #close()} releases it. The runner closes the factories it discovered with {@link
+ * java.util.ServiceLoader} when it closes, after its sessions; a factory given to {@code
+ * RunnerBuilder.transport(...)} stays its caller's to close.
  */
-public interface McpTransportFactory {
+public interface McpTransportFactory extends AutoCloseable {
 
   /** Returns the name users choose the transport by, e.g. {@code "httpclient"}. */
   String name();
@@ -40,4 +45,12 @@ public interface McpTransportFactory {
    * Returns a new, unconnected transport for one MCP session with the server in {@code settings}.
    */
   McpClientTransport create(TransportSettings settings);
+
+  /**
+   * Releases what this factory holds for its sessions: idle connections, its own threads, the HTTP
+   * client it built (a client its user supplied is left open). Called once every session it created
+   * is closed; it creates no session afterwards. The default does nothing.
+   */
+  @Override
+  default void close() {}
 }

@@ -32,6 +32,9 @@ import okhttp3.OkHttpClient;
  * <ul>
  *   <li>redirects are not followed (a credential never travels to another origin; a redirecting
  *       server fails with an error naming it);
+ *   <li>a request is never sent again by OkHttp after its connection failed ({@code
+ *       retryOnConnectionFailure} is off): the server may have received and run it (a {@code
+ *       tools/call}, the DELETE of a session), and whether to try again is the runner's decision;
  *   <li>the connect timeout is the server's {@code McpServerSpec.connectTimeout()}, the read
  *       timeout of POST and DELETE its {@code requestTimeout()}, and the GET event stream has no
  *       read or call timeout (it is idle by nature).
@@ -52,6 +55,11 @@ import okhttp3.OkHttpClient;
  * Runner runner = Runners.builder().transport(new OkHttpTransportFactory(mine)).build();
  * }</pre>
  *
+ * <p>{@link #close()} (the runner calls it for a factory it discovered) ends this factory's
+ * threads; when the factory built its own client ({@link #OkHttpTransportFactory()}) it also closes
+ * that client's idle connections and shuts its dispatcher down. A client you supplied is left as it
+ * is: its connections and threads are yours to close.
+ *
  * <p>Found with {@link java.util.ServiceLoader} (order 50: {@code transport-httpclient}, 100, is
  * the default when both are on the class path; a server picks this one with {@code
  * McpServerSpec.Builder.transport("okhttp")}). Thread-safe.
@@ -66,10 +74,12 @@ public final class OkHttpTransportFactory implements McpTransportFactory {
 
   private final OkHttpClient client;
   private final ExecutorService executor;
+  private final boolean ownsClient;
+  private volatile boolean closed;
 
-  /** Creates the factory with a new {@link OkHttpClient} of default settings. */
+  /** Creates the factory with a new {@link OkHttpClient} of default settings, closed with it. */
   public OkHttpTransportFactory() {
-    this(new OkHttpClient());
+    this(new OkHttpClient(), true);
   }
 
   /**
@@ -77,15 +87,24 @@ public final class OkHttpTransportFactory implements McpTransportFactory {
    * interceptors are kept; see the class description for what changes.
    */
   public OkHttpTransportFactory(OkHttpClient client) {
-    requireNonNull(client, "client");
+    this(requireNonNull(client, "client"), false);
+  }
+
+  private OkHttpTransportFactory(OkHttpClient client, boolean ownsClient) {
     this.client =
         client
             .newBuilder()
             .followRedirects(false)
             .followSslRedirects(false)
+            // OkHttp would otherwise send a POST or DELETE again on a new connection when the
+            // connection it went out on broke before the answer (a pooled connection the server
+            // closed meanwhile), although the server may have received and run it: a session got
+            // two DELETEs that way.
+            .retryOnConnectionFailure(false)
             .addInterceptor(new HeaderInterceptor())
             .build();
     this.executor = newExecutor();
+    this.ownsClient = ownsClient;
   }
 
   @Override
@@ -98,9 +117,17 @@ public final class OkHttpTransportFactory implements McpTransportFactory {
     return 50;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if this factory is closed
+   */
   @Override
   public McpClientTransport create(TransportSettings settings) {
     requireNonNull(settings, "settings");
+    if (closed) {
+      throw new IllegalStateException("this OkHttpTransportFactory is closed");
+    }
     OkHttpClient requests =
         client
             .newBuilder()
@@ -114,6 +141,22 @@ public final class OkHttpTransportFactory implements McpTransportFactory {
     }
     return StreamableHttpTransports.create(
         settings, new OkHttpMcpClient(settings, requests, streams), executor);
+  }
+
+  /**
+   * Ends this factory's threads once their calls are done; when the factory built its own client,
+   * also closes that client's idle connections and shuts its dispatcher down. A client given to
+   * {@link #OkHttpTransportFactory(OkHttpClient)} is left open. Call it once the sessions it
+   * created are closed; idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    executor.shutdown();
+    if (ownsClient) {
+      client.dispatcher().executorService().shutdown();
+      client.connectionPool().evictAll();
+    }
   }
 
   /** Returns the OkHttp client this factory derives each session's client from (for tests). */

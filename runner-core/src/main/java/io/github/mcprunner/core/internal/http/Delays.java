@@ -3,6 +3,8 @@ package io.github.mcprunner.core.internal.http;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the Streamable HTTP transport's waits come from: the server's {@code retry} before a
@@ -18,18 +20,23 @@ interface Delays {
    */
   Runnable schedule(Duration delay, Runnable task);
 
-  /** The JDK's shared delay scheduler: it only hands tasks over, so no thread waits. */
+  /**
+   * The JDK's shared delay scheduler: it only hands tasks over, so no thread waits. Cancelling lets
+   * go of the task at once (the scheduler keeps its entry until the delay passes, and a task
+   * reaches the transport and its HTTP client, which must not stay reachable after close).
+   */
   Delays SYSTEM =
       (delay, task) -> {
-        CompletableFuture<Void> timer = new CompletableFuture<>();
+        AtomicReference<@Nullable Runnable> pending = new AtomicReference<>(task);
         CompletableFuture.delayedExecutor(
                 Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS, Runnable::run)
             .execute(
                 () -> {
-                  if (timer.complete(null)) {
-                    task.run();
+                  Runnable due = pending.getAndSet(null);
+                  if (due != null) {
+                    due.run();
                   }
                 });
-        return () -> timer.cancel(false);
+        return () -> pending.set(null);
       };
 }

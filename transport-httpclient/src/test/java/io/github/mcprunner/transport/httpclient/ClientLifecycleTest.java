@@ -1,0 +1,194 @@
+package io.github.mcprunner.transport.httpclient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.mcprunner.Agent;
+import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.Runner;
+import io.github.mcprunner.core.Runners;
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.testkit.EmbeddedMcpServer;
+import io.github.mcprunner.testkit.RecordedRequest;
+import io.github.mcprunner.testkit.ScriptedModel;
+import java.net.CookieManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The factory's client lifecycle: its Streamable HTTP sessions share a few {@code HttpClient}s, and
+ * closing the runner ends the threads of the clients and executor it built; every session gets one
+ * DELETE.
+ */
+class ClientLifecycleTest {
+  private static final Pattern SELECTOR = Pattern.compile("HttpClient-\\d+-SelectorManager");
+  private static final Predicate<String> OWN_THREADS =
+      name -> SELECTOR.matcher(name).matches() || name.startsWith("mcp-httpclient-");
+
+  private EmbeddedMcpServer server;
+  private final List<Runner> runners = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    server =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start();
+  }
+
+  @AfterEach
+  void stop() {
+    runners.forEach(Runner::close);
+    server.close();
+  }
+
+  private Runner discoveringRunner() {
+    // The transport found with ServiceLoader: the runner created it, so the runner closes it.
+    Runner runner = Runners.builder().discoverHeaderProviders(false).build();
+    runners.add(runner);
+    return runner;
+  }
+
+  private Agent agent() {
+    return Agent.builder("support")
+        .model(
+            ScriptedModel.builder()
+                .callTool("whoami", "{}")
+                .answer(ScriptedModel::lastToolOutput)
+                .build())
+        .mcpServer(McpServerSpec.builder("tickets", server.url()).build())
+        .build();
+  }
+
+  private static void runAll(Runner runner, Agent agent, int identities) throws Exception {
+    List<CompletableFuture<?>> runs = new ArrayList<>();
+    for (int i = 0; i < identities; i++) {
+      // One identity each: one session each.
+      runs.add(runner.runAsync(agent, "hi", McpHeaders.of("X-User-Id", "u" + i)));
+    }
+    CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+  }
+
+  private static Set<Thread> liveThreads(Predicate<String> name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> name.test(thread.getName()))
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Waits (bounded) until none of {@code threads} is alive; collects garbage meanwhile, since on
+   * JDK 17 a client's selector thread ends only once the client is no longer referenced.
+   */
+  private static Set<String> stillAlive(Set<Thread> threads, Duration wait)
+      throws InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
+    Set<String> alive = names(threads);
+    while (!alive.isEmpty() && System.nanoTime() < end) {
+      System.gc();
+      Thread.sleep(100);
+      alive = names(threads);
+    }
+    return alive;
+  }
+
+  private static Set<String> names(Set<Thread> threads) {
+    return threads.stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  @Test
+  void sessionsShareAFewClientsAndClosingTheRunnerEndsTheirThreads() throws Exception {
+    Set<Thread> before = liveThreads(OWN_THREADS);
+    Runner runner = discoveringRunner();
+    int identities = HttpClientTransportFactory.SHARED_CLIENTS + 2;
+
+    runAll(runner, agent(), identities);
+
+    Set<Thread> started = new HashSet<>(liveThreads(OWN_THREADS));
+    started.removeAll(before);
+    long sessions =
+        server.requests().stream()
+            .map(RecordedRequest::sessionId)
+            .filter(Objects::nonNull)
+            .distinct()
+            .count();
+    assertThat(sessions).as("one session per identity").isEqualTo(identities);
+    assertThat(started.stream().map(Thread::getName).filter(n -> SELECTOR.matcher(n).matches()))
+        .as("selector threads of the clients the runner's sessions use")
+        .hasSize(HttpClientTransportFactory.SHARED_CLIENTS);
+
+    runner.close();
+
+    assertThat(stillAlive(started, Duration.ofSeconds(30)))
+        .as("the transport's threads still alive after close")
+        .isEmpty();
+  }
+
+  @Test
+  void everySessionGetsExactlyOneDeleteAtClose() throws Exception {
+    Runner runner = discoveringRunner();
+    runAll(runner, agent(), 40);
+
+    runner.close();
+
+    Map<String, Long> deletes =
+        server.requests().stream()
+            .filter(r -> "DELETE".equals(r.httpMethod()) && r.sessionId() != null)
+            .collect(Collectors.groupingBy(RecordedRequest::sessionId, Collectors.counting()));
+    Set<String> sessions =
+        server.requests().stream()
+            .map(RecordedRequest::sessionId)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet());
+    assertThat(sessions).hasSize(40);
+    assertThat(deletes.keySet()).isEqualTo(sessions);
+    assertThat(deletes.values()).containsOnly(1L);
+  }
+
+  @Test
+  void aClosedFactoryCreatesNoSession() {
+    HttpClientTransportFactory factory = new HttpClientTransportFactory();
+    Runner runner =
+        Runners.builder()
+            .discoverHeaderProviders(false)
+            .discoverTransports(false)
+            .transport(factory)
+            .build();
+    runners.add(runner);
+    factory.close();
+
+    assertThatThrownBy(() -> runner.run(agent(), "hi"))
+        .hasStackTraceContaining("this HttpClientTransportFactory is closed");
+  }
+
+  @Test
+  void aCookieHandlerOnTheSharedClientIsRefused() {
+    HttpClientTransportFactory factory =
+        new HttpClientTransportFactory(client -> client.cookieHandler(new CookieManager()));
+    Runner runner =
+        Runners.builder()
+            .discoverHeaderProviders(false)
+            .discoverTransports(false)
+            .transport(factory)
+            .build();
+    runners.add(runner);
+
+    assertThatThrownBy(() -> runner.run(agent(), "hi"))
+        .hasStackTraceContaining("set a CookieHandler");
+    assertThat(server.requests()).as("nothing was sent").isEmpty();
+    factory.close();
+  }
+}
