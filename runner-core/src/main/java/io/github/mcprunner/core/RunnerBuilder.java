@@ -41,6 +41,7 @@ public final class RunnerBuilder {
   private @Nullable ClassLoader classLoader;
   private @Nullable Executor executor;
   private @Nullable Clock clock;
+  private final List<String> sensitiveHeaders = new ArrayList<>();
 
   RunnerBuilder() {}
 
@@ -170,7 +171,7 @@ public final class RunnerBuilder {
         }
       }
     }
-    HeaderChain chain = HeaderChain.create(defaultMcpHeaders, all);
+    HeaderChain chain = HeaderChain.create(defaultMcpHeaders, all, sensitiveHeaders);
     TransportRegistry registry =
         TransportRegistry.create(transports, discoverTransports ? loader : null);
     ExecutorService ownedExecutor = null;
@@ -196,6 +197,26 @@ public final class RunnerBuilder {
         ticker,
         time == null,
         Observation.of(allObservers));
+  }
+
+  /**
+   * Adds header names whose values are secrets for this runner, besides those {@link
+   * McpHeaders#isSensitive(String)} knows (an in-house {@code X-Corp-Sig}): whatever layer sets
+   * them, their values are marked secret in the headers resolved for every request ({@link
+   * McpHeaders#isSecret(String)}), so the transports' TRACE log of sent headers and every message
+   * that prints headers redact them. Names match ignoring case; calls add up.
+   *
+   * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if a name is not a valid header
+   *     name
+   */
+  public RunnerBuilder sensitiveHeaders(String... names) {
+    requireNonNull(names, "names");
+    for (int i = 0; i < names.length; i++) {
+      String name = requireNonNull(names[i], "names[" + i + "]");
+      McpHeaders.validate(name, "", "RunnerBuilder.sensitiveHeaders");
+      sensitiveHeaders.add(name);
+    }
+    return this;
   }
 
   private static final class DaemonThreads implements ThreadFactory {

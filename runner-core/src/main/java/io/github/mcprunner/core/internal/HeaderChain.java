@@ -58,9 +58,15 @@ public final class HeaderChain {
   private final String[] providerNames;
   private final String[] providerLayers;
   private final List<McpHeaderProvider> providerList;
+  private final String[] sensitiveNames;
 
-  private HeaderChain(McpHeaders runnerDefaults, McpHeaderProvider[] providers, String[] names) {
+  private HeaderChain(
+      McpHeaders runnerDefaults,
+      McpHeaderProvider[] providers,
+      String[] names,
+      String[] sensitiveNames) {
     this.runnerDefaults = runnerDefaults;
+    this.sensitiveNames = sensitiveNames;
     this.providers = providers;
     this.providerNames = names;
     this.providerLayers = new String[names.length];
@@ -78,6 +84,31 @@ public final class HeaderChain {
    * @throws NullPointerException if an argument, a provider or a provider's name is null
    */
   public static HeaderChain create(McpHeaders runnerDefaults, List<McpHeaderProvider> providers) {
+    return create(runnerDefaults, providers, List.of());
+  }
+
+  /**
+   * Returns a chain like {@link #create(McpHeaders, List)} whose resolved headers also mark the
+   * values of {@code sensitiveNames} (ignoring case) secret ({@link McpHeaders#isSecret(String)}),
+   * so that every log line and message that prints them redacts them, as it does the names {@link
+   * McpHeaders#isSensitive(String)} knows.
+   *
+   * @throws IllegalArgumentException if two providers have the same name
+   * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if a sensitive name is not a
+   *     valid header name
+   */
+  public static HeaderChain create(
+      McpHeaders runnerDefaults, List<McpHeaderProvider> providers, List<String> sensitiveNames) {
+    requireNonNull(sensitiveNames, "sensitiveNames");
+    List<String> extra = new ArrayList<>();
+    for (int i = 0; i < sensitiveNames.size(); i++) {
+      String name = requireNonNull(sensitiveNames.get(i), "sensitiveNames[" + i + "]");
+      McpHeaders.validate(name, "", "RunnerBuilder.sensitiveHeaders");
+      // Names the built-in rule already covers need no mark.
+      if (!McpHeaders.isSensitive(name)) {
+        extra.add(name);
+      }
+    }
     requireNonNull(runnerDefaults, "runnerDefaults");
     requireNonNull(providers, "providers");
     List<Sortable> sortable = new ArrayList<>(providers.size());
@@ -103,7 +134,7 @@ public final class HeaderChain {
       sorted[i] = sortable.get(i).provider();
       names[i] = sortable.get(i).name();
     }
-    return new HeaderChain(runnerDefaults, sorted, names);
+    return new HeaderChain(runnerDefaults, sorted, names, extra.toArray(new String[0]));
   }
 
   /** Returns the providers in chain order (unmodifiable). */
@@ -182,7 +213,38 @@ public final class HeaderChain {
     layers.push(run.perRunHeaders());
     layers.push(run.perServerHeaders(server.name()));
     McpHeaders headers = HeaderLayers.merge(layers);
+    if (sensitiveNames.length > 0) {
+      headers = markSensitive(headers);
+    }
     return new ResolvedHeaders(headers, contributorList(contributed, contributors));
+  }
+
+  /** Returns {@code headers} with the values of the runner's own sensitive names marked secret. */
+  private McpHeaders markSensitive(McpHeaders headers) {
+    McpHeaders.Builder marked = null;
+    for (String name : sensitiveNames) {
+      if (headers.contains(name) && !headers.isSecret(name)) {
+        if (marked == null) {
+          marked = McpHeaders.builder();
+        }
+        marked.remove(name);
+      }
+    }
+    if (marked == null) {
+      return headers;
+    }
+    // Rebuilt in order, keeping each name's spelling; the marked names' values set as secrets.
+    McpHeaders toMark = marked.build();
+    McpHeaders.Builder rebuilt = McpHeaders.builder();
+    headers.forEach(
+        (name, value) -> {
+          if (toMark.removes(name) || headers.isSecret(name)) {
+            rebuilt.setSecret(name, value);
+          } else {
+            rebuilt.set(name, value);
+          }
+        });
+    return rebuilt.build();
   }
 
   /**
