@@ -185,8 +185,10 @@ public final class HeaderChain {
         }
         fail(i, server, "threw " + simpleName(e), e);
         continue;
-      } catch (Exception e) {
+      } catch (Exception | LinkageError | AssertionError e) {
         // The provider's own message may hold a secret: name its class only; keep it as the cause.
+        // An AssertionError or a missing class is the provider's failure too, and named as such;
+        // only the JVM's own errors (out of memory, stack overflow) pass through.
         fail(i, server, "threw " + simpleName(e), e);
         continue;
       }

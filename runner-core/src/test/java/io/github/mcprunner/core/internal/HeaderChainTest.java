@@ -229,4 +229,60 @@ class HeaderChainTest {
     assertThatThrownBy(() -> resolved.contributors().clear())
         .isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void theRunnersOwnSensitiveNamesAreMarkedSecretWhateverLayerSetsThem() {
+    HeaderChain chain =
+        HeaderChain.create(
+            McpHeaders.of("x-corp-sig", SECRET, "X-Tier", "gold"),
+            List.of(TestProvider.fixed("sso", 0, McpHeaders.of("X-Sso-Ticket-Ref", "t-" + SECRET))),
+            List.of("X-Corp-Sig", "x-sso-ticket-ref", "X-Absent"));
+
+    McpHeaders resolved = chain.resolve(request(CRM)).headers();
+
+    assertThat(resolved.names()).containsExactly("x-corp-sig", "X-Tier", "X-Sso-Ticket-Ref");
+    assertThat(resolved.get("X-Corp-Sig")).hasValue(SECRET);
+    assertThat(resolved.isSecret("X-Corp-Sig")).isTrue();
+    assertThat(resolved.isSecret("X-Sso-Ticket-Ref")).isTrue();
+    assertThat(resolved.isSecret("X-Tier")).isFalse();
+    assertThat(resolved.toString())
+        .isEqualTo("{x-corp-sig=██, X-Tier=gold, X-Sso-Ticket-Ref=██}")
+        .doesNotContain(SECRET);
+    assertThat(
+            HeaderChain.create(McpHeaders.of("x-corp-sig", SECRET), List.of())
+                .resolve(request(CRM))
+                .headers()
+                .toString())
+        .contains(SECRET);
+  }
+
+  @Test
+  void anInvalidSensitiveNameIsRefusedWhenTheChainIsBuilt() {
+    assertThatThrownBy(
+            () -> HeaderChain.create(McpHeaders.empty(), List.of(), List.of("X Corp Sig")))
+        .isInstanceOf(InvalidMcpHeaderException.class)
+        .hasMessageContaining("RunnerBuilder.sensitiveHeaders");
+  }
+
+  @Test
+  void aProviderThrowingAnAssertionErrorIsNamedLikeOneThrowingAnException() {
+    AssertionError cause = new AssertionError("expected " + SECRET);
+    HeaderChain chain =
+        HeaderChain.create(
+            McpHeaders.empty(),
+            List.of(
+                TestProvider.computing(
+                    "asserting",
+                    0,
+                    c -> {
+                      throw cause;
+                    })));
+
+    assertThatThrownBy(() -> chain.resolve(request(CRM)))
+        .isInstanceOf(HeaderProviderException.class)
+        .hasMessage(
+            "Header provider 'asserting' failed for server 'crm': threw AssertionError; the"
+                + " request was not sent")
+        .hasCause(cause);
+  }
 }

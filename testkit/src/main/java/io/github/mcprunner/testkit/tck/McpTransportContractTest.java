@@ -424,6 +424,35 @@ public abstract class McpTransportContractTest {
     assertThat(server.requests()).isEmpty();
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void providerSettingContentCodingOrOriginFailsClosedAndNothingIsSent(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    for (String name : List.of("Accept-Encoding", "Content-Encoding", "Origin")) {
+      McpHeaderProvider coding =
+          new McpHeaderProvider() {
+            @Override
+            public String name() {
+              return "coding";
+            }
+
+            @Override
+            public McpHeaders headers(HeaderContext context) {
+              return McpHeaders.of(name, "gzip-forged");
+            }
+          };
+
+      assertThatThrownBy(
+              () -> runner(coding).run(agent(calling("whoami", "{}"), spec(server).build()), "hi"))
+          .as(name)
+          .isInstanceOf(HeaderProviderException.class)
+          .hasMessageContaining("coding")
+          .hasMessageContaining("'" + name + "'")
+          .hasMessageNotContaining("gzip-forged");
+    }
+    assertThat(server.requests()).isEmpty();
+  }
+
   // ---------------------------------------------------------------- the SPI, directly
 
   /** A header source that numbers every request it is asked about. */
