@@ -55,6 +55,8 @@ public final class DefaultRunner implements Runner {
   private final Observation observation;
   private final ConcurrentHashMap<PoolKey, SessionPool> pools = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  // The runs (and toolbox runs) in flight, which close() ends.
+  private final java.util.Set<ToolboxSession> active = ConcurrentHashMap.newKeySet();
 
   public DefaultRunner(
       HeaderChain chain,
@@ -191,18 +193,42 @@ public final class DefaultRunner implements Runner {
     return new DefaultToolbox(this, name, servers);
   }
 
+  /** Records a run in flight; refused once the runner is closed. */
+  void register(ToolboxSession run) {
+    active.add(run);
+    if (closed) {
+      active.remove(run);
+      throw new IllegalStateException("this Runner is closed");
+    }
+  }
+
+  void unregister(ToolboxSession run) {
+    active.remove(run);
+  }
+
+  /**
+   * Closes the runner: every run still in flight fails with a {@link
+   * io.github.mcprunner.RunCancelledException} saying the runner was closed (a provider call it is
+   * waiting for is interrupted), then the sessions are closed (DELETE), the owned executor shut
+   * down and the discovered providers closed.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    for (ToolboxSession run : active) {
+      run.stopBecauseRunnerClosed();
+    }
+    chain.interruptProviders();
     List<Mono<Void>> closes = new ArrayList<>();
     for (SessionPool pool : pools.values()) {
       closes.add(pool.closeAll());
     }
     pools.clear();
     Mono.when(closes).block(CLOSE_WAIT);
+    chain.close();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }

@@ -9,6 +9,7 @@ import io.github.mcprunner.headers.InvalidMcpHeaderException;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
+import java.time.Duration;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +60,7 @@ public final class HeaderChain {
   private final String[] providerLayers;
   private final List<McpHeaderProvider> providerList;
   private final String[] sensitiveNames;
+  private final ProviderWatchdog watchdog = new ProviderWatchdog("mcp-runner-provider-watchdog");
 
   private HeaderChain(
       McpHeaders runnerDefaults,
@@ -158,6 +160,95 @@ public final class HeaderChain {
    */
   public ResolvedHeaders resolve(HeaderRequest request) {
     requireNonNull(request, "request");
+    return resolveLayers(request, null);
+  }
+
+  /**
+   * Resolves the headers of {@code request} like {@link #resolve(HeaderRequest)}, with every
+   * provider call under the request's deadline and its run's cancellation: a provider still running
+   * {@code timeout} after this call started, or when the run is cancelled or the runner closes, is
+   * interrupted, and the request fails naming it ({@link HeaderProviderException}: "did not answer
+   * within ...") or as cancelled ({@link io.github.mcprunner.RunCancelledException}). A late
+   * provider fails the request even when it is optional: the request's time is spent.
+   */
+  public ResolvedHeaders resolve(HeaderRequest request, Duration timeout) {
+    requireNonNull(request, "request");
+    requireNonNull(timeout, "timeout");
+    if (providers.length == 0) {
+      return resolveLayers(request, null);
+    }
+    ProviderWatchdog.Watch watch =
+        watchdog.arm(request.run(), System.nanoTime() + timeout.toNanos());
+    ResolvedHeaders resolved = null;
+    RuntimeException failure = null;
+    Error error = null;
+    try {
+      resolved = resolveLayers(request, watch);
+    } catch (RuntimeException e) {
+      failure = e;
+    } catch (Error e) {
+      error = e;
+    } finally {
+      ProviderWatchdog.Reason reason = watchdog.disarm(watch);
+      if (reason != ProviderWatchdog.Reason.NONE) {
+        // Whatever the interrupted provider did, the request failed because of why it fired.
+        failure = stopped(request, watch.provider(), reason, timeout, failure);
+        error = null;
+      }
+    }
+    if (error != null) {
+      throw error;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return requireNonNull(resolved);
+  }
+
+  private RuntimeException stopped(
+      HeaderRequest request,
+      int providerIndex,
+      ProviderWatchdog.Reason reason,
+      Duration timeout,
+      @Nullable RuntimeException thrown) {
+    String provider = providerIndex < 0 ? "(none)" : providerNames[providerIndex];
+    String server = request.server().name();
+    switch (reason) {
+      case CANCELLED:
+        return request.run().cancelledException();
+      case CLOSED:
+        return new HeaderProviderException(
+            provider, server, "was interrupted: the runner was closed", null);
+      default:
+        if (providerIndex >= 0) {
+          request.run().noteLateProvider(provider);
+        }
+        return new HeaderProviderException(
+            provider, server, "did not answer within " + timeout + " and was interrupted", null);
+    }
+  }
+
+  /**
+   * Returns the name of the provider a thread is calling now for {@code run}, or null: a request of
+   * that run that timed out meanwhile was waiting for it, not for the server.
+   */
+  public @Nullable String providerRunningFor(RunScope run) {
+    int index = watchdog.providerRunningFor(requireNonNull(run, "run"));
+    return index < 0 ? null : providerNames[index];
+  }
+
+  /** Interrupts every provider call in flight now (the runner is closing). */
+  public void interruptProviders() {
+    watchdog.interruptAll();
+  }
+
+  /** Stops the watchdog thread of provider calls. */
+  public void close() {
+    watchdog.close();
+  }
+
+  private ResolvedHeaders resolveLayers(
+      HeaderRequest request, ProviderWatchdog.@Nullable Watch watch) {
     McpServerRef server = request.server();
     // The layers are collected and merged once at the end; a provider that asks for the headers
     // resolved so far gets them merged on demand (most providers never ask).
@@ -169,6 +260,9 @@ public final class HeaderChain {
     for (int i = 0; i < providers.length; i++) {
       McpHeaderProvider provider = providers[i];
       McpHeaders out;
+      if (watch != null) {
+        watch.calling(i);
+      }
       try {
         if (!provider.appliesTo(server)) {
           continue;

@@ -40,6 +40,8 @@ public final class RunScope {
   private final Map<ContextKey<?>, Object> contextView;
   private final McpTransportContext transportContext;
   private volatile boolean cancelled;
+  private volatile @Nullable String cancelReason;
+  private volatile @Nullable String lateProvider;
 
   private RunScope(Builder builder) {
     this.agentName = builder.agentName;
@@ -71,6 +73,17 @@ public final class RunScope {
     cancelled = true;
   }
 
+  /**
+   * Marks the run cancelled for {@code reason} (e.g. {@code "the runner was closed"}), which its
+   * {@link RunCancelledException} names; a reason given earlier stays.
+   */
+  public void cancel(String reason) {
+    if (cancelReason == null) {
+      cancelReason = requireNonNull(reason, "reason");
+    }
+    cancelled = true;
+  }
+
   /** Returns whether the run was cancelled. */
   public boolean isCancelled() {
     return cancelled;
@@ -79,8 +92,28 @@ public final class RunScope {
   /** Throws when the run was cancelled: nothing more may be sent for it. */
   public void checkNotCancelled() {
     if (cancelled) {
-      throw new RunCancelledException(runId);
+      throw cancelledException();
     }
+  }
+
+  /** Returns the exception a cancelled run fails with, naming the reason when there is one. */
+  public RunCancelledException cancelledException() {
+    String reason = cancelReason;
+    return reason == null
+        ? new RunCancelledException(runId)
+        : new RunCancelledException(runId, reason);
+  }
+
+  /** Records that provider {@code name} missed a request's deadline for this run. */
+  void noteLateProvider(String name) {
+    lateProvider = name;
+  }
+
+  /** Returns and forgets the provider that last missed a request's deadline for this run. */
+  synchronized @Nullable String takeLateProvider() {
+    String late = lateProvider;
+    lateProvider = null;
+    return late;
   }
 
   /**
