@@ -74,15 +74,17 @@ final class McpSession {
     SessionHeaderSource headers = new SessionHeaderSource(chain, server, sessionScope);
     SessionTrackingTransport transport =
         new SessionTrackingTransport(
-            observation.transport(
-                factory.create(
-                    new TransportSettings(
-                        server.ref(),
-                        server.transportKind(),
-                        server.connectTimeout(),
-                        server.requestTimeout(),
-                        headers,
-                        jsonMapper))));
+            new CancellingTransport(
+                observation.transport(
+                    factory.create(
+                        new TransportSettings(
+                            server.ref(),
+                            server.transportKind(),
+                            server.connectTimeout(),
+                            server.requestTimeout(),
+                            headers,
+                            jsonMapper))),
+                server.name()));
     McpSession[] self = new McpSession[1];
     McpAsyncClient client =
         McpClient.async(transport)

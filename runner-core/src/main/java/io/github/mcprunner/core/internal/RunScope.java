@@ -42,6 +42,7 @@ public final class RunScope {
   private volatile boolean cancelled;
   private volatile @Nullable String cancelReason;
   private volatile @Nullable String lateProvider;
+  private java.util.@Nullable List<Runnable> cancelListeners;
 
   private RunScope(Builder builder) {
     this.agentName = builder.agentName;
@@ -68,9 +69,70 @@ public final class RunScope {
     return transportContext;
   }
 
-  /** Marks the run cancelled: nothing more is sent for it. */
+  /** Marks the run cancelled: nothing more is sent for it; the cancel listeners run. */
   public void cancel() {
     cancelled = true;
+    runCancelListeners();
+  }
+
+  /**
+   * Runs {@code listener} when the run is cancelled, once, on the cancelling thread (at once when
+   * it already is); the transports end the run's HTTP exchanges and tell the server with it.
+   *
+   * @return a handle whose {@code run()} unregisters the listener (cheap: called per request)
+   */
+  public Runnable onCancel(Runnable listener) {
+    requireNonNull(listener, "listener");
+    synchronized (this) {
+      if (!cancelled) {
+        if (cancelListeners == null) {
+          cancelListeners = new java.util.ArrayList<>(2);
+        }
+        cancelListeners.add(listener);
+        return () -> {
+          synchronized (this) {
+            if (cancelListeners != null) {
+              cancelListeners.remove(listener);
+            }
+          }
+        };
+      }
+    }
+    listener.run();
+    return () -> {};
+  }
+
+  private void runCancelListeners() {
+    java.util.List<Runnable> toRun;
+    synchronized (this) {
+      toRun = cancelListeners;
+      cancelListeners = null;
+    }
+    if (toRun != null) {
+      for (Runnable listener : toRun) {
+        listener.run();
+      }
+    }
+  }
+
+  /**
+   * Returns a scope with this run's agent, id, identity, headers and context that is not cancelled:
+   * the one {@code notifications/cancelled} is sent under, with the run's headers like any of its
+   * requests, after the run itself was cancelled.
+   */
+  public RunScope forCancelNotice() {
+    return new RunScope(this);
+  }
+
+  private RunScope(RunScope run) {
+    this.agentName = run.agentName;
+    this.runId = run.runId;
+    this.identity = run.identity;
+    this.perRunHeaders = run.perRunHeaders;
+    this.perServerHeaders = run.perServerHeaders;
+    this.context = run.context;
+    this.contextView = run.contextView;
+    this.transportContext = McpTransportContext.create(Map.of(CONTEXT_KEY, this));
   }
 
   /**
@@ -81,7 +143,7 @@ public final class RunScope {
     if (cancelReason == null) {
       cancelReason = requireNonNull(reason, "reason");
     }
-    cancelled = true;
+    cancel();
   }
 
   /** Returns whether the run was cancelled. */

@@ -602,6 +602,54 @@ public abstract class McpTransportContractTest {
     assertThat(hanging.interrupted.await(5, TimeUnit.SECONDS)).isTrue();
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(60)
+  void cancellingARunMidCallTellsTheServerWithTheRunsHeaders(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    CompletableFuture<RunResult> run =
+        runner()
+            .runAsync(
+                agent(calling("block", "{}"), spec(server).build()),
+                "hi",
+                io.github.mcprunner.RunOptions.builder()
+                    .mcpHeaders(McpHeaders.of("X-User-Id", "u-cancel"))
+                    .cancellation(cancellation)
+                    .build());
+    assertThat(server.awaitBlockedCalls(1, WAIT)).as("the tool call reached the server").isTrue();
+    RecordedRequest call =
+        server.requests().stream().filter(r -> r.isToolCall("block")).findFirst().orElseThrow();
+
+    cancellation.cancel();
+    Throwable failure = catchThrowable(() -> run.get(5, TimeUnit.SECONDS));
+
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause()).isInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    if (mode != Mode.STATELESS) {
+      awaitRequest(
+          server,
+          r -> "notifications/cancelled".equals(r.mcpMethod()),
+          "notifications/cancelled reached the server");
+      RecordedRequest notice =
+          server.requests().stream()
+              .filter(r -> "notifications/cancelled".equals(r.mcpMethod()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(notice.header("X-User-Id")).as("the run's header").hasValue("u-cancel");
+      assertThat(notice.sessionId()).isEqualTo(call.sessionId());
+      assertThat(notice.body())
+          .contains("\"requestId\"")
+          .contains(String.valueOf(call.jsonRpcId()));
+      assertThat(
+              server.requests().stream()
+                  .filter(r -> "notifications/cancelled".equals(r.mcpMethod()))
+                  .count())
+          .isEqualTo(1);
+    }
+    server.releaseBlocked();
+  }
+
   // ---------------------------------------------------------------- the SPI, directly
 
   /** A header source that numbers every request it is asked about. */
