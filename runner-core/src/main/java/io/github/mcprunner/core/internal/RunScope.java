@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * McpTransportContext} ({@link #transportContext()}, read back with {@link
  * #from(McpTransportContext)}), never in a thread-local.
  *
- * <p>Thread-safe; immutable but for the cancellation flag; one instance per run, never shared
- * between runs. The headers are taken as checked where they entered ({@code RunOptions} refuses
- * protected names). {@link #toString()} prints header names and context key names only, never a
- * header value or a context value. Not public API.
+ * <p>Thread-safe; immutable but for the cancellation (flag, reason, listeners: {@link
+ * #onCancel(Runnable)}); one instance per run, never shared between runs. The headers are taken as
+ * checked where they entered ({@code RunOptions} refuses protected names). {@link #toString()}
+ * prints header names and context key names only, never a header value or a context value. Not
+ * public API.
  */
 public final class RunScope {
 
