@@ -192,7 +192,7 @@ public final class HeaderChain {
       ProviderWatchdog.Reason reason = watchdog.disarm(watch);
       if (reason != ProviderWatchdog.Reason.NONE) {
         // Whatever the interrupted provider did, the request failed because of why it fired.
-        failure = stopped(request, watch.provider(), reason, timeout, failure);
+        failure = stopped(request, watch.provider(), reason, timeout);
         error = null;
       }
     }
@@ -206,11 +206,7 @@ public final class HeaderChain {
   }
 
   private RuntimeException stopped(
-      HeaderRequest request,
-      int providerIndex,
-      ProviderWatchdog.Reason reason,
-      Duration timeout,
-      @Nullable RuntimeException thrown) {
+      HeaderRequest request, int providerIndex, ProviderWatchdog.Reason reason, Duration timeout) {
     String provider = providerIndex < 0 ? "(none)" : providerNames[providerIndex];
     String server = request.server().name();
     switch (reason) {
@@ -357,6 +353,46 @@ public final class HeaderChain {
    */
   public boolean onUnauthorized(HeaderRequest request, @Nullable String wwwAuthenticate) {
     requireNonNull(request, "request");
+    return askUnauthorized(request, wwwAuthenticate, null);
+  }
+
+  /**
+   * Like {@link #onUnauthorized(HeaderRequest, String)}, with the providers' calls under {@code
+   * timeout} and the run's cancellation, as {@link #resolve(HeaderRequest, Duration)} does.
+   *
+   * @throws HeaderProviderException naming a provider still running at the deadline
+   * @throws io.github.mcprunner.RunCancelledException when the run was cancelled meanwhile
+   */
+  public boolean onUnauthorized(
+      HeaderRequest request, @Nullable String wwwAuthenticate, Duration timeout) {
+    requireNonNull(request, "request");
+    requireNonNull(timeout, "timeout");
+    if (providers.length == 0) {
+      return false;
+    }
+    ProviderWatchdog.Watch watch =
+        watchdog.arm(request.run(), System.nanoTime() + timeout.toNanos());
+    boolean retry;
+    try {
+      retry = askUnauthorized(request, wwwAuthenticate, watch);
+    } catch (RuntimeException | Error e) {
+      ProviderWatchdog.Reason reason = watchdog.disarm(watch);
+      if (reason != ProviderWatchdog.Reason.NONE) {
+        throw stopped(request, watch.provider(), reason, timeout);
+      }
+      throw e;
+    }
+    ProviderWatchdog.Reason reason = watchdog.disarm(watch);
+    if (reason != ProviderWatchdog.Reason.NONE) {
+      throw stopped(request, watch.provider(), reason, timeout);
+    }
+    return retry;
+  }
+
+  private boolean askUnauthorized(
+      HeaderRequest request,
+      @Nullable String wwwAuthenticate,
+      ProviderWatchdog.@Nullable Watch watch) {
     McpServerRef server = request.server();
     Layers layers = new Layers(2);
     layers.push(runnerDefaults);
@@ -365,11 +401,20 @@ public final class HeaderChain {
     boolean retry = false;
     for (int i = 0; i < providers.length; i++) {
       McpHeaderProvider provider = providers[i];
+      if (watch != null) {
+        if (watch.fired()) {
+          break;
+        }
+        watch.calling(i);
+      }
       try {
         if (provider.appliesTo(server) && provider.onUnauthorized(context, wwwAuthenticate)) {
           retry = true;
         }
       } catch (RuntimeException e) {
+        if (watch != null && watch.fired()) {
+          break;
+        }
         LOG.warn(
             "Header provider '{}' failed in onUnauthorized for server '{}' ({})",
             providerNames[i],

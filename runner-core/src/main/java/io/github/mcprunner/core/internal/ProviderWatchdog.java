@@ -63,6 +63,12 @@ final class ProviderWatchdog implements AutoCloseable {
       provider = providerIndex;
     }
 
+    /** Returns whether the watch fired (the thread is, or is about to be, interrupted). */
+    boolean fired() {
+      int now = state.get();
+      return now == FIRING || now == FIRED;
+    }
+
     /** Returns the index of the provider being (or last) called. */
     int provider() {
       return provider;

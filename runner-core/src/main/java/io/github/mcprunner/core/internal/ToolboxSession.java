@@ -299,7 +299,8 @@ final class ToolboxSession implements ToolboxRun {
                                 opening ? binding.sessionScope() : scope,
                                 opening ? "initialize" : mcpMethod,
                                 toolName),
-                            wwwAuthenticate));
+                            wwwAuthenticate,
+                            opening ? server.initializeTimeout() : server.requestTimeout()));
         if (next.dropSession()) {
           binding.replace();
         }
