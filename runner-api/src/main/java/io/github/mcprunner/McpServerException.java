@@ -2,12 +2,14 @@ package io.github.mcprunner;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mcprunner.headers.McpServerRef;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An MCP server could not be reached, timed out, refused a request or answered with an error. The
- * message names the server and its URL (never a header value).
+ * message names the server and its URL, with the query's values redacted ({@link
+ * McpServerRef#printable(URI)}), and never holds a header value.
  */
 public class McpServerException extends McpRunnerException {
   private static final long serialVersionUID = 1L;
@@ -29,7 +31,7 @@ public class McpServerException extends McpRunnerException {
         "MCP server '"
             + requireNonNull(serverName, "serverName")
             + "' at "
-            + requireNonNull(serverUrl, "serverUrl")
+            + McpServerRef.printable(requireNonNull(serverUrl, "serverUrl"))
             + " "
             + requireNonNull(problem, "problem"),
         cause);
@@ -42,7 +44,10 @@ public class McpServerException extends McpRunnerException {
     return serverName;
   }
 
-  /** Returns the server's URL. */
+  /**
+   * Returns the server's URL as configured (query included: print it with {@link
+   * McpServerRef#printable(URI)}).
+   */
   public URI serverUrl() {
     return serverUrl;
   }

@@ -158,13 +158,16 @@ public final class McpServerSpec {
     return b;
   }
 
-  /** Returns {@code McpServerSpec{name=crm, uri=..., ...}}; static header values are redacted. */
+  /**
+   * Returns {@code McpServerSpec{name=crm, uri=..., ...}}; static header values are redacted, and
+   * so are the values of the URL's query ({@link McpServerRef#printable(URI)}).
+   */
   @Override
   public String toString() {
     return "McpServerSpec{name="
         + name
         + ", uri="
-        + uri
+        + McpServerRef.printable(uri)
         + ", transportKind="
         + transportKind
         + ", headers="

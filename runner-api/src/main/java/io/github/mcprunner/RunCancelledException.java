@@ -8,4 +8,12 @@ public class RunCancelledException extends McpRunnerException {
   public RunCancelledException(String runId) {
     super("Run " + runId + " was cancelled");
   }
+
+  /**
+   * Creates the exception for run {@code runId}, cancelled for {@code reason}: {@code "Run r-1 was
+   * cancelled: the runner was closed"}.
+   */
+  public RunCancelledException(String runId, String reason) {
+    super("Run " + runId + " was cancelled: " + reason);
+  }
 }

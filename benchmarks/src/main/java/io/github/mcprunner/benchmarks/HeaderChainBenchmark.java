@@ -47,6 +47,8 @@ public class HeaderChainBenchmark {
 
   private static final McpServerRef CRM = McpServerRef.of("crm", "https://crm.example.com/mcp");
 
+  private static final java.time.Duration REQUEST_TIMEOUT = java.time.Duration.ofSeconds(60);
+
   private HeaderChain chain;
   private HeaderChain staticChain;
   private McpHeaders serverHeaders;
@@ -82,6 +84,16 @@ public class HeaderChainBenchmark {
   @Benchmark
   public ResolvedHeaders fiveLayersThreeProviders() {
     return chain.resolve(new HeaderRequest(CRM, serverHeaders, run, "tools/call", "search"));
+  }
+
+  /**
+   * The same request as the runner resolves it: every provider call under the request's deadline
+   * and the run's cancellation (the calling thread's watch armed, then disarmed).
+   */
+  @Benchmark
+  public ResolvedHeaders fiveLayersThreeProvidersWatched() {
+    return chain.resolve(
+        new HeaderRequest(CRM, serverHeaders, run, "tools/call", "search"), REQUEST_TIMEOUT);
   }
 
   /** Runner defaults and server static headers only. */

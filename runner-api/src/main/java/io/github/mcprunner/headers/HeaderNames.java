@@ -28,6 +28,13 @@ final class HeaderNames {
           "keep-alive",
           "proxy-connection",
           "http2-settings",
+          // Content coding: the transport decides what it asks for and sends (a per-run
+          // Accept-Encoding could bring back a compressed answer the client does not decode)
+          "content-encoding",
+          "accept-encoding",
+          // Browser-only: MCP servers check Origin against DNS rebinding; a server-side client
+          // sends none, and a per-run value could claim an origin the server trusts
+          "origin",
           // MCP protocol
           "content-type",
           "accept",
@@ -43,8 +50,28 @@ final class HeaderNames {
   private static final Set<String> SENSITIVE_NAMES =
       Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
 
+  // Any name containing one of these (ignoring case) is sensitive: "auth" covers Authorization,
+  // X-Auth-*, Proxy-Authenticate and the like; "cookie" covers Cookie2 and Set-Cookie2;
+  // "signature" the request-signing headers (X-Hub-Signature-256, X-Amz-Signature); "csrf" and
+  // "xsrf" anti-forgery tokens; "pass" passwords, passphrases and passcodes.
   private static final List<String> SENSITIVE_PARTS =
-      List.of("token", "secret", "key", "password", "session", "credential");
+      List.of(
+          "token",
+          "secret",
+          "key",
+          "pass",
+          "session",
+          "credential",
+          "auth",
+          "cookie",
+          "signature",
+          "csrf",
+          "xsrf",
+          "jwt",
+          "assertion");
+
+  /** The longest header name accepted (RFC 9110 sets none; servers commonly cap a line at 8k). */
+  static final int MAX_NAME_LENGTH = 256;
 
   // The protected-name lookup runs for every header of every layer that enters the runner and of
   // every provider's output on every request: HeaderChainBenchmark shows these tables pay (no

@@ -27,11 +27,12 @@ import org.jspecify.annotations.Nullable;
  * McpHeaders noTrace = McpHeaders.builder().remove("X-Trace").build();
  * }</pre>
  *
- * <p><b>Validation.</b> Every name must be an RFC 9110 token and every value visible ASCII, space
- * or horizontal tab (no CR, LF, NUL or other control character, no non-ASCII). Invalid input is
- * refused with an {@link InvalidMcpHeaderException} that names the header and never contains the
- * value. Protocol and framing headers ({@link #isProtected(String)}) are refused where a layer is
- * handed to the runner, because only there is the layer known.
+ * <p><b>Validation.</b> Every name must be an RFC 9110 token of at most {@value #MAX_NAME_LENGTH}
+ * characters and every value visible ASCII, space or horizontal tab (no CR, LF, NUL or other
+ * control character, no non-ASCII). Invalid input is refused with an {@link
+ * InvalidMcpHeaderException} that names the header and never contains the value. Protocol and
+ * framing headers ({@link #isProtected(String)}) are refused where a layer is handed to the runner,
+ * because only there is the layer known.
  *
  * <p><b>Secrets.</b> {@link #toString()} redacts the values of sensitive headers ({@link
  * #isSensitive(String)}): {@code {Authorization=██, X-Tenant-Id=acme}}. A value that is secret
@@ -48,6 +49,9 @@ public final class McpHeaders {
 
   /** What {@link #toString()} prints in place of a sensitive value. */
   public static final String REDACTED = "██";
+
+  /** The longest header name accepted, in characters. */
+  public static final int MAX_NAME_LENGTH = HeaderNames.MAX_NAME_LENGTH;
 
   private static final String[] NO_NAMES = new String[0];
 
@@ -292,10 +296,16 @@ public final class McpHeaders {
    * Returns whether {@code name} is a header that no layer may set: HTTP framing headers ({@code
    * Host}, {@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}, {@code Upgrade},
    * {@code Expect}, {@code TE}, {@code Trailer}, {@code Keep-Alive}, {@code Proxy-Connection},
-   * {@code HTTP2-Settings}) and MCP protocol headers ({@code Content-Type}, {@code Accept}, {@code
-   * Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Last-Event-ID}, {@code Mcp-Method},
-   * {@code Mcp-Name}, {@code Mcp-Param-*}, {@code Cache-Control}), in any case spelling (of the
-   * ASCII letters: header names are ASCII).
+   * {@code HTTP2-Settings}), content coding ({@code Content-Encoding}, {@code Accept-Encoding}: the
+   * transport decides what it sends and which compressed answers it can read), {@code Origin} (a
+   * browser's header, which MCP servers check against DNS rebinding: a per-run value could claim an
+   * origin the server trusts) and MCP protocol headers ({@code Content-Type}, {@code Accept},
+   * {@code Mcp-Session-Id}, {@code MCP-Protocol-Version}, {@code Last-Event-ID}, {@code
+   * Mcp-Method}, {@code Mcp-Name}, {@code Mcp-Param-*}, {@code Cache-Control}), in any case
+   * spelling (of the ASCII letters: header names are ASCII).
+   *
+   * <p>{@code User-Agent} is not protected: a deployment may name itself to the servers it calls
+   * (the transport's own value is sent when no layer sets one).
    */
   public static boolean isProtected(String name) {
     return HeaderNames.isProtected(requireNonNull(name, "name"));
@@ -305,7 +315,11 @@ public final class McpHeaders {
    * Returns whether the value of header {@code name} is a secret that logs, exceptions and {@code
    * toString()} must redact: {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie},
    * {@code Set-Cookie}, and every name containing {@code token}, {@code secret}, {@code key},
-   * {@code password}, {@code session} or {@code credential} (ignoring case).
+   * {@code pass}, {@code session}, {@code credential}, {@code auth}, {@code cookie}, {@code
+   * signature}, {@code csrf}, {@code xsrf}, {@code jwt} or {@code assertion} (ignoring case): so
+   * {@code X-Auth-User}, {@code Cookie2}, {@code X-Hub-Signature-256} and {@code X-CSRF-Token} too.
+   * A runner can add names of its own ({@code RunnerBuilder.sensitiveHeaders}); a value set with
+   * {@link Builder#setSecret(String, String)} is redacted whatever its name.
    */
   public static boolean isSensitive(String name) {
     return HeaderNames.isSensitive(requireNonNull(name, "name"));
@@ -331,6 +345,16 @@ public final class McpHeaders {
   private static void validateName(String name, String layer) {
     if (name.isEmpty()) {
       throw new InvalidMcpHeaderException(name, layer, "has an empty name");
+    }
+    if (name.length() > HeaderNames.MAX_NAME_LENGTH) {
+      throw new InvalidMcpHeaderException(
+          name,
+          layer,
+          "has a name of "
+              + name.length()
+              + " characters, longer than the "
+              + HeaderNames.MAX_NAME_LENGTH
+              + " allowed");
     }
     for (int i = 0; i < name.length(); i++) {
       if (!isTchar(name.charAt(i))) {

@@ -27,6 +27,9 @@ final class HeaderArbitraries {
           "Keep-Alive",
           "Proxy-Connection",
           "HTTP2-Settings",
+          "Content-Encoding",
+          "Accept-Encoding",
+          "Origin",
           "Content-Type",
           "Accept",
           "Mcp-Session-Id",
@@ -40,7 +43,20 @@ final class HeaderArbitraries {
       List.of("Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie");
 
   static final List<String> SENSITIVE_PARTS =
-      List.of("token", "secret", "key", "password", "session", "credential");
+      List.of(
+          "token",
+          "secret",
+          "key",
+          "password",
+          "session",
+          "credential",
+          "auth",
+          "cookie",
+          "signature",
+          "csrf",
+          "xsrf",
+          "jwt",
+          "assertion");
 
   /** A small pool of base names, so that generated layers often share names. */
   static final List<String> POOL =

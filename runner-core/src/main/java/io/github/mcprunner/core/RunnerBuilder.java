@@ -45,6 +45,7 @@ public final class RunnerBuilder {
   private @Nullable Clock clock;
   private @Nullable InputHandler inputHandler;
   private Duration inputTimeout = InputHandler.DEFAULT_TIMEOUT;
+  private final List<String> sensitiveHeaders = new ArrayList<>();
 
   RunnerBuilder() {}
 
@@ -204,7 +205,7 @@ public final class RunnerBuilder {
         }
       }
     }
-    HeaderChain chain = HeaderChain.create(defaultMcpHeaders, all);
+    HeaderChain chain = HeaderChain.create(defaultMcpHeaders, all, sensitiveHeaders);
     TransportRegistry registry =
         TransportRegistry.create(transports, discoverTransports ? loader : null);
     ExecutorService ownedExecutor = null;
@@ -233,6 +234,26 @@ public final class RunnerBuilder {
             Observation.of(allObservers));
     runner.inputDefaults(inputHandler, inputTimeout);
     return runner;
+  }
+
+  /**
+   * Adds header names whose values are secrets for this runner, besides those {@link
+   * McpHeaders#isSensitive(String)} knows (an in-house {@code X-Corp-Sig}): whatever layer sets
+   * them, their values are marked secret in the headers resolved for every request ({@link
+   * McpHeaders#isSecret(String)}), so the transports' TRACE log of sent headers and every message
+   * that prints headers redact them. Names match ignoring case; calls add up.
+   *
+   * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if a name is not a valid header
+   *     name
+   */
+  public RunnerBuilder sensitiveHeaders(String... names) {
+    requireNonNull(names, "names");
+    for (int i = 0; i < names.length; i++) {
+      String name = requireNonNull(names[i], "names[" + i + "]");
+      McpHeaders.validate(name, "", "RunnerBuilder.sensitiveHeaders");
+      sensitiveHeaders.add(name);
+    }
+    return this;
   }
 
   private static final class DaemonThreads implements ThreadFactory {

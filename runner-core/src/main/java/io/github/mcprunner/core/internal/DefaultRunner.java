@@ -58,6 +58,8 @@ public final class DefaultRunner implements Runner {
   private volatile boolean closed;
   private volatile @Nullable InputHandler inputHandler;
   private volatile Duration inputTimeout = InputHandler.DEFAULT_TIMEOUT;
+  // The runs (and toolbox runs) in flight, which close() ends.
+  private final java.util.Set<ToolboxSession> active = ConcurrentHashMap.newKeySet();
 
   public DefaultRunner(
       HeaderChain chain,
@@ -211,18 +213,42 @@ public final class DefaultRunner implements Runner {
     return new DefaultToolbox(this, name, servers);
   }
 
+  /** Records a run in flight; refused once the runner is closed. */
+  void register(ToolboxSession run) {
+    active.add(run);
+    if (closed) {
+      active.remove(run);
+      throw new IllegalStateException("this Runner is closed");
+    }
+  }
+
+  void unregister(ToolboxSession run) {
+    active.remove(run);
+  }
+
+  /**
+   * Closes the runner: every run still in flight fails with a {@link
+   * io.github.mcprunner.RunCancelledException} saying the runner was closed (a provider call it is
+   * waiting for is interrupted), then the sessions are closed (DELETE), the owned executor shut
+   * down and the discovered providers closed.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    for (ToolboxSession run : active) {
+      run.stopBecauseRunnerClosed();
+    }
+    chain.interruptProviders();
     List<Mono<Void>> closes = new ArrayList<>();
     for (SessionPool pool : pools.values()) {
       closes.add(pool.closeAll());
     }
     pools.clear();
     Mono.when(closes).block(CLOSE_WAIT);
+    chain.close();
     transports.closeDiscovered();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();

@@ -9,6 +9,7 @@ import io.github.mcprunner.headers.InvalidMcpHeaderException;
 import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.headers.McpServerRef;
+import java.time.Duration;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,9 +59,16 @@ public final class HeaderChain {
   private final String[] providerNames;
   private final String[] providerLayers;
   private final List<McpHeaderProvider> providerList;
+  private final String[] sensitiveNames;
+  private final ProviderWatchdog watchdog = new ProviderWatchdog("mcp-runner-provider-watchdog");
 
-  private HeaderChain(McpHeaders runnerDefaults, McpHeaderProvider[] providers, String[] names) {
+  private HeaderChain(
+      McpHeaders runnerDefaults,
+      McpHeaderProvider[] providers,
+      String[] names,
+      String[] sensitiveNames) {
     this.runnerDefaults = runnerDefaults;
+    this.sensitiveNames = sensitiveNames;
     this.providers = providers;
     this.providerNames = names;
     this.providerLayers = new String[names.length];
@@ -78,6 +86,31 @@ public final class HeaderChain {
    * @throws NullPointerException if an argument, a provider or a provider's name is null
    */
   public static HeaderChain create(McpHeaders runnerDefaults, List<McpHeaderProvider> providers) {
+    return create(runnerDefaults, providers, List.of());
+  }
+
+  /**
+   * Returns a chain like {@link #create(McpHeaders, List)} whose resolved headers also mark the
+   * values of {@code sensitiveNames} (ignoring case) secret ({@link McpHeaders#isSecret(String)}),
+   * so that every log line and message that prints them redacts them, as it does the names {@link
+   * McpHeaders#isSensitive(String)} knows.
+   *
+   * @throws IllegalArgumentException if two providers have the same name
+   * @throws io.github.mcprunner.headers.InvalidMcpHeaderException if a sensitive name is not a
+   *     valid header name
+   */
+  public static HeaderChain create(
+      McpHeaders runnerDefaults, List<McpHeaderProvider> providers, List<String> sensitiveNames) {
+    requireNonNull(sensitiveNames, "sensitiveNames");
+    List<String> extra = new ArrayList<>();
+    for (int i = 0; i < sensitiveNames.size(); i++) {
+      String name = requireNonNull(sensitiveNames.get(i), "sensitiveNames[" + i + "]");
+      McpHeaders.validate(name, "", "RunnerBuilder.sensitiveHeaders");
+      // Names the built-in rule already covers need no mark.
+      if (!McpHeaders.isSensitive(name)) {
+        extra.add(name);
+      }
+    }
     requireNonNull(runnerDefaults, "runnerDefaults");
     requireNonNull(providers, "providers");
     List<Sortable> sortable = new ArrayList<>(providers.size());
@@ -103,7 +136,7 @@ public final class HeaderChain {
       sorted[i] = sortable.get(i).provider();
       names[i] = sortable.get(i).name();
     }
-    return new HeaderChain(runnerDefaults, sorted, names);
+    return new HeaderChain(runnerDefaults, sorted, names, extra.toArray(new String[0]));
   }
 
   /** Returns the providers in chain order (unmodifiable). */
@@ -127,6 +160,91 @@ public final class HeaderChain {
    */
   public ResolvedHeaders resolve(HeaderRequest request) {
     requireNonNull(request, "request");
+    return resolveLayers(request, null);
+  }
+
+  /**
+   * Resolves the headers of {@code request} like {@link #resolve(HeaderRequest)}, with every
+   * provider call under the request's deadline and its run's cancellation: a provider still running
+   * {@code timeout} after this call started, or when the run is cancelled or the runner closes, is
+   * interrupted, and the request fails naming it ({@link HeaderProviderException}: "did not answer
+   * within ...") or as cancelled ({@link io.github.mcprunner.RunCancelledException}). A late
+   * provider fails the request even when it is optional: the request's time is spent.
+   */
+  public ResolvedHeaders resolve(HeaderRequest request, Duration timeout) {
+    requireNonNull(request, "request");
+    requireNonNull(timeout, "timeout");
+    if (providers.length == 0) {
+      return resolveLayers(request, null);
+    }
+    ProviderWatchdog.Watch watch =
+        watchdog.arm(request.run(), System.nanoTime() + timeout.toNanos());
+    ResolvedHeaders resolved = null;
+    RuntimeException failure = null;
+    Error error = null;
+    try {
+      resolved = resolveLayers(request, watch);
+    } catch (RuntimeException e) {
+      failure = e;
+    } catch (Error e) {
+      error = e;
+    } finally {
+      ProviderWatchdog.Reason reason = watchdog.disarm(watch);
+      if (reason != ProviderWatchdog.Reason.NONE) {
+        // Whatever the interrupted provider did, the request failed because of why it fired.
+        failure = stopped(request, watch.provider(), reason, timeout);
+        error = null;
+      }
+    }
+    if (error != null) {
+      throw error;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return requireNonNull(resolved);
+  }
+
+  private RuntimeException stopped(
+      HeaderRequest request, int providerIndex, ProviderWatchdog.Reason reason, Duration timeout) {
+    String provider = providerIndex < 0 ? "(none)" : providerNames[providerIndex];
+    String server = request.server().name();
+    switch (reason) {
+      case CANCELLED:
+        return request.run().cancelledException();
+      case CLOSED:
+        return new HeaderProviderException(
+            provider, server, "was interrupted: the runner was closed", null);
+      default:
+        if (providerIndex >= 0) {
+          request.run().noteLateProvider(provider);
+        }
+        return new HeaderProviderException(
+            provider, server, "did not answer within " + timeout + " and was interrupted", null);
+    }
+  }
+
+  /**
+   * Returns the name of the provider a thread is calling now for {@code run}, or null: a request of
+   * that run that timed out meanwhile was waiting for it, not for the server.
+   */
+  public @Nullable String providerRunningFor(RunScope run) {
+    int index = watchdog.providerRunningFor(requireNonNull(run, "run"));
+    return index < 0 ? null : providerNames[index];
+  }
+
+  /** Interrupts every provider call in flight now (the runner is closing). */
+  public void interruptProviders() {
+    watchdog.interruptAll();
+  }
+
+  /** Stops the watchdog thread of provider calls. */
+  public void close() {
+    watchdog.close();
+  }
+
+  private ResolvedHeaders resolveLayers(
+      HeaderRequest request, ProviderWatchdog.@Nullable Watch watch) {
     McpServerRef server = request.server();
     // The layers are collected and merged once at the end; a provider that asks for the headers
     // resolved so far gets them merged on demand (most providers never ask).
@@ -138,6 +256,9 @@ public final class HeaderChain {
     for (int i = 0; i < providers.length; i++) {
       McpHeaderProvider provider = providers[i];
       McpHeaders out;
+      if (watch != null) {
+        watch.calling(i);
+      }
       try {
         if (!provider.appliesTo(server)) {
           continue;
@@ -154,8 +275,10 @@ public final class HeaderChain {
         }
         fail(i, server, "threw " + simpleName(e), e);
         continue;
-      } catch (Exception e) {
+      } catch (Exception | LinkageError | AssertionError e) {
         // The provider's own message may hold a secret: name its class only; keep it as the cause.
+        // An AssertionError or a missing class is the provider's failure too, and named as such;
+        // only the JVM's own errors (out of memory, stack overflow) pass through.
         fail(i, server, "threw " + simpleName(e), e);
         continue;
       }
@@ -182,7 +305,38 @@ public final class HeaderChain {
     layers.push(run.perRunHeaders());
     layers.push(run.perServerHeaders(server.name()));
     McpHeaders headers = HeaderLayers.merge(layers);
+    if (sensitiveNames.length > 0) {
+      headers = markSensitive(headers);
+    }
     return new ResolvedHeaders(headers, contributorList(contributed, contributors));
+  }
+
+  /** Returns {@code headers} with the values of the runner's own sensitive names marked secret. */
+  private McpHeaders markSensitive(McpHeaders headers) {
+    McpHeaders.Builder marked = null;
+    for (String name : sensitiveNames) {
+      if (headers.contains(name) && !headers.isSecret(name)) {
+        if (marked == null) {
+          marked = McpHeaders.builder();
+        }
+        marked.remove(name);
+      }
+    }
+    if (marked == null) {
+      return headers;
+    }
+    // Rebuilt in order, keeping each name's spelling; the marked names' values set as secrets.
+    McpHeaders toMark = marked.build();
+    McpHeaders.Builder rebuilt = McpHeaders.builder();
+    headers.forEach(
+        (name, value) -> {
+          if (toMark.removes(name) || headers.isSecret(name)) {
+            rebuilt.setSecret(name, value);
+          } else {
+            rebuilt.set(name, value);
+          }
+        });
+    return rebuilt.build();
   }
 
   /**
@@ -199,6 +353,46 @@ public final class HeaderChain {
    */
   public boolean onUnauthorized(HeaderRequest request, @Nullable String wwwAuthenticate) {
     requireNonNull(request, "request");
+    return askUnauthorized(request, wwwAuthenticate, null);
+  }
+
+  /**
+   * Like {@link #onUnauthorized(HeaderRequest, String)}, with the providers' calls under {@code
+   * timeout} and the run's cancellation, as {@link #resolve(HeaderRequest, Duration)} does.
+   *
+   * @throws HeaderProviderException naming a provider still running at the deadline
+   * @throws io.github.mcprunner.RunCancelledException when the run was cancelled meanwhile
+   */
+  public boolean onUnauthorized(
+      HeaderRequest request, @Nullable String wwwAuthenticate, Duration timeout) {
+    requireNonNull(request, "request");
+    requireNonNull(timeout, "timeout");
+    if (providers.length == 0) {
+      return false;
+    }
+    ProviderWatchdog.Watch watch =
+        watchdog.arm(request.run(), System.nanoTime() + timeout.toNanos());
+    boolean retry;
+    try {
+      retry = askUnauthorized(request, wwwAuthenticate, watch);
+    } catch (RuntimeException | Error e) {
+      ProviderWatchdog.Reason reason = watchdog.disarm(watch);
+      if (reason != ProviderWatchdog.Reason.NONE) {
+        throw stopped(request, watch.provider(), reason, timeout);
+      }
+      throw e;
+    }
+    ProviderWatchdog.Reason reason = watchdog.disarm(watch);
+    if (reason != ProviderWatchdog.Reason.NONE) {
+      throw stopped(request, watch.provider(), reason, timeout);
+    }
+    return retry;
+  }
+
+  private boolean askUnauthorized(
+      HeaderRequest request,
+      @Nullable String wwwAuthenticate,
+      ProviderWatchdog.@Nullable Watch watch) {
     McpServerRef server = request.server();
     Layers layers = new Layers(2);
     layers.push(runnerDefaults);
@@ -207,11 +401,20 @@ public final class HeaderChain {
     boolean retry = false;
     for (int i = 0; i < providers.length; i++) {
       McpHeaderProvider provider = providers[i];
+      if (watch != null) {
+        if (watch.fired()) {
+          break;
+        }
+        watch.calling(i);
+      }
       try {
         if (provider.appliesTo(server) && provider.onUnauthorized(context, wwwAuthenticate)) {
           retry = true;
         }
       } catch (RuntimeException e) {
+        if (watch != null && watch.fired()) {
+          break;
+        }
         LOG.warn(
             "Header provider '{}' failed in onUnauthorized for server '{}' ({})",
             providerNames[i],

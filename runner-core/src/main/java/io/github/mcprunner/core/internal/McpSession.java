@@ -96,7 +96,8 @@ final class McpSession {
     SessionTrackingTransport transport =
         new SessionTrackingTransport(
             new ElicitationTransport(
-                new VerbatimArgumentsTransport(observation.transport(created)),
+                new CancellingTransport(
+                    new VerbatimArgumentsTransport(observation.transport(created)), server.name()),
                 server,
                 jsonMapper,
                 () -> {

@@ -114,7 +114,7 @@ final class RunExecution {
       boolean cancelled = mcp != null ? mcp.isCancelled() : cancellation.isCancelled();
       RuntimeException failure =
           cancelled && !(e instanceof RunCancelledException)
-              ? new RunCancelledException(runId)
+              ? (mcp != null ? mcp.cancelledException() : new RunCancelledException(runId))
               : (e instanceof RuntimeException ? (RuntimeException) e : null);
       publish(new RunEvent.RunFailed(runId, failure != null ? failure : e));
       observed.failed(failure != null ? failure : e);

@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * McpTransportContext} ({@link #transportContext()}, read back with {@link
  * #from(McpTransportContext)}), never in a thread-local.
  *
- * <p>Thread-safe; immutable but for the cancellation flag; one instance per run, never shared
- * between runs. The headers are taken as checked where they entered ({@code RunOptions} refuses
- * protected names). {@link #toString()} prints header names and context key names only, never a
- * header value or a context value. Not public API.
+ * <p>Thread-safe; immutable but for the cancellation (flag, reason, listeners: {@link
+ * #onCancel(Runnable)}); one instance per run, never shared between runs. The headers are taken as
+ * checked where they entered ({@code RunOptions} refuses protected names). {@link #toString()}
+ * prints header names and context key names only, never a header value or a context value. Not
+ * public API.
  */
 public final class RunScope {
 
@@ -41,6 +42,9 @@ public final class RunScope {
   private final McpTransportContext transportContext;
   private final RunInput input;
   private volatile boolean cancelled;
+  private volatile @Nullable String cancelReason;
+  private volatile @Nullable String lateProvider;
+  private java.util.@Nullable List<Runnable> cancelListeners;
 
   private RunScope(Builder builder) {
     this.agentName = builder.agentName;
@@ -68,15 +72,88 @@ public final class RunScope {
     return transportContext;
   }
 
-  /** Marks the run cancelled: nothing more is sent for it. */
+  /** Marks the run cancelled: nothing more is sent for it; the cancel listeners run. */
   public void cancel() {
     cancelled = true;
     input.cancelPending();
+    runCancelListeners();
   }
 
   /** Returns the run's side of elicitation: its input handler and the questions waiting. */
   public RunInput input() {
     return input;
+  }
+
+  /**
+   * Runs {@code listener} when the run is cancelled, once, on the cancelling thread (at once when
+   * it already is); the transports end the run's HTTP exchanges and tell the server with it.
+   *
+   * @return a handle whose {@code run()} unregisters the listener (cheap: called per request)
+   */
+  public Runnable onCancel(Runnable listener) {
+    requireNonNull(listener, "listener");
+    synchronized (this) {
+      if (!cancelled) {
+        if (cancelListeners == null) {
+          cancelListeners = new java.util.ArrayList<>(2);
+        }
+        cancelListeners.add(listener);
+        return () -> {
+          synchronized (this) {
+            if (cancelListeners != null) {
+              cancelListeners.remove(listener);
+            }
+          }
+        };
+      }
+    }
+    listener.run();
+    return () -> {};
+  }
+
+  private void runCancelListeners() {
+    java.util.List<Runnable> toRun;
+    synchronized (this) {
+      toRun = cancelListeners;
+      cancelListeners = null;
+    }
+    if (toRun != null) {
+      for (Runnable listener : toRun) {
+        listener.run();
+      }
+    }
+  }
+
+  /**
+   * Returns a scope with this run's agent, id, identity, headers and context that is not cancelled:
+   * the one {@code notifications/cancelled} is sent under, with the run's headers like any of its
+   * requests, after the run itself was cancelled.
+   */
+  public RunScope forCancelNotice() {
+    return new RunScope(this);
+  }
+
+  private RunScope(RunScope run) {
+    this.agentName = run.agentName;
+    this.runId = run.runId;
+    this.identity = run.identity;
+    this.perRunHeaders = run.perRunHeaders;
+    this.perServerHeaders = run.perServerHeaders;
+    this.context = run.context;
+    this.contextView = run.contextView;
+    this.transportContext = McpTransportContext.create(Map.of(CONTEXT_KEY, this));
+    this.input = RunInput.none();
+  }
+
+  /**
+   * Marks the run cancelled for {@code reason} (e.g. {@code "the runner was closed"}), which its
+   * {@link RunCancelledException} names; a reason given earlier stays.
+   */
+  public void cancel(String reason) {
+    if (cancelReason == null) {
+      cancelReason = requireNonNull(reason, "reason");
+    }
+    cancel();
   }
 
   /** Returns whether the run was cancelled. */
@@ -87,8 +164,28 @@ public final class RunScope {
   /** Throws when the run was cancelled: nothing more may be sent for it. */
   public void checkNotCancelled() {
     if (cancelled) {
-      throw new RunCancelledException(runId);
+      throw cancelledException();
     }
+  }
+
+  /** Returns the exception a cancelled run fails with, naming the reason when there is one. */
+  public RunCancelledException cancelledException() {
+    String reason = cancelReason;
+    return reason == null
+        ? new RunCancelledException(runId)
+        : new RunCancelledException(runId, reason);
+  }
+
+  /** Records that provider {@code name} missed a request's deadline for this run. */
+  void noteLateProvider(String name) {
+    lateProvider = name;
+  }
+
+  /** Returns and forgets the provider that last missed a request's deadline for this run. */
+  synchronized @Nullable String takeLateProvider() {
+    String late = lateProvider;
+    lateProvider = null;
+    return late;
   }
 
   /**

@@ -5,6 +5,7 @@ import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.RequestHeaderSource;
 import io.github.mcprunner.headers.McpHeaders;
 import io.modelcontextprotocol.common.McpTransportContext;
+import java.time.Duration;
 
 /**
  * The {@link RequestHeaderSource} of one MCP session: resolves the chain for the run the request's
@@ -35,10 +36,17 @@ final class SessionHeaderSource implements RequestHeaderSource {
       run.checkNotCancelled();
     }
     RunScope scope = run != null ? run : sessionScope;
+    // Every provider call runs under the request's deadline and the run's cancellation (on this
+    // thread, watched): a provider that hangs fails the request naming it, whatever the transport.
+    Duration timeout =
+        "initialize".equals(request.mcpMethod())
+            ? server.initializeTimeout()
+            : server.requestTimeout();
     return chain
         .resolve(
             new HeaderRequest(
-                server.ref(), server.headers(), scope, request.mcpMethod(), request.toolName()))
+                server.ref(), server.headers(), scope, request.mcpMethod(), request.toolName()),
+            timeout)
         .headers();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.mcprunner.core.internal;
 
+import io.github.mcprunner.HeaderProviderException;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.McpTool;
 import io.github.mcprunner.RunCancellation;
@@ -110,7 +111,8 @@ final class ToolboxSession implements ToolboxRun {
       putContext(builder, entry.getKey(), entry.getValue());
     }
     this.scope = builder.build();
-    this.unregister =
+    runner.register(this);
+    Runnable listening =
         cancellation.onCancel(
             () -> {
               scope.cancel();
@@ -121,6 +123,22 @@ final class ToolboxSession implements ToolboxRun {
             });
     this.unlinkOuter =
         options.cancellation().map(outer -> outer.onCancel(cancellation::cancel)).orElse(() -> {});
+    this.unregister =
+        () -> {
+          listening.run();
+          runner.unregister(this);
+        };
+  }
+
+  /** Ends the run because its runner is closing: it fails with a cancellation naming that. */
+  void stopBecauseRunnerClosed() {
+    scope.cancel("the runner was closed");
+    cancellation.cancel();
+  }
+
+  /** Returns the exception the run fails with once cancelled. */
+  RunCancelledException cancelledException() {
+    return scope.cancelledException();
   }
 
   private static <T> void putContext(RunScope.Builder builder, ContextKey<T> key, Object value) {
@@ -311,7 +329,11 @@ final class ToolboxSession implements ToolboxRun {
                 .toFuture());
       } catch (RuntimeException e) {
         if (scope.isCancelled()) {
-          throw new RunCancelledException(runId);
+          throw scope.cancelledException();
+        }
+        RuntimeException late = lateProvider(binding, session == null, e);
+        if (late != null) {
+          throw late;
         }
         RetryRules.Decision next =
             rules.afterFailure(
@@ -328,7 +350,8 @@ final class ToolboxSession implements ToolboxRun {
                                 opening ? binding.sessionScope() : scope,
                                 opening ? "initialize" : mcpMethod,
                                 toolName),
-                            wwwAuthenticate));
+                            wwwAuthenticate,
+                            opening ? server.initializeTimeout() : server.requestTimeout()));
         if (next.dropSession()) {
           binding.replace();
         }
@@ -337,6 +360,35 @@ final class ToolboxSession implements ToolboxRun {
         }
       }
     }
+  }
+
+  /**
+   * Returns the failure naming a header provider when {@code error} is a timeout of a request whose
+   * headers were still being resolved: the server was not waited for, the provider was (it is
+   * interrupted by the chain's watchdog at its own deadline, a moment later). Null otherwise.
+   */
+  private @Nullable RuntimeException lateProvider(
+      ServerBinding binding, boolean opening, RuntimeException error) {
+    if (Failure.classify(error).kind != Failure.Kind.TIMEOUT) {
+      return null;
+    }
+    HeaderChain chain = runner.chain();
+    RunScope requestScope = opening ? binding.sessionScope() : scope;
+    String provider = chain.providerRunningFor(requestScope);
+    if (provider == null) {
+      provider = requestScope.takeLateProvider();
+    }
+    if (provider == null) {
+      return null;
+    }
+    McpServerSpec server = binding.server();
+    return new HeaderProviderException(
+        provider,
+        server.name(),
+        "did not answer within "
+            + (opening ? server.initializeTimeout() : server.requestTimeout())
+            + " (the MCP server was not waited for)",
+        null);
   }
 
   /** Waits for a session future other runs may share: never cancels the shared future itself. */
@@ -352,11 +404,11 @@ final class ToolboxSession implements ToolboxRun {
       }
       return future.get();
     } catch (CancellationException e) {
-      throw new RunCancelledException(runId);
+      throw scope.cancelledException();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cancellation.cancel();
-      throw new RunCancelledException(runId);
+      throw scope.cancelledException();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof RuntimeException) {

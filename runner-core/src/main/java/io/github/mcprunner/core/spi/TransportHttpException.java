@@ -1,6 +1,5 @@
 package io.github.mcprunner.core.spi;
 
-import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,9 +36,9 @@ public class TransportHttpException extends RuntimeException {
 
   /**
    * Returns the exception for an HTTP error status, the one mapping every transport uses: a 404 on
-   * a request that carried a session id is a lost session (the MCP SDK's {@code
-   * McpTransportSessionNotFoundException}, caused by this exception); any other status is this
-   * exception, with {@code WWW-Authenticate} kept for 401 and 403 only.
+   * a request that carried a session id is a lost session ({@link SessionLostException}, the MCP
+   * SDK's {@code McpTransportSessionNotFoundException}, caused by this exception); any other status
+   * is this exception, with {@code WWW-Authenticate} kept for 401 and 403 only.
    *
    * @param statusCode the HTTP status
    * @param httpMethod the request's HTTP method
@@ -55,8 +54,7 @@ public class TransportHttpException extends RuntimeException {
             statusCode == 401 || statusCode == 403 ? wwwAuthenticate : null,
             null);
     if (statusCode == 404 && onSession) {
-      return new McpTransportSessionNotFoundException(
-          "The MCP server no longer knows the session", error);
+      return new SessionLostException("HTTP 404 in answer to " + httpMethod, error);
     }
     return error;
   }

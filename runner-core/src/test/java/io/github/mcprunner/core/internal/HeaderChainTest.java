@@ -229,4 +229,144 @@ class HeaderChainTest {
     assertThatThrownBy(() -> resolved.contributors().clear())
         .isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void theRunnersOwnSensitiveNamesAreMarkedSecretWhateverLayerSetsThem() {
+    HeaderChain chain =
+        HeaderChain.create(
+            McpHeaders.of("x-corp-sig", SECRET, "X-Tier", "gold"),
+            List.of(TestProvider.fixed("sso", 0, McpHeaders.of("X-Sso-Ticket-Ref", "t-" + SECRET))),
+            List.of("X-Corp-Sig", "x-sso-ticket-ref", "X-Absent"));
+
+    McpHeaders resolved = chain.resolve(request(CRM)).headers();
+
+    assertThat(resolved.names()).containsExactly("x-corp-sig", "X-Tier", "X-Sso-Ticket-Ref");
+    assertThat(resolved.get("X-Corp-Sig")).hasValue(SECRET);
+    assertThat(resolved.isSecret("X-Corp-Sig")).isTrue();
+    assertThat(resolved.isSecret("X-Sso-Ticket-Ref")).isTrue();
+    assertThat(resolved.isSecret("X-Tier")).isFalse();
+    assertThat(resolved.toString())
+        .isEqualTo("{x-corp-sig=██, X-Tier=gold, X-Sso-Ticket-Ref=██}")
+        .doesNotContain(SECRET);
+    assertThat(
+            HeaderChain.create(McpHeaders.of("x-corp-sig", SECRET), List.of())
+                .resolve(request(CRM))
+                .headers()
+                .toString())
+        .contains(SECRET);
+  }
+
+  @Test
+  void anInvalidSensitiveNameIsRefusedWhenTheChainIsBuilt() {
+    assertThatThrownBy(
+            () -> HeaderChain.create(McpHeaders.empty(), List.of(), List.of("X Corp Sig")))
+        .isInstanceOf(InvalidMcpHeaderException.class)
+        .hasMessageContaining("RunnerBuilder.sensitiveHeaders");
+  }
+
+  @Test
+  void aProviderThrowingAnAssertionErrorIsNamedLikeOneThrowingAnException() {
+    AssertionError cause = new AssertionError("expected " + SECRET);
+    HeaderChain chain =
+        HeaderChain.create(
+            McpHeaders.empty(),
+            List.of(
+                TestProvider.computing(
+                    "asserting",
+                    0,
+                    c -> {
+                      throw cause;
+                    })));
+
+    assertThatThrownBy(() -> chain.resolve(request(CRM)))
+        .isInstanceOf(HeaderProviderException.class)
+        .hasMessage(
+            "Header provider 'asserting' failed for server 'crm': threw AssertionError; the"
+                + " request was not sent")
+        .hasCause(cause);
+  }
+
+  /** A provider that blocks in headers() and onUnauthorized() until it is interrupted. */
+  private static final class Blocking implements io.github.mcprunner.headers.McpHeaderProvider {
+    final java.util.concurrent.atomic.AtomicInteger interrupts =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public String name() {
+      return "blocking";
+    }
+
+    @Override
+    public McpHeaders headers(io.github.mcprunner.headers.HeaderContext context) {
+      block();
+      return McpHeaders.of("X-Late", "yes");
+    }
+
+    @Override
+    public boolean onUnauthorized(
+        io.github.mcprunner.headers.HeaderContext context, String wwwAuthenticate) {
+      block();
+      return true;
+    }
+
+    private void block() {
+      try {
+        new java.util.concurrent.CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupts.incrementAndGet();
+        throw new IllegalStateException("interrupted");
+      }
+    }
+  }
+
+  @Test
+  void aProviderPastTheRequestDeadlineIsInterruptedAndNamed() {
+    Blocking blocking = new Blocking();
+    HeaderChain chain = HeaderChain.create(McpHeaders.empty(), List.of(blocking));
+    try {
+      assertThatThrownBy(() -> chain.resolve(request(CRM), java.time.Duration.ofMillis(200)))
+          .isInstanceOf(HeaderProviderException.class)
+          .hasMessage(
+              "Header provider 'blocking' failed for server 'crm': did not answer within PT0.2S"
+                  + " and was interrupted; the request was not sent");
+      assertThatThrownBy(
+              () -> chain.onUnauthorized(request(CRM), null, java.time.Duration.ofMillis(200)))
+          .isInstanceOf(HeaderProviderException.class)
+          .hasMessageContaining("did not answer within PT0.2S");
+      assertThat(blocking.interrupts.get()).isEqualTo(2);
+      assertThat(Thread.currentThread().isInterrupted())
+          .as("the interrupt is not left on the caller's thread")
+          .isFalse();
+    } finally {
+      chain.close();
+    }
+  }
+
+  @Test
+  void cancellingTheRunInterruptsItsProviderCall() throws Exception {
+    Blocking blocking = new Blocking();
+    HeaderChain chain = HeaderChain.create(McpHeaders.empty(), List.of(blocking));
+    RunScope run = RunScope.builder("agent", "r-cancel").build();
+    java.util.concurrent.ExecutorService canceller =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      canceller.submit(
+          () -> {
+            Thread.sleep(100);
+            run.cancel();
+            return null;
+          });
+      assertThatThrownBy(
+              () ->
+                  chain.resolve(
+                      new HeaderRequest(CRM, McpHeaders.empty(), run, "tools/call", "t"),
+                      java.time.Duration.ofMinutes(5)))
+          .isInstanceOf(io.github.mcprunner.RunCancelledException.class)
+          .hasMessage("Run r-cancel was cancelled");
+      assertThat(blocking.interrupts.get()).isEqualTo(1);
+    } finally {
+      canceller.shutdownNow();
+      chain.close();
+    }
+  }
 }

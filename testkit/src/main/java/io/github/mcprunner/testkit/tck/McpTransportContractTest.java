@@ -47,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -422,6 +423,231 @@ public abstract class McpTransportContractTest {
         .hasMessageContaining("tickets")
         .hasMessageNotContaining("forged-session");
     assertThat(server.requests()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void providerSettingContentCodingOrOriginFailsClosedAndNothingIsSent(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    for (String name : List.of("Accept-Encoding", "Content-Encoding", "Origin")) {
+      McpHeaderProvider coding =
+          new McpHeaderProvider() {
+            @Override
+            public String name() {
+              return "coding";
+            }
+
+            @Override
+            public McpHeaders headers(HeaderContext context) {
+              return McpHeaders.of(name, "gzip-forged");
+            }
+          };
+
+      assertThatThrownBy(
+              () -> runner(coding).run(agent(calling("whoami", "{}"), spec(server).build()), "hi"))
+          .as(name)
+          .isInstanceOf(HeaderProviderException.class)
+          .hasMessageContaining("coding")
+          .hasMessageContaining("'" + name + "'")
+          .hasMessageNotContaining("gzip-forged");
+    }
+    assertThat(server.requests()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- hanging providers
+
+  /**
+   * A provider whose {@code headers()} blocks until interrupted, for requests of {@code method}
+   * ({@code null}: every request); it counts the interrupts it saw.
+   */
+  private static final class HangingProvider implements McpHeaderProvider {
+    private final @Nullable String method;
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch interrupted = new CountDownLatch(1);
+
+    HangingProvider(@Nullable String method) {
+      this.method = method;
+    }
+
+    @Override
+    public String name() {
+      return "hanging";
+    }
+
+    @Override
+    public McpHeaders headers(HeaderContext context) {
+      if (method == null || method.equals(context.mcpMethod().orElse(null))) {
+        entered.countDown();
+        try {
+          new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+          interrupted.countDown();
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted");
+        }
+      }
+      return McpHeaders.of("X-Hanging", "answered");
+    }
+  }
+
+  private static McpServerSpec shortTimeouts(EmbeddedMcpServer server) {
+    return spec(server)
+        .initializeTimeout(Duration.ofSeconds(1))
+        .requestTimeout(Duration.ofSeconds(1))
+        .build();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(30)
+  void providerThatNeverAnswersFailsTheRunNamingItAtTheDeadlineAndNothingIsSent(Mode mode)
+      throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    HangingProvider hanging = new HangingProvider(null);
+    Runner runner = runner(hanging);
+
+    CompletableFuture<RunResult> run =
+        runner.runAsync(agent(calling("whoami", "{}"), shortTimeouts(server)), "hi");
+    Throwable failure = catchThrowable(() -> run.get(20, TimeUnit.SECONDS));
+
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause())
+        .isInstanceOf(HeaderProviderException.class)
+        .hasMessageContaining("'hanging'")
+        .hasMessageContaining("'tickets'")
+        .hasMessageContaining("did not answer within PT1S");
+    assertThat(hanging.interrupted.await(5, TimeUnit.SECONDS))
+        .as("the provider's thread was interrupted")
+        .isTrue();
+    assertThat(server.requests()).as("requests the server received").isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(30)
+  void providerThatNeverAnswersAToolCallIsBlamedNotTheServer(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    HangingProvider hanging = new HangingProvider("tools/call");
+
+    Throwable failure =
+        catchThrowable(
+            () ->
+                runner(hanging)
+                    .runAsync(agent(calling("whoami", "{}"), shortTimeouts(server)), "hi")
+                    .get(20, TimeUnit.SECONDS));
+
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause())
+        .isInstanceOf(HeaderProviderException.class)
+        .hasMessageContaining("'hanging'")
+        .hasMessageContaining("did not answer within PT1S");
+    assertThat(hanging.interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.requests())
+        .extracting(RecordedRequest::mcpMethod)
+        .doesNotContain("tools/call");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(30)
+  void cancellingARunWaitingForAProviderEndsItAtOnce(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    HangingProvider hanging = new HangingProvider(null);
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    McpServerSpec patient =
+        spec(server)
+            .initializeTimeout(Duration.ofSeconds(60))
+            .requestTimeout(Duration.ofSeconds(60))
+            .build();
+
+    CompletableFuture<RunResult> run =
+        runner(hanging)
+            .runAsync(
+                agent(calling("whoami", "{}"), patient),
+                "hi",
+                io.github.mcprunner.RunOptions.builder().cancellation(cancellation).build());
+    assertThat(hanging.entered.await(10, TimeUnit.SECONDS)).as("the provider was called").isTrue();
+    cancellation.cancel();
+    Throwable failure = catchThrowable(() -> run.get(10, TimeUnit.SECONDS));
+
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause()).isInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    assertThat(hanging.interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(30)
+  void closingTheRunnerEndsARunWaitingForAProviderWithAClearError(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    HangingProvider hanging = new HangingProvider(null);
+    McpServerSpec patient =
+        spec(server)
+            .initializeTimeout(Duration.ofSeconds(60))
+            .requestTimeout(Duration.ofSeconds(60))
+            .build();
+    Runner runner = runner(hanging);
+
+    CompletableFuture<RunResult> run =
+        runner.runAsync(agent(calling("whoami", "{}"), patient), "hi");
+    assertThat(hanging.entered.await(10, TimeUnit.SECONDS)).as("the provider was called").isTrue();
+    runner.close();
+    Throwable failure = catchThrowable(() -> run.get(10, TimeUnit.SECONDS));
+
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause())
+        .isInstanceOf(io.github.mcprunner.RunCancelledException.class)
+        .hasMessageContaining("the runner was closed");
+    assertThat(hanging.interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  @Timeout(60)
+  void cancellingARunMidCallTellsTheServerWithTheRunsHeaders(Mode mode) throws Exception {
+    EmbeddedMcpServer server = server(mode);
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    CompletableFuture<RunResult> run =
+        runner()
+            .runAsync(
+                agent(calling("block", "{}"), spec(server).build()),
+                "hi",
+                io.github.mcprunner.RunOptions.builder()
+                    .mcpHeaders(McpHeaders.of("X-User-Id", "u-cancel"))
+                    .cancellation(cancellation)
+                    .build());
+    assertThat(server.awaitBlockedCalls(1, WAIT)).as("the tool call reached the server").isTrue();
+    RecordedRequest call =
+        server.requests().stream().filter(r -> r.isToolCall("block")).findFirst().orElseThrow();
+
+    cancellation.cancel();
+    Throwable failure = catchThrowable(() -> run.get(5, TimeUnit.SECONDS));
+
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause()).isInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    if (mode != Mode.STATELESS) {
+      awaitRequest(
+          server,
+          r -> "notifications/cancelled".equals(r.mcpMethod()),
+          "notifications/cancelled reached the server");
+      RecordedRequest notice =
+          server.requests().stream()
+              .filter(r -> "notifications/cancelled".equals(r.mcpMethod()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(notice.header("X-User-Id")).as("the run's header").hasValue("u-cancel");
+      assertThat(notice.sessionId()).isEqualTo(call.sessionId());
+      assertThat(notice.body())
+          .contains("\"requestId\"")
+          .contains(String.valueOf(call.jsonRpcId()));
+      assertThat(
+              server.requests().stream()
+                  .filter(r -> "notifications/cancelled".equals(r.mcpMethod()))
+                  .count())
+          .isEqualTo(1);
+    }
+    server.releaseBlocked();
   }
 
   // ---------------------------------------------------------------- the SPI, directly

@@ -1,5 +1,6 @@
 package io.github.mcprunner.core.internal.http;
 
+import io.github.mcprunner.core.internal.RunScope;
 import io.github.mcprunner.core.spi.ResponseLostException;
 import io.github.mcprunner.core.spi.http.McpHttpCall;
 import io.github.mcprunner.core.spi.http.McpHttpResponse;
@@ -35,6 +36,7 @@ final class PostExchange implements SseReader.Listener {
   private final MonoSink<Void> sink;
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile Runnable cancelDeadline = () -> {};
+  private volatile Runnable unregisterCancel = () -> {};
   private volatile @Nullable McpHttpCall current;
   private volatile @Nullable String lastEventId;
   private volatile @Nullable Duration retry;
@@ -59,6 +61,27 @@ final class PostExchange implements SseReader.Listener {
     this.context = context;
     this.ctx = ctx;
     this.sink = sink;
+  }
+
+  /**
+   * Ends the exchange at once when its run is cancelled: the HTTP call is cancelled (its response
+   * stream closed, which the stateless protocol reads as the cancellation itself) and the request
+   * fails with the run's {@link io.github.mcprunner.RunCancelledException}; the session protocol's
+   * {@code notifications/cancelled} is the runner's {@code CancellingTransport}'s. Costs one
+   * registration per request of a run.
+   */
+  void endOnRunCancel() {
+    RunScope run = RunScope.from(context);
+    if (run == null || requestId == null) {
+      return;
+    }
+    Runnable registration = run.onCancel(() -> fail(run.cancelledException()));
+    Runnable previous = unregisterCancel;
+    unregisterCancel = registration;
+    previous.run();
+    if (done.get()) {
+      registration.run();
+    }
   }
 
   void post(Map<String, String> protocolHeaders, String body) {
@@ -339,6 +362,7 @@ final class PostExchange implements SseReader.Listener {
   void succeed() {
     if (done.compareAndSet(false, true)) {
       cancelDeadline.run();
+      unregisterCancel.run();
       sink.success();
     }
   }
@@ -347,6 +371,7 @@ final class PostExchange implements SseReader.Listener {
   void fail(Throwable error) {
     if (done.compareAndSet(false, true)) {
       cancelDeadline.run();
+      unregisterCancel.run();
       sink.error(error);
       cancelCurrent();
     }
@@ -355,6 +380,7 @@ final class PostExchange implements SseReader.Listener {
   void cancel() {
     if (done.compareAndSet(false, true)) {
       cancelDeadline.run();
+      unregisterCancel.run();
       cancelCurrent();
     }
   }

@@ -176,6 +176,7 @@ public final class StreamableHttpClientTransport implements McpClientTransport {
                 // not fire on its request timeout: the exchange's own deadline ends the call then.
                 sink.onCancel(exchange::cancel);
                 exchange.armDeadline();
+                exchange.endOnRunCancel();
                 try {
                   executor.execute(() -> exchange.post(headers, body));
                 } catch (RejectedExecutionException e) {

@@ -6,6 +6,7 @@ import io.github.mcprunner.core.spi.http.McpHttpClient;
 import io.github.mcprunner.core.spi.http.McpHttpRequest;
 import io.github.mcprunner.core.spi.http.McpHttpResponse;
 import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.McpServerRef;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,11 +106,11 @@ public final class JdkMcpHttpClient implements McpHttpClient {
         builder.timeout(settings.requestTimeout());
       }
       if (log.isTraceEnabled()) {
-        // McpHeaders.toString() redacts sensitive values.
+        // McpHeaders.toString() redacts sensitive and secret values, printable() query values.
         log.trace(
             "{} {} ({}) with headers {}",
             request.method(),
-            uri,
+            McpServerRef.printable(uri),
             request.request().mcpMethod(),
             resolved);
       }

@@ -1,5 +1,6 @@
 package io.github.mcprunner.transport.okhttp.internal;
 
+import io.github.mcprunner.core.spi.SessionLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.io.InterruptedIOException;
@@ -45,10 +46,8 @@ final class HttpErrors {
         response.code(), httpMethod, response.header("WWW-Authenticate"), hadSession);
   }
 
-  static McpTransportSessionNotFoundException sessionNotFound(@Nullable Exception cause) {
-    return cause == null
-        ? new McpTransportSessionNotFoundException("The MCP server no longer knows the session")
-        : new McpTransportSessionNotFoundException(
-            "The MCP server no longer knows the session", cause);
+  static McpTransportSessionNotFoundException sessionNotFound(
+      String reason, @Nullable Exception cause) {
+    return new SessionLostException(reason, cause);
   }
 }

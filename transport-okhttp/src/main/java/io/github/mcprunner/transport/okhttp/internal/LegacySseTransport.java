@@ -245,7 +245,7 @@ public final class LegacySseTransport implements McpClientTransport {
               .flatMap(
                   endpoint -> {
                     if (current.ended) {
-                      return Mono.error(HttpErrors.sessionNotFound(null));
+                      return Mono.error(HttpErrors.sessionNotFound("its event stream ended", null));
                     }
                     String body;
                     try {

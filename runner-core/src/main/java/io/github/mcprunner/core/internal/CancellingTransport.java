@@ -1,0 +1,118 @@
+package io.github.mcprunner.core.internal;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Wraps a session's transport so that cancelling a run reaches the server: for every request of a
+ * run still waiting for its response when the run is cancelled, it sends {@code
+ * notifications/cancelled} ({@code requestId}, {@code reason}) on the session, with the run's
+ * headers like any request of the run (resolved for {@link RunScope#forCancelNotice()}). Ending the
+ * request's own HTTP exchange at once is the transport's part (Streamable HTTP's {@code
+ * PostExchange} listens to the same cancellation). {@code initialize} is never cancelled (the MCP
+ * specification forbids it). Not public API.
+ */
+final class CancellingTransport extends ForwardingTransport {
+  private static final Logger log = LoggerFactory.getLogger(CancellingTransport.class);
+  static final String METHOD = "notifications/cancelled";
+
+  private final String serverName;
+  // Requests of runs sent and not yet answered, by JSON-RPC id, with their cancel registration.
+  private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
+
+  CancellingTransport(McpClientTransport delegate, String serverName) {
+    super(delegate);
+    this.serverName = serverName;
+  }
+
+  @Override
+  public Mono<Void> connect(
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    return super.connect(messages -> handler.apply(messages.doOnNext(this::received)));
+  }
+
+  private void received(McpSchema.JSONRPCMessage message) {
+    if (message instanceof McpSchema.JSONRPCResponse) {
+      Object id = ((McpSchema.JSONRPCResponse) message).id();
+      Runnable registration = id == null ? null : waiting.remove(id);
+      if (registration != null) {
+        registration.run();
+      }
+    }
+  }
+
+  @Override
+  public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+    if (!(message instanceof McpSchema.JSONRPCRequest)) {
+      return super.sendMessage(message);
+    }
+    McpSchema.JSONRPCRequest request = (McpSchema.JSONRPCRequest) message;
+    if (McpSchema.METHOD_INITIALIZE.equals(request.method()) || request.id() == null) {
+      return super.sendMessage(message);
+    }
+    return Mono.deferContextual(
+        ctx -> {
+          RunScope run =
+              RunScope.from(
+                  ctx.<McpTransportContext>getOrEmpty(McpTransportContext.KEY)
+                      .orElse(McpTransportContext.EMPTY));
+          if (run == null || run.isCancelled()) {
+            return super.sendMessage(message);
+          }
+          Object id = request.id();
+          waiting.put(id, () -> {});
+          Runnable registration = run.onCancel(() -> cancelled(id, run));
+          // Registered after the put: replace the placeholder unless cancelled (and removed)
+          // meanwhile, or answered.
+          if (waiting.replace(id, registration) == null) {
+            registration.run();
+          }
+          return super.sendMessage(message).doOnError(error -> forget(id));
+        });
+  }
+
+  private void forget(Object id) {
+    Runnable registration = waiting.remove(id);
+    if (registration != null) {
+      registration.run();
+    }
+  }
+
+  /** The run was cancelled while request {@code id} waited for its response: tell the server. */
+  private void cancelled(Object id, RunScope run) {
+    if (waiting.remove(id) == null) {
+      return;
+    }
+    McpSchema.JSONRPCNotification notice =
+        new McpSchema.JSONRPCNotification(
+            McpSchema.JSONRPC_VERSION,
+            METHOD,
+            Map.of("requestId", id, "reason", "The run was cancelled by its caller"));
+    McpTransportContext context = run.forCancelNotice().transportContext();
+    super.sendMessage(notice)
+        .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))
+        // Header providers may block; never on the cancelling thread.
+        .subscribeOn(Schedulers.boundedElastic())
+        .subscribe(
+            ignored -> {},
+            error ->
+                log.debug(
+                    "Telling MCP server '{}' that a request was cancelled failed ({})",
+                    serverName,
+                    error.getClass().getSimpleName()));
+  }
+
+  @Override
+  public Mono<Void> closeGracefully() {
+    waiting.clear();
+    return super.closeGracefully();
+  }
+}
