@@ -38,6 +38,7 @@ public final class McpServerSpec {
   private final Duration sessionIdleTimeout;
   private final Predicate<String> toolFilter;
   private final @Nullable String transport;
+  private final McpProtocol protocol;
 
   private McpServerSpec(Builder b) {
     this.name = b.name;
@@ -52,6 +53,7 @@ public final class McpServerSpec {
     this.sessionIdleTimeout = b.sessionIdleTimeout;
     this.toolFilter = b.toolFilter;
     this.transport = b.transport;
+    this.protocol = b.protocol;
   }
 
   /**
@@ -142,6 +144,14 @@ public final class McpServerSpec {
     return Optional.ofNullable(transport);
   }
 
+  /**
+   * Returns which MCP protocol revision the runner speaks with this server: {@link
+   * McpProtocol#AUTO} unless set.
+   */
+  public McpProtocol protocol() {
+    return protocol;
+  }
+
   /** Returns the builder with this spec's settings, to derive a variant. */
   public Builder toBuilder() {
     Builder b = new Builder(name, uri);
@@ -155,6 +165,7 @@ public final class McpServerSpec {
     b.sessionIdleTimeout = sessionIdleTimeout;
     b.toolFilter = toolFilter;
     b.transport = transport;
+    b.protocol = protocol;
     return b;
   }
 
@@ -189,6 +200,7 @@ public final class McpServerSpec {
     private Duration sessionIdleTimeout = Duration.ofMinutes(5);
     private Predicate<String> toolFilter = tool -> true;
     private @Nullable String transport;
+    private McpProtocol protocol = McpProtocol.AUTO;
 
     private Builder(String name, URI uri) {
       requireNonNull(name, "name");
@@ -283,6 +295,17 @@ public final class McpServerSpec {
      */
     public Builder transport(@Nullable String transport) {
       this.transport = transport;
+      return this;
+    }
+
+    /**
+     * Chooses the MCP protocol revision for a Streamable HTTP server: {@link McpProtocol#AUTO} (the
+     * default) finds out on first use and remembers it; {@link McpProtocol#STATELESS} speaks only
+     * 2026-07-28; {@link McpProtocol#SESSIONS} only 2025-11-25 and older. Session strategy and pool
+     * bounds apply to the session protocol only. Ignored for {@link TransportKind#SSE}.
+     */
+    public Builder protocol(McpProtocol protocol) {
+      this.protocol = requireNonNull(protocol, "protocol");
       return this;
     }
 

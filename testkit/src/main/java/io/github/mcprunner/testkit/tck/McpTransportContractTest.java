@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.HeaderProviderException;
+import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpServerException;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.McpUnauthorizedException;
@@ -116,6 +117,8 @@ public abstract class McpTransportContractTest {
           "cache-control",
           "mcp-session-id",
           "mcp-protocol-version",
+          "mcp-method",
+          "mcp-name",
           "last-event-id");
 
   private final List<Runner> runners = new ArrayList<>();
@@ -187,8 +190,13 @@ public abstract class McpTransportContractTest {
     return spec("tickets", server.url(), server.mode());
   }
 
+  /**
+   * The session protocol, chosen explicitly: this suite is about it (the scripted loopback servers
+   * answer any POST, a probe included). {@link StatelessContractTest} covers {@code AUTO}.
+   */
   private static McpServerSpec.Builder spec(String name, URI url, Mode mode) {
     return McpServerSpec.builder(name, url)
+        .protocol(McpProtocol.SESSIONS)
         .transportKind(mode == Mode.SSE ? TransportKind.SSE : TransportKind.STREAMABLE_HTTP);
   }
 
@@ -274,7 +282,9 @@ public abstract class McpTransportContractTest {
   // ---------------------------------------------------------------- basics
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void initializeListAndCallWork(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     ScriptedModel model =
@@ -296,7 +306,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void everyRequestCarriesExactlyTheResolvedHeaders(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     Runner runner = runner(methodEcho());
@@ -334,7 +346,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void protocolHeadersAreTheTransportsOwnAndSentOnce(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     Runner runner = runner();
@@ -399,7 +413,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void providerSettingAProtocolHeaderFailsClosedAndNothingIsSent(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     McpHeaderProvider forging =
@@ -465,7 +481,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void headerSourceIsAskedOnceForEveryRequestWithItsMethodAndTool(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     NumberingSource source = new NumberingSource();
@@ -520,7 +538,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void failingHeaderSourceSendsNothingAndFailsTheCallWithItsException(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     NumberingSource source = new NumberingSource();
@@ -546,7 +566,9 @@ public abstract class McpTransportContractTest {
   // ---------------------------------------------------------------- isolation
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void perRunHeadersNeverCrossBetweenConcurrentRuns(Mode mode) throws Exception {
     int identities = 40;
     int runsEach = 5;
@@ -746,7 +768,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void unauthorizedPostIsRetriedExactlyOnceInEveryMode(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     RefreshingTokens tokens = new RefreshingTokens(true);
@@ -765,7 +789,9 @@ public abstract class McpTransportContractTest {
   // ---------------------------------------------------------------- event streams
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void answerStreamOfManyEventsIsReadToTheEnd(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     RunResult result =
@@ -1110,7 +1136,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void slowToolCallTimesOutClearly(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     McpServerSpec spec = spec(server).requestTimeout(Duration.ofSeconds(1)).build();
@@ -1144,7 +1172,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void serverKilledMidCallFailsClearlyWithoutHanging(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     LoopbackProxy proxy = track(LoopbackProxy.start(server.port()));
@@ -1165,7 +1195,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void largeUnicodeResultArrivesIntact(Mode mode) {
     int bytes = 5 * 1024 * 1024;
     EmbeddedMcpServer server = server(mode);
