@@ -39,6 +39,7 @@ public final class McpServerSpec {
   private final Predicate<String> toolFilter;
   private final @Nullable String transport;
   private final McpProtocol protocol;
+  private final boolean reissueLostRequests;
 
   private McpServerSpec(Builder b) {
     this.name = b.name;
@@ -54,6 +55,7 @@ public final class McpServerSpec {
     this.toolFilter = b.toolFilter;
     this.transport = b.transport;
     this.protocol = b.protocol;
+    this.reissueLostRequests = b.reissueLostRequests;
   }
 
   /**
@@ -152,6 +154,14 @@ public final class McpServerSpec {
     return protocol;
   }
 
+  /**
+   * Returns whether a stateless request (MCP 2026-07-28) whose response stream broke is sent again,
+   * once, as a new request: {@code true} unless set.
+   */
+  public boolean reissueLostRequests() {
+    return reissueLostRequests;
+  }
+
   /** Returns the builder with this spec's settings, to derive a variant. */
   public Builder toBuilder() {
     Builder b = new Builder(name, uri);
@@ -166,6 +176,7 @@ public final class McpServerSpec {
     b.toolFilter = toolFilter;
     b.transport = transport;
     b.protocol = protocol;
+    b.reissueLostRequests = reissueLostRequests;
     return b;
   }
 
@@ -201,6 +212,7 @@ public final class McpServerSpec {
     private Predicate<String> toolFilter = tool -> true;
     private @Nullable String transport;
     private McpProtocol protocol = McpProtocol.AUTO;
+    private boolean reissueLostRequests = true;
 
     private Builder(String name, URI uri) {
       requireNonNull(name, "name");
@@ -306,6 +318,19 @@ public final class McpServerSpec {
      */
     public Builder protocol(McpProtocol protocol) {
       this.protocol = requireNonNull(protocol, "protocol");
+      return this;
+    }
+
+    /**
+     * Sets what happens when the response stream of a stateless request (MCP 2026-07-28) breaks
+     * before its response: that revision says the request is lost and the client re-issues it as a
+     * new request, which the runner does once by default ({@code true}). Set {@code false} for
+     * tools that must not run twice: the call then fails with an error saying the response was lost
+     * and the request may have run. The session protocol never re-sends a request: it resumes the
+     * answer stream with {@code Last-Event-ID}, or fails the same way.
+     */
+    public Builder reissueLostRequests(boolean reissueLostRequests) {
+      this.reissueLostRequests = reissueLostRequests;
       return this;
     }
 

@@ -9,6 +9,7 @@ import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.internal.http.StatelessHttpClient;
 import io.github.mcprunner.core.spi.McpTransportFactory;
 import io.github.mcprunner.core.spi.OutgoingRequest;
+import io.github.mcprunner.core.spi.ResponseLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.github.mcprunner.model.ToolDefinition;
@@ -227,7 +228,7 @@ final class StatelessServer {
     CompletableFuture<ToolList> ready =
         list != null ? CompletableFuture.completedFuture(list) : fetchTools(scope);
     return ready
-        .thenCompose(tools -> call(scope, name, arguments, tools))
+        .thenCompose(tools -> reissuedOnce(() -> call(scope, name, arguments, tools), name))
         .exceptionallyCompose(
             error -> {
               Throwable cause = unwrap(error);
@@ -245,6 +246,28 @@ final class StatelessServer {
                         again -> CompletableFuture.failedFuture(translate(again, "tools/call")));
               }
               return CompletableFuture.failedFuture(translate(error, "tools/call"));
+            });
+  }
+
+  /**
+   * Runs {@code request}; when its response stream broke (the request is lost, as MCP 2026-07-28
+   * says), runs it once more as a new request, unless the spec turned that off.
+   */
+  private <T> CompletableFuture<T> reissuedOnce(
+      java.util.function.Supplier<CompletableFuture<T>> request, String toolName) {
+    return request
+        .get()
+        .exceptionallyCompose(
+            error -> {
+              if (server.reissueLostRequests() && unwrap(error) instanceof ResponseLostException) {
+                log.info(
+                    "MCP server '{}': the response stream of tools/call '{}' broke; the request is"
+                        + " re-issued once as a new request (MCP 2026-07-28)",
+                    server.name(),
+                    toolName);
+                return request.get();
+              }
+              return CompletableFuture.failedFuture(error);
             });
   }
 

@@ -386,6 +386,111 @@ public abstract class StatelessContractTest {
         .contains("\"requestState\":\"");
   }
 
+  // ---------------------------------------------------------------- lost response streams
+
+  /**
+   * A scripted 2026-07-28 server on loopback: lists one tool, {@code flaky}, and answers the first
+   * {@code tools/call} with an event stream it closes before the response; later calls get {@code
+   * "ok"}. Records each call's {@code X-Run} header and JSON-RPC id.
+   */
+  private static final class BreakingServer implements AutoCloseable {
+    final com.sun.net.httpserver.HttpServer http;
+    final List<String> callHeaders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Object> callIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    BreakingServer() throws IOException {
+      http =
+          com.sun.net.httpserver.HttpServer.create(
+              new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+      http.createContext(
+          "/mcp",
+          exchange -> {
+            try (exchange) {
+              Map<String, Object> request =
+                  McpJsonDefaults.getMapper()
+                      .readValue(exchange.getRequestBody().readAllBytes(), MAP);
+              Object id = request.get("id");
+              String answer;
+              if ("tools/list".equals(request.get("method"))) {
+                answer =
+                    "{\"tools\":[{\"name\":\"flaky\",\"inputSchema\":{\"type\":\"object\"}}],"
+                        + "\"ttlMs\":0,\"cacheScope\":\"private\",\"resultType\":\"complete\"}";
+              } else {
+                callHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Run")));
+                callIds.add(String.valueOf(id));
+                if (callIds.size() == 1) {
+                  exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                  exchange.sendResponseHeaders(200, 0);
+                  exchange
+                      .getResponseBody()
+                      .write(": working\n\n".getBytes(StandardCharsets.UTF_8));
+                  return;
+                }
+                answer =
+                    "{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],\"isError\":false,"
+                        + "\"resultType\":\"complete\"}";
+              }
+              byte[] body =
+                  ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":" + answer + "}")
+                      .getBytes(StandardCharsets.UTF_8);
+              exchange.getResponseHeaders().set("Content-Type", "application/json");
+              exchange.sendResponseHeaders(200, body.length);
+              exchange.getResponseBody().write(body);
+            }
+          });
+      http.start();
+    }
+
+    McpServerSpec.Builder spec() {
+      return McpServerSpec.builder(
+              "flaky-server", "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp")
+          .protocol(McpProtocol.STATELESS);
+    }
+
+    @Override
+    public void close() {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void aBrokenResponseStreamIsReissuedOnceAsANewRequest() throws Exception {
+    BreakingServer server = track(new BreakingServer());
+
+    RunResult result =
+        runner()
+            .run(
+                agent(calling("flaky", "{}"), server.spec().build()),
+                "hi",
+                McpHeaders.of("X-Run", "r1"));
+
+    assertThat(result.finalOutput()).isEqualTo("done: ok");
+    assertThat(server.callHeaders).containsExactly("r1", "r1");
+    assertThat(server.callIds).hasSize(2).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aBrokenResponseStreamFailsTheRunWhenReissuingIsOff() throws Exception {
+    BreakingServer server = track(new BreakingServer());
+
+    Throwable error =
+        catchThrowable(
+            () ->
+                runner()
+                    .run(
+                        agent(
+                            calling("flaky", "{}"),
+                            server.spec().reissueLostRequests(false).build()),
+                        "hi"));
+
+    assertThat(error)
+        .isInstanceOf(io.github.mcprunner.McpServerException.class)
+        .hasMessageContaining("'flaky-server'")
+        .hasMessageContaining("tools/call")
+        .hasMessageContaining("response was lost");
+    assertThat(server.callIds).hasSize(1);
+  }
+
   // ---------------------------------------------------------------- cacheable lists
 
   @Test
