@@ -188,13 +188,16 @@ final class StatelessServer {
             });
   }
 
+  /**
+   * A {@code server/discover} result counts only when it lists 2026-07-28 among its {@code
+   * supportedVersions}: a server of an earlier revision that answers any method with an empty
+   * result is no 2026-07-28 server.
+   */
   private static Era eraOf(Map<String, Object> discovered) {
     Object versions = discovered.get("supportedVersions");
-    if (versions instanceof List<?>
-        && !((List<?>) versions).contains(StatelessHttpClient.VERSION)) {
-      return Era.SESSIONS;
-    }
-    return Era.STATELESS;
+    return versions instanceof List<?> && ((List<?>) versions).contains(StatelessHttpClient.VERSION)
+        ? Era.STATELESS
+        : Era.SESSIONS;
   }
 
   private static boolean supports(@Nullable Object data, String field) {
