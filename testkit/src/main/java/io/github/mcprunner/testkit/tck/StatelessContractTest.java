@@ -491,6 +491,133 @@ public abstract class StatelessContractTest {
     assertThat(server.callIds).hasSize(1);
   }
 
+  // ---------------------------------------------------------------- the revision's errors
+
+  /**
+   * A scripted 2026-07-28 server on loopback: lists one tool, {@code pick}, and answers the n-th
+   * {@code tools/call} (from 1) with {@code errorOf.apply(n)} as a JSON-RPC error with HTTP 400, or
+   * {@code "ok"} when that is null. Counts the lists and the calls.
+   */
+  private static final class ErrorServer implements AutoCloseable {
+    final com.sun.net.httpserver.HttpServer http;
+    final java.util.concurrent.atomic.AtomicInteger lists =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    ErrorServer(java.util.function.IntFunction<@Nullable String> errorOf) throws IOException {
+      http =
+          com.sun.net.httpserver.HttpServer.create(
+              new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+      http.createContext(
+          "/mcp",
+          exchange -> {
+            try (exchange) {
+              Map<String, Object> request =
+                  McpJsonDefaults.getMapper()
+                      .readValue(exchange.getRequestBody().readAllBytes(), MAP);
+              Object id = request.get("id");
+              String message;
+              int status = 200;
+              if ("tools/list".equals(request.get("method"))) {
+                lists.incrementAndGet();
+                message =
+                    "\"result\":{\"tools\":[{\"name\":\"pick\",\"inputSchema\":"
+                        + "{\"type\":\"object\"}}],\"ttlMs\":0,\"cacheScope\":\"private\"}";
+              } else {
+                String error = errorOf.apply(calls.incrementAndGet());
+                if (error != null) {
+                  status = 400;
+                  message = "\"error\":" + error;
+                } else {
+                  message =
+                      "\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],"
+                          + "\"isError\":false}";
+                }
+              }
+              byte[] body =
+                  ("{\"jsonrpc\":\"2.0\",\"id\":" + id + "," + message + "}")
+                      .getBytes(StandardCharsets.UTF_8);
+              exchange.getResponseHeaders().set("Content-Type", "application/json");
+              exchange.sendResponseHeaders(status, body.length);
+              exchange.getResponseBody().write(body);
+            }
+          });
+      http.start();
+    }
+
+    McpServerSpec spec() {
+      return McpServerSpec.builder(
+              "strict", "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp")
+          .protocol(McpProtocol.STATELESS)
+          .build();
+    }
+
+    @Override
+    public void close() {
+      http.stop(0);
+    }
+  }
+
+  @Test
+  void unsupportedProtocolVersionFailsNamingServerMethodAndTheVersionsOnOffer() throws Exception {
+    ErrorServer server =
+        track(
+            new ErrorServer(
+                n ->
+                    "{\"code\":-32022,\"message\":\"Unsupported protocol version\","
+                        + "\"data\":{\"supported\":[\"2099-01-01\"],\"requested\":\"2026-07-28\"}}"));
+
+    Throwable error =
+        catchThrowable(
+            () ->
+                runner()
+                    .run(
+                        agent(calling("pick", "{}"), server.spec()),
+                        "hi",
+                        McpHeaders.of("Authorization", "Bearer secret-token-value")));
+
+    assertThat(error).isInstanceOf(McpProtocolException.class);
+    McpProtocolException protocol = (McpProtocolException) error;
+    assertThat(protocol.reason())
+        .isEqualTo(McpProtocolException.Reason.UNSUPPORTED_PROTOCOL_VERSION);
+    assertThat(protocol.mcpMethod()).isEqualTo("tools/call");
+    assertThat(error.getMessage())
+        .contains("'strict'")
+        .contains("tools/call")
+        .contains("[2099-01-01]")
+        .doesNotContain("secret-token-value");
+  }
+
+  @Test
+  void headerMismatchListsTheToolsAgainOnceAndRetries() throws Exception {
+    ErrorServer server =
+        track(
+            new ErrorServer(
+                n -> n == 1 ? "{\"code\":-32020,\"message\":\"Header mismatch\"}" : null));
+
+    RunResult result = runner().run(agent(calling("pick", "{}"), server.spec()), "hi");
+
+    assertThat(result.finalOutput()).isEqualTo("done: ok");
+    assertThat(server.lists).hasValue(2);
+    assertThat(server.calls).hasValue(2);
+  }
+
+  @Test
+  void aSecondHeaderMismatchFailsTheRunNamingTheReason() throws Exception {
+    ErrorServer server =
+        track(new ErrorServer(n -> "{\"code\":-32020,\"message\":\"Header mismatch\"}"));
+
+    Throwable error =
+        catchThrowable(() -> runner().run(agent(calling("pick", "{}"), server.spec()), "hi"));
+
+    assertThat(error).isInstanceOf(McpProtocolException.class);
+    assertThat(((McpProtocolException) error).reason())
+        .isEqualTo(McpProtocolException.Reason.HEADER_MISMATCH);
+    assertThat(error.getMessage()).contains("'strict'").contains("tools/call");
+    assertThat(server.calls).hasValue(2);
+  }
+
   // ---------------------------------------------------------------- cacheable lists
 
   @Test
