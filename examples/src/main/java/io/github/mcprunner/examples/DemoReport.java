@@ -79,7 +79,8 @@ final class DemoReport {
       return "Protocol: no tools/list or tools/call reached the server";
     }
     if (versions.equals(Set.of("2026-07-28"))) {
-      return "Protocol: MCP 2026-07-28 (stateless: no initialize, no session, one POST per request)";
+      return "Protocol: MCP 2026-07-28 (stateless: no initialize, no session,"
+          + " one POST per request)";
     }
     return "Protocol: the session protocol (MCP " + String.join(", ", versions) + ")";
   }

@@ -412,7 +412,8 @@ final class StatelessServer {
               server.requestTimeout(),
               (request, context) -> {
                 throw new IllegalStateException(
-                    "stateless requests resolve their headers per run, never through the transport");
+                    "stateless requests resolve their headers per run,"
+                        + " never through the transport");
               },
               json);
       McpClientTransport transport = factory.create(settings);

@@ -68,9 +68,11 @@ class ToolParamHeadersTest {
     List<String> broken =
         List.of(
             // a number is not allowed
-            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"number\",\"x-mcp-header\":\"P\"}}}",
+            "{\"type\":\"object\",\"properties\":{\"p\":"
+                + "{\"type\":\"number\",\"x-mcp-header\":\"P\"}}}",
             // not a token
-            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"string\",\"x-mcp-header\":\"a b\"}}}",
+            "{\"type\":\"object\",\"properties\":{\"p\":"
+                + "{\"type\":\"string\",\"x-mcp-header\":\"a b\"}}}",
             // not statically reachable (inside items)
             "{\"type\":\"object\",\"properties\":{\"l\":{\"type\":\"array\",\"items\":"
                 + "{\"type\":\"string\",\"x-mcp-header\":\"L\"}}}}",

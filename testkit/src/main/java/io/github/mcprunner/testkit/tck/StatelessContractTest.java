@@ -566,7 +566,8 @@ public abstract class StatelessContractTest {
             new ErrorServer(
                 n ->
                     "{\"code\":-32022,\"message\":\"Unsupported protocol version\","
-                        + "\"data\":{\"supported\":[\"2099-01-01\"],\"requested\":\"2026-07-28\"}}"));
+                        + "\"data\":{\"supported\":[\"2099-01-01\"],"
+                        + "\"requested\":\"2026-07-28\"}}"));
 
     Throwable error =
         catchThrowable(
