@@ -38,6 +38,8 @@ public final class McpServerSpec {
   private final Duration sessionIdleTimeout;
   private final Predicate<String> toolFilter;
   private final @Nullable String transport;
+  private final McpProtocol protocol;
+  private final boolean reissueLostRequests;
 
   private McpServerSpec(Builder b) {
     this.name = b.name;
@@ -52,6 +54,8 @@ public final class McpServerSpec {
     this.sessionIdleTimeout = b.sessionIdleTimeout;
     this.toolFilter = b.toolFilter;
     this.transport = b.transport;
+    this.protocol = b.protocol;
+    this.reissueLostRequests = b.reissueLostRequests;
   }
 
   /**
@@ -142,6 +146,22 @@ public final class McpServerSpec {
     return Optional.ofNullable(transport);
   }
 
+  /**
+   * Returns which MCP protocol revision the runner speaks with this server: {@link
+   * McpProtocol#AUTO} unless set.
+   */
+  public McpProtocol protocol() {
+    return protocol;
+  }
+
+  /**
+   * Returns whether a stateless request (MCP 2026-07-28) whose response stream broke is sent again,
+   * once, as a new request: {@code true} unless set.
+   */
+  public boolean reissueLostRequests() {
+    return reissueLostRequests;
+  }
+
   /** Returns the builder with this spec's settings, to derive a variant. */
   public Builder toBuilder() {
     Builder b = new Builder(name, uri);
@@ -155,6 +175,8 @@ public final class McpServerSpec {
     b.sessionIdleTimeout = sessionIdleTimeout;
     b.toolFilter = toolFilter;
     b.transport = transport;
+    b.protocol = protocol;
+    b.reissueLostRequests = reissueLostRequests;
     return b;
   }
 
@@ -192,6 +214,8 @@ public final class McpServerSpec {
     private Duration sessionIdleTimeout = Duration.ofMinutes(5);
     private Predicate<String> toolFilter = tool -> true;
     private @Nullable String transport;
+    private McpProtocol protocol = McpProtocol.AUTO;
+    private boolean reissueLostRequests = true;
 
     private Builder(String name, URI uri) {
       requireNonNull(name, "name");
@@ -286,6 +310,30 @@ public final class McpServerSpec {
      */
     public Builder transport(@Nullable String transport) {
       this.transport = transport;
+      return this;
+    }
+
+    /**
+     * Chooses the MCP protocol revision for a Streamable HTTP server: {@link McpProtocol#AUTO} (the
+     * default) finds out on first use and remembers it; {@link McpProtocol#STATELESS} speaks only
+     * 2026-07-28; {@link McpProtocol#SESSIONS} only 2025-11-25 and older. Session strategy and pool
+     * bounds apply to the session protocol only. Ignored for {@link TransportKind#SSE}.
+     */
+    public Builder protocol(McpProtocol protocol) {
+      this.protocol = requireNonNull(protocol, "protocol");
+      return this;
+    }
+
+    /**
+     * Sets what happens when the response stream of a stateless request (MCP 2026-07-28) breaks
+     * before its response: that revision says the request is lost and the client re-issues it as a
+     * new request, which the runner does once by default ({@code true}). Set {@code false} for
+     * tools that must not run twice: the call then fails with an error saying the response was lost
+     * and the request may have run. The session protocol never re-sends a request: it resumes the
+     * answer stream with {@code Last-Event-ID}, or fails the same way.
+     */
+    public Builder reissueLostRequests(boolean reissueLostRequests) {
+      this.reissueLostRequests = reissueLostRequests;
       return this;
     }
 

@@ -4,6 +4,11 @@ package io.github.mcprunner;
  * How runs share MCP sessions with a server. Headers are resolved for every HTTP request under
  * every strategy; the strategy decides which MCP session (and so which {@code Mcp-Session-Id}) a
  * run's requests use.
+ *
+ * <p>Strategies apply to the session protocol (MCP 2025-11-25 and older) only. A server the runner
+ * speaks MCP 2026-07-28 with ({@link McpProtocol#STATELESS}, or found so by {@link
+ * McpProtocol#AUTO}) has no session: there is nothing to pool, and no strategy opens anything
+ * there; every request is one POST with its run's headers.
  */
 public enum SessionStrategy {
   /**

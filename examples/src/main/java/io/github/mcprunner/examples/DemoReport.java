@@ -63,6 +63,28 @@ final class DemoReport {
    * requests show it: one session per user, each serving one user, every run in one, and one
    * initialize per user, every one answered 200.
    */
+  /**
+   * Says which MCP protocol the server got: MCP 2026-07-28 (stateless) when the tool lists and
+   * calls carried that {@code MCP-Protocol-Version}, else the session protocol (with the version
+   * used).
+   */
+  String protocolSummary(List<SeenRequest> requests) {
+    Set<String> versions = new java.util.TreeSet<>();
+    for (SeenRequest request : requests) {
+      if ("tools/list".equals(request.mcpMethod()) || "tools/call".equals(request.mcpMethod())) {
+        versions.addAll(request.values("MCP-Protocol-Version"));
+      }
+    }
+    if (versions.isEmpty()) {
+      return "Protocol: no tools/list or tools/call reached the server";
+    }
+    if (versions.equals(Set.of("2026-07-28"))) {
+      return "Protocol: MCP 2026-07-28 (stateless: no initialize, no session,"
+          + " one POST per request)";
+    }
+    return "Protocol: the session protocol (MCP " + String.join(", ", versions) + ")";
+  }
+
   String sessionSummary(List<SeenRequest> requests, Map<String, DemoRun> runs) {
     Map<String, Set<String>> runsOfSession = new LinkedHashMap<>();
     Map<String, Set<String>> usersOfSession = new LinkedHashMap<>();

@@ -262,6 +262,7 @@ public final class MultiTenantDemo {
                 + tenants.size()
                 + " at once (par-*); every request the server saw:");
         report.requests(requests, runs, headerNames);
+        out.println(report.protocolSummary(requests));
         out.println(report.sessionSummary(requests, runs));
         out.println();
         out.println("Tool results:");

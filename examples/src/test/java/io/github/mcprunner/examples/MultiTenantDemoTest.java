@@ -86,6 +86,50 @@ class MultiTenantDemoTest {
   }
 
   @Test
+  void againstAServerThatSpeaksOnlyTheStatelessProtocol() {
+    try (EmbeddedMcpServer external =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.MODERN).defaultTools().start()) {
+      Outcome outcome =
+          demo(
+              Map.of(),
+              "--mcp-url",
+              external.url().toString(),
+              "--tenants",
+              "2",
+              "--tool",
+              "whoami");
+
+      assertThat(outcome.status()).as(outcome.out() + outcome.err()).isZero();
+      assertThat(outcome.out())
+          .contains("Protocol: MCP 2026-07-28 (stateless")
+          .containsPattern("OK: \\d+ requests checked, 0 carried another run's headers");
+      List<RecordedRequest> requests = external.requests();
+      assertThat(requests).extracting(RecordedRequest::mcpMethod).doesNotContain("initialize");
+      // Every request of the runner: the demo's own reachability check (a bare ping) aside.
+      assertThat(
+              requests.stream().filter(r -> r.mcpMethod() != null && !"ping".equals(r.mcpMethod())))
+          .isNotEmpty()
+          .allSatisfy(
+              r -> {
+                assertThat(r.httpMethod()).isEqualTo("POST");
+                assertThat(r.headerValues("MCP-Protocol-Version")).containsExactly("2026-07-28");
+                assertThat(r.headerValues("Mcp-Method")).containsExactly(r.mcpMethod());
+                assertThat(r.body())
+                    .contains("\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"");
+                assertThat(r.sessionId()).isNull();
+                assertThat(r.headerValues("X-Tenant-Id")).hasSize(1);
+              });
+      assertThat(requests.stream().filter(r -> "tools/call".equals(r.mcpMethod())))
+          .isNotEmpty()
+          .allSatisfy(
+              r -> {
+                assertThat(r.headerValues("Mcp-Name")).containsExactly(r.toolName());
+                assertThat(r.headerValues("X-Run-Nonce")).hasSize(1);
+              });
+    }
+  }
+
+  @Test
   void againstAnExternalServerThroughTheRelay() {
     try (EmbeddedMcpServer external =
         EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.STATEFUL).defaultTools().start()) {

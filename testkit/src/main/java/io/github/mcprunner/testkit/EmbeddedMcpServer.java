@@ -89,8 +89,26 @@ public final class EmbeddedMcpServer implements AutoCloseable {
      * Legacy HTTP+SSE (protocol 2024-11-05): event stream at {@code /sse}, messages posted to
      * {@code /message?sessionId=...}.
      */
-    SSE
+    SSE,
+    /**
+     * MCP 2026-07-28 only (the MCP SDK's {@code io.modelcontextprotocol.modern} server): no
+     * session, no {@code initialize} (answered 400), no GET or DELETE (405); endpoint {@code /mcp}.
+     * With {@link Builder#defaultTools()} it also has {@code region_echo {region, query?}} (its
+     * {@code region} is annotated {@code x-mcp-header: Region}; answers {@code "region=R header=H"}
+     * with the {@code Mcp-Param-Region} header as received) and {@code confirm {action?}} (asks for
+     * a form elicitation with {@code input_required} first; on the retry answers {@code
+     * "<elicitation action> <action> (state confirm:<action>)"}).
+     */
+    MODERN,
+    /**
+     * Both revisions on one endpoint {@code /mcp}: a POST with {@code MCP-Protocol-Version:
+     * 2026-07-28} is served as in {@link #MODERN}, everything else as in {@link #STATEFUL}.
+     */
+    DUAL
   }
+
+  /** The tool list caching of {@link Mode#MODERN} and {@link Mode#DUAL}. */
+  record ModernOptions(long listTtlMs, boolean listPublic, boolean extraTools) {}
 
   private final Mode mode;
   private final Server jetty;
@@ -318,8 +336,25 @@ public final class EmbeddedMcpServer implements AutoCloseable {
     private final List<ToolSpec> tools = new ArrayList<>();
     private @Nullable Predicate<String> acceptsToken;
     private final List<URI> authorizationServers = new ArrayList<>();
+    private long listTtlMs;
+    private boolean listPublic;
 
     private Builder() {}
+
+    /**
+     * Sets what the {@code tools/list} results of {@link Mode#MODERN} and {@link Mode#DUAL} say
+     * about caching: {@code ttlMs} and {@code cacheScope} ({@code public} when {@code shared}, else
+     * {@code private}). Defaults to {@code ttlMs: 0}, {@code private}.
+     */
+    public Builder toolListCaching(Duration ttl, boolean shared) {
+      requireNonNull(ttl, "ttl");
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("ttl must not be negative");
+      }
+      this.listTtlMs = ttl.toMillis();
+      this.listPublic = shared;
+      return this;
+    }
 
     /** Sets the transport mode; defaults to {@link Mode#STATEFUL}. */
     public Builder mode(Mode mode) {
@@ -432,7 +467,13 @@ public final class EmbeddedMcpServer implements AutoCloseable {
                   () -> base[0] + ProtectedResourceMetadataServlet.PATH));
       filter.setAsyncSupported(true);
       context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-      SdkServers.Mounted sdk = SdkServers.mount(chosenMode, allTools, jsonMapper, context);
+      SdkServers.Mounted sdk =
+          SdkServers.mount(
+              chosenMode,
+              allTools,
+              jsonMapper,
+              context,
+              new ModernOptions(listTtlMs, listPublic, defaultTools));
       if (acceptsToken != null) {
         ServletHolder metadata =
             new ServletHolder(

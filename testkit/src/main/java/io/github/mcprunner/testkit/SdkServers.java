@@ -55,7 +55,8 @@ final class SdkServers {
       EmbeddedMcpServer.Mode mode,
       List<ToolSpec> tools,
       McpJsonMapper jsonMapper,
-      ServletContextHandler context) {
+      ServletContextHandler context,
+      EmbeddedMcpServer.ModernOptions modern) {
     McpSchema.ServerCapabilities capabilities =
         McpSchema.ServerCapabilities.builder().tools(true).logging().build();
     switch (mode) {
@@ -133,6 +134,44 @@ final class SdkServers {
             tool -> addTool(server, tool, jsonMapper),
             server::notifyToolsListChanged);
       }
+      case MODERN -> {
+        ModernServers.Mounted server =
+            ModernServers.create(
+                tools, modern.extraTools(), jsonMapper, modern.listTtlMs(), modern.listPublic());
+        addServlet(context, server.servlet(), MCP_PATH);
+        // MCP 2026-07-28 has no channel to notify a client on but subscriptions/listen.
+        return new Mounted(server.closer(), server.adder(), () -> {});
+      }
+      case DUAL -> {
+        ModernServers.Mounted modernServer =
+            ModernServers.create(
+                tools, modern.extraTools(), jsonMapper, modern.listTtlMs(), modern.listPublic());
+        HttpServletStreamableServerTransportProvider transport =
+            HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(jsonMapper)
+                .mcpEndpoint(MCP_PATH)
+                .contextExtractor(extractor(EmbeddedMcpServer.Mode.STATEFUL))
+                .build();
+        McpSyncServer server =
+            McpServer.sync(transport)
+                .jsonMapper(jsonMapper)
+                .serverInfo(SERVER_NAME, SERVER_VERSION)
+                .capabilities(capabilities)
+                .tools(sessionTools(tools, jsonMapper))
+                .build();
+        addServlet(
+            context, new ModernServers.DualServlet(modernServer.servlet(), transport), MCP_PATH);
+        return new Mounted(
+            () -> {
+              modernServer.closer().run();
+              server.closeGracefully();
+            },
+            tool -> {
+              modernServer.adder().accept(tool);
+              addTool(server, tool, jsonMapper);
+            },
+            server::notifyToolsListChanged);
+      }
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     }
   }
@@ -157,9 +196,9 @@ final class SdkServers {
     return request -> {
       String sessionId =
           switch (mode) {
-            case STATEFUL -> request.getHeader(RecordingFilter.SESSION_HEADER);
+            case STATEFUL, DUAL -> request.getHeader(RecordingFilter.SESSION_HEADER);
             case SSE -> RecordingFilter.queryParameter(request.getQueryString(), "sessionId");
-            case STATELESS -> null;
+            case STATELESS, MODERN -> null;
           };
       return McpTransportContext.create(
           Map.of(CONTEXT_KEY, new HttpCall(RecordingFilter.headersOf(request), sessionId)));

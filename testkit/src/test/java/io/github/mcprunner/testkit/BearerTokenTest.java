@@ -34,7 +34,9 @@ class BearerTokenTest {
   }
 
   @ParameterizedTest
-  @EnumSource(EmbeddedMcpServer.Mode.class)
+  @EnumSource(
+      value = EmbeddedMcpServer.Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void aWrongTokenIsRefusedWith401AndAChallengeAndRecorded(EmbeddedMcpServer.Mode mode)
       throws Exception {
     try (EmbeddedMcpServer server = start(mode)) {
@@ -62,7 +64,9 @@ class BearerTokenTest {
   }
 
   @ParameterizedTest
-  @EnumSource(EmbeddedMcpServer.Mode.class)
+  @EnumSource(
+      value = EmbeddedMcpServer.Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void aMissingTokenGetsAChallengeWithoutErrorCode(EmbeddedMcpServer.Mode mode) throws Exception {
     try (EmbeddedMcpServer server = start(mode)) {
       HttpResponse<String> response =
@@ -78,7 +82,9 @@ class BearerTokenTest {
   }
 
   @ParameterizedTest
-  @EnumSource(EmbeddedMcpServer.Mode.class)
+  @EnumSource(
+      value = EmbeddedMcpServer.Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void theSdkClientIsRefusedWithoutTheTokenAndServedWithIt(EmbeddedMcpServer.Mode mode)
       throws Exception {
     try (EmbeddedMcpServer server = start(mode)) {
@@ -110,7 +116,9 @@ class BearerTokenTest {
   }
 
   @ParameterizedTest
-  @EnumSource(EmbeddedMcpServer.Mode.class)
+  @EnumSource(
+      value = EmbeddedMcpServer.Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void theProtectedResourceMetadataIsServedWithoutAToken(EmbeddedMcpServer.Mode mode)
       throws Exception {
     try (EmbeddedMcpServer server = start(mode)) {

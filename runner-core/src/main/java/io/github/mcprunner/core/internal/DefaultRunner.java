@@ -55,6 +55,7 @@ public final class DefaultRunner implements Runner {
   private final McpJsonMapper jsonMapper;
   private final Observation observation;
   private final ConcurrentHashMap<PoolKey, SessionPool> pools = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<PoolKey, StatelessServer> protocols = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private volatile @Nullable InputHandler inputHandler;
   private volatile Duration inputTimeout = InputHandler.DEFAULT_TIMEOUT;
@@ -122,6 +123,22 @@ public final class DefaultRunner implements Runner {
           return new SessionPool(
               server, factory, chain, jsonMapper, ticker, systemScheduler, observation);
         });
+  }
+
+  /**
+   * Returns the server's protocol state (the {@code AUTO} decision, the stateless client and tool
+   * lists), one per server like its session pool.
+   */
+  StatelessServer protocol(McpServerSpec server) {
+    checkOpen();
+    PoolKey key =
+        new PoolKey(
+            server.name(), server.uri(), server.transportKind(), server.transport().orElse(null));
+    return protocols.computeIfAbsent(
+        key,
+        k ->
+            new StatelessServer(
+                server, transports.forServer(server), chain, jsonMapper, ticker::read));
   }
 
   /** Returns the number of pooled sessions with every server (for tests and metrics). */
@@ -247,6 +264,7 @@ public final class DefaultRunner implements Runner {
       closes.add(pool.closeAll());
     }
     pools.clear();
+    protocols.clear();
     Mono.when(closes).block(CLOSE_WAIT);
     chain.close();
     transports.closeDiscovered();

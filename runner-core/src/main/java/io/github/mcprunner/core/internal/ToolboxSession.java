@@ -15,18 +15,22 @@ import io.github.mcprunner.model.ToolDefinition;
 import io.github.mcprunner.model.Usage;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -38,6 +42,7 @@ import reactor.core.publisher.Mono;
  * of the call in flight. Calls are serialized. Not public API.
  */
 final class ToolboxSession implements ToolboxRun {
+  private static final TypeRef<Map<String, Object>> ARGUMENTS = new TypeRef<>() {};
 
   private final DefaultRunner runner;
   private final List<McpServerSpec> servers;
@@ -52,6 +57,8 @@ final class ToolboxSession implements ToolboxRun {
   private final Map<String, ServerBinding> bindings = new LinkedHashMap<>();
   private @Nullable List<McpTool> tools;
   private final Map<String, ServerBinding> toolServers = new LinkedHashMap<>();
+  // The servers this run speaks MCP 2026-07-28 with: no session is bound for them.
+  private final Set<String> statelessServers = new HashSet<>();
   private boolean closed;
   private volatile @Nullable CompletableFuture<?> inFlight;
 
@@ -170,8 +177,19 @@ final class ToolboxSession implements ToolboxRun {
     Map<String, McpTool> byName = new LinkedHashMap<>();
     for (McpServerSpec server : servers) {
       ServerBinding binding = binding(server);
-      List<ToolDefinition> definitions =
-          call(binding, "tools/list", null, session -> session.listTools(scope.transportContext()));
+      List<ToolDefinition> definitions;
+      if (era(server) == StatelessServer.Era.STATELESS) {
+        StatelessServer protocol = runner.protocol(server);
+        statelessServers.add(server.name());
+        definitions = statelessCall(server, "tools/list", null, () -> protocol.listTools(scope));
+      } else {
+        definitions =
+            call(
+                binding,
+                "tools/list",
+                null,
+                session -> session.listTools(scope.transportContext()));
+      }
       for (ToolDefinition definition : definitions) {
         McpTool tool = new McpTool(server.name(), definition);
         McpTool previous = byName.putIfAbsent(definition.name(), tool);
@@ -197,6 +215,9 @@ final class ToolboxSession implements ToolboxRun {
     ServerBinding binding = toolServers.get(toolName);
     if (binding == null) {
       return new ToolOutcome("Unknown tool '" + toolName + "'", true);
+    }
+    if (statelessServers.contains(binding.server().name())) {
+      return callStateless(binding.server(), toolName, argumentsJson);
     }
     McpSchema.CallToolRequest request;
     String arguments = argumentsJson.isBlank() ? "{}" : argumentsJson;
@@ -242,6 +263,80 @@ final class ToolboxSession implements ToolboxRun {
     RuntimeException failure = scope.input().takeFailure();
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  private ToolOutcome callStateless(McpServerSpec server, String toolName, String argumentsJson) {
+    Map<String, Object> arguments;
+    try {
+      arguments = json.readValue(argumentsJson.isBlank() ? "{}" : argumentsJson, ARGUMENTS);
+      if (arguments == null) {
+        throw new IllegalArgumentException("null");
+      }
+    } catch (IOException | RuntimeException e) {
+      return new ToolOutcome(
+          "The arguments of the call to '" + toolName + "' are not a valid JSON object", true);
+    }
+    StatelessServer protocol = runner.protocol(server);
+    Map<String, Object> args = arguments;
+    try {
+      McpSchema.CallToolResult result =
+          statelessCall(
+              server, "tools/call", toolName, () -> protocol.callTool(scope, toolName, args));
+      return new ToolOutcome(outputText(result), Boolean.TRUE.equals(result.isError()));
+    } catch (JsonRpcFailure e) {
+      return new ToolOutcome(e.toolMessage(), true);
+    }
+  }
+
+  /**
+   * Returns the protocol era of {@code server}: fixed by its spec, remembered, or (under {@code
+   * AUTO}, the first time) probed with this run's headers, a 401 retried as for any request.
+   */
+  private StatelessServer.Era era(McpServerSpec server) {
+    StatelessServer protocol = runner.protocol(server);
+    StatelessServer.Era known = protocol.decided();
+    if (known != null) {
+      return known;
+    }
+    return statelessCall(server, "server/discover", null, () -> protocol.era(scope));
+  }
+
+  /**
+   * Runs one stateless operation with this run's scope, retried as {@link RetryRules} decides (a
+   * 401 or 403 once when a provider offers a retry); there is no session to drop or re-open.
+   */
+  private <T> T statelessCall(
+      McpServerSpec server,
+      String mcpMethod,
+      @Nullable String toolName,
+      Supplier<CompletableFuture<T>> operation) {
+    RetryRules rules = new RetryRules(server, mcpMethod, toolName);
+    while (true) {
+      checkOpen();
+      scope.checkNotCancelled();
+      try {
+        return await(operation.get());
+      } catch (RuntimeException e) {
+        if (scope.isCancelled()) {
+          throw new RunCancelledException(runId);
+        }
+        RetryRules.Decision next =
+            rules.afterFailure(
+                e,
+                true,
+                false,
+                (opening, wwwAuthenticate) ->
+                    runner
+                        .chain()
+                        .onUnauthorized(
+                            new HeaderRequest(
+                                server.ref(), server.headers(), scope, mcpMethod, toolName),
+                            wwwAuthenticate));
+        if (next.action() == RetryRules.Action.FAIL) {
+          throw Objects.requireNonNull(next.error(), "error");
+        }
+      }
     }
   }
 
@@ -354,6 +449,10 @@ final class ToolboxSession implements ToolboxRun {
                             opening ? server.initializeTimeout() : server.requestTimeout()));
         if (next.dropSession()) {
           binding.replace();
+        }
+        if (session == null && next.action() == RetryRules.Action.FAIL) {
+          // The session protocol failed to open: under AUTO the next run decides again.
+          runner.protocol(server).forget();
         }
         if (next.action() == RetryRules.Action.FAIL) {
           throw Objects.requireNonNull(next.error());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.HeaderProviderException;
+import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpServerException;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.McpUnauthorizedException;
@@ -117,6 +118,8 @@ public abstract class McpTransportContractTest {
           "cache-control",
           "mcp-session-id",
           "mcp-protocol-version",
+          "mcp-method",
+          "mcp-name",
           "last-event-id");
 
   private final List<Runner> runners = new ArrayList<>();
@@ -188,8 +191,13 @@ public abstract class McpTransportContractTest {
     return spec("tickets", server.url(), server.mode());
   }
 
+  /**
+   * The session protocol, chosen explicitly: this suite is about it (the scripted loopback servers
+   * answer any POST, a probe included). {@link StatelessContractTest} covers {@code AUTO}.
+   */
   private static McpServerSpec.Builder spec(String name, URI url, Mode mode) {
     return McpServerSpec.builder(name, url)
+        .protocol(McpProtocol.SESSIONS)
         .transportKind(mode == Mode.SSE ? TransportKind.SSE : TransportKind.STREAMABLE_HTTP);
   }
 
@@ -275,7 +283,9 @@ public abstract class McpTransportContractTest {
   // ---------------------------------------------------------------- basics
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void initializeListAndCallWork(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     ScriptedModel model =
@@ -297,7 +307,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void everyRequestCarriesExactlyTheResolvedHeaders(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     Runner runner = runner(methodEcho());
@@ -335,7 +347,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void protocolHeadersAreTheTransportsOwnAndSentOnce(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     Runner runner = runner();
@@ -400,7 +414,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void providerSettingAProtocolHeaderFailsClosedAndNothingIsSent(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     McpHeaderProvider forging =
@@ -691,7 +707,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void headerSourceIsAskedOnceForEveryRequestWithItsMethodAndTool(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     NumberingSource source = new NumberingSource();
@@ -750,7 +768,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void failingHeaderSourceSendsNothingAndFailsTheCallWithItsException(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     NumberingSource source = new NumberingSource();
@@ -776,7 +796,9 @@ public abstract class McpTransportContractTest {
   // ---------------------------------------------------------------- isolation
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void perRunHeadersNeverCrossBetweenConcurrentRuns(Mode mode) throws Exception {
     int identities = 40;
     int runsEach = 5;
@@ -976,7 +998,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void unauthorizedPostIsRetriedExactlyOnceInEveryMode(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     RefreshingTokens tokens = new RefreshingTokens(true);
@@ -995,7 +1019,9 @@ public abstract class McpTransportContractTest {
   // ---------------------------------------------------------------- event streams
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void answerStreamOfManyEventsIsReadToTheEnd(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     RunResult result =
@@ -1341,7 +1367,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void slowToolCallTimesOutClearly(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     McpServerSpec spec = spec(server).requestTimeout(Duration.ofSeconds(1)).build();
@@ -1375,7 +1403,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void serverKilledMidCallFailsClearlyWithoutHanging(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     LoopbackProxy proxy = track(LoopbackProxy.start(server.port()));
@@ -1396,7 +1426,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void largeUnicodeResultArrivesIntact(Mode mode) {
     int bytes = 5 * 1024 * 1024;
     EmbeddedMcpServer server = server(mode);

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,11 +40,17 @@ class CrossTalkTest {
       value = SessionStrategy.class,
       names = {"PER_IDENTITY", "SHARED"})
   void noRequestCarriesAnotherRunsHeaders(SessionStrategy strategy) throws Exception {
-    try (EmbeddedMcpServer server =
-            EmbeddedMcpServer.builder()
-                .mode(EmbeddedMcpServer.Mode.STATEFUL)
-                .defaultTools()
-                .start();
+    check(EmbeddedMcpServer.Mode.STATEFUL, strategy);
+  }
+
+  /** The same against an MCP 2026-07-28 server: no session at all, each run's headers exact. */
+  @Test
+  void noStatelessRequestCarriesAnotherRunsHeaders() throws Exception {
+    check(EmbeddedMcpServer.Mode.MODERN, SessionStrategy.PER_IDENTITY);
+  }
+
+  private void check(EmbeddedMcpServer.Mode mode, SessionStrategy strategy) throws Exception {
+    try (EmbeddedMcpServer server = EmbeddedMcpServer.builder().mode(mode).defaultTools().start();
         Runner runner = Runners.builder().discoverHeaderProviders(false).build()) {
       Agent agent =
           Agent.builder("support")
@@ -133,7 +140,14 @@ class CrossTalkTest {
       assertThat(checked).isGreaterThanOrEqualTo(TENANTS * RUNS_PER_TENANT * 3);
       assertThat(callsPerNonce).hasSize(TENANTS * RUNS_PER_TENANT);
       assertThat(callsPerNonce.values()).allMatch(count -> count == 3);
-      if (strategy == SessionStrategy.PER_IDENTITY) {
+      if (mode == EmbeddedMcpServer.Mode.MODERN) {
+        for (RecordedRequest request : requests) {
+          assertThat(request.httpMethod()).isEqualTo("POST");
+          assertThat(request.headerValues("MCP-Protocol-Version")).containsExactly("2026-07-28");
+          assertThat(request.sessionId()).isNull();
+          assertThat(request.mcpMethod()).isNotEqualTo("initialize");
+        }
+      } else if (strategy == SessionStrategy.PER_IDENTITY) {
         tenantsPerSession.forEach((session, tenants) -> assertThat(tenants).as(session).hasSize(1));
         assertThat(requests.stream().filter(r -> "initialize".equals(r.mcpMethod())).count())
             .isLessThanOrEqualTo(TENANTS);

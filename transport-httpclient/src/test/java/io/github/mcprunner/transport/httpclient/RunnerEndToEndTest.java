@@ -606,6 +606,8 @@ class RunnerEndToEndTest {
           "cache-control",
           "mcp-session-id",
           "mcp-protocol-version",
+          "mcp-method",
+          "mcp-name",
           "last-event-id",
           "accept-encoding",
           "transfer-encoding");
