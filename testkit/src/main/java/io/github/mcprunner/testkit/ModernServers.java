@@ -67,6 +67,11 @@ final class ModernServers {
       boolean listPublic) {
     List<McpSyncTool> all = new CopyOnWriteArrayList<>();
     for (ToolSpec tool : tools) {
+      // The session servers' default 'confirm' asks through the session (elicitation/create); on
+      // this server the multi round-trip 'confirm' below takes its name.
+      if (extraTools && CONFIRM_TOOL.equals(tool.name())) {
+        continue;
+      }
       all.add(tool(tool, jsonMapper));
     }
     if (extraTools) {

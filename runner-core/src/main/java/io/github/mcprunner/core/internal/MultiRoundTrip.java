@@ -69,28 +69,32 @@ final class MultiRoundTrip {
                         null));
               }
               Map<String, Object> next = new LinkedHashMap<>(original);
-              Object requests = result.get("inputRequests");
-              if (requests instanceof Map<?, ?>) {
-                Map<String, Object> responses = policy.respond((Map<?, ?>) requests);
-                if (!responses.isEmpty()) {
-                  next.put("inputResponses", responses);
-                }
-              }
               Object state = result.get("requestState");
               if (state instanceof String) {
                 next.put("requestState", state);
               }
-              return round(
-                  round + 1,
-                  server,
-                  client,
-                  method,
-                  original,
-                  next,
-                  name,
-                  paramHeaders,
-                  headers,
-                  policy);
+              Object requests = result.get("inputRequests");
+              CompletableFuture<Map<String, Object>> answered =
+                  requests instanceof Map<?, ?>
+                      ? policy.respond((Map<?, ?>) requests)
+                      : CompletableFuture.completedFuture(Map.of());
+              return answered.thenCompose(
+                  responses -> {
+                    if (!responses.isEmpty()) {
+                      next.put("inputResponses", responses);
+                    }
+                    return round(
+                        round + 1,
+                        server,
+                        client,
+                        method,
+                        original,
+                        next,
+                        name,
+                        paramHeaders,
+                        headers,
+                        policy);
+                  });
             });
   }
 }

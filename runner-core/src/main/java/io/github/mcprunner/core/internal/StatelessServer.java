@@ -288,7 +288,7 @@ final class StatelessServer {
             name,
             params.headersFor(arguments),
             headers(scope),
-            InputRequestPolicy.DECLINE_ALL)
+            InputRequestPolicy.forRun(server, scope, json))
         .thenApply(
             result ->
                 json.convertValue(

@@ -283,8 +283,10 @@ final class ToolboxSession implements ToolboxRun {
       McpSchema.CallToolResult result =
           statelessCall(
               server, "tools/call", toolName, () -> protocol.callTool(scope, toolName, args));
+      throwInputFailure();
       return new ToolOutcome(outputText(result), Boolean.TRUE.equals(result.isError()));
     } catch (JsonRpcFailure e) {
+      throwInputFailure();
       return new ToolOutcome(e.toolMessage(), true);
     }
   }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.mcprunner.Agent;
+import io.github.mcprunner.InputHandler;
+import io.github.mcprunner.InputRequest;
+import io.github.mcprunner.InputResponse;
 import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpProtocolException;
 import io.github.mcprunner.McpServerSpec;
@@ -384,6 +387,74 @@ public abstract class StatelessContractTest {
     assertThat(rounds.get(1).body())
         .contains("\"inputResponses\":{\"confirm\":{\"action\":\"decline\"}}")
         .contains("\"requestState\":\"");
+  }
+
+  @Test
+  void inputRequiredQuestionsGoToTheirOwnRunsHandlerAndItsAnswerToTheRetry() throws Exception {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    Runner runner = runner();
+    Agent agent =
+        agent(
+            calling("confirm", "{\"action\":\"deploy\"}"),
+            McpServerSpec.builder("t", server.url()).build());
+    int users = 24;
+    Map<String, List<InputRequest>> asked = new java.util.concurrent.ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<RunResult>> results = new ArrayList<>();
+    for (int i = 0; i < users; i++) {
+      String user = "user-" + i;
+      boolean accepts = i % 2 == 0;
+      InputHandler handler =
+          request -> {
+            asked
+                .computeIfAbsent(user, u -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(request);
+            // Answered later, on another thread, as a web service answers its user.
+            return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> accepts ? InputResponse.accept(Map.of("ok", true)) : InputResponse.decline(),
+                java.util.concurrent.CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+          };
+      RunOptions options =
+          RunOptions.builder()
+              .identity(user)
+              .mcpHeaders(McpHeaders.of("X-User-Id", user))
+              .inputHandler(handler)
+              .build();
+      results.add(pool.submit(() -> runner.run(agent, "hi", options)));
+    }
+    for (int i = 0; i < users; i++) {
+      String action = i % 2 == 0 ? "accept" : "decline";
+      assertThat(results.get(i).get(2, TimeUnit.MINUTES).finalOutput())
+          .isEqualTo("done: " + action + " deploy (state confirm:deploy)");
+    }
+    pool.shutdown();
+
+    // Each handler was asked exactly once, with its own run's question.
+    for (int i = 0; i < users; i++) {
+      String user = "user-" + i;
+      assertThat(asked.get(user)).as(user).hasSize(1);
+      InputRequest request = asked.get(user).get(0);
+      assertThat(request.identity()).as(user).contains(user);
+      assertThat(request.serverName()).isEqualTo("t");
+      assertThat(request.mode()).isEqualTo(InputRequest.Mode.FORM);
+      assertThat(request.message()).isEqualTo("Proceed with deploy?");
+    }
+    // Every retry carried its own user's headers and its own user's answer.
+    for (RecordedRequest call : calls(server, "confirm")) {
+      assertStateless(call);
+      String user = call.headerValues("X-User-Id").get(0);
+      int index = Integer.parseInt(user.substring("user-".length()));
+      if (call.body().contains("inputResponses")) {
+        assertThat(call.body())
+            .as(user)
+            .contains(
+                index % 2 == 0
+                    ? "\"inputResponses\":{\"confirm\":{\"action\":\"accept\","
+                        + "\"content\":{\"ok\":true}}}"
+                    : "\"inputResponses\":{\"confirm\":{\"action\":\"decline\"}}");
+      }
+    }
+    assertThat(calls(server, "confirm")).hasSize(2 * users);
   }
 
   // ---------------------------------------------------------------- lost response streams
