@@ -1340,10 +1340,13 @@ public abstract class McpTransportContractTest {
     assertThat(failure).hasMessageContaining("did not answer");
   }
 
-  @Test
-  void oversizedResponseHeadersFailSayingSoWithoutQuotingThem() throws IOException {
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "SSE"})
+  void oversizedResponseHeadersFailSayingSoWithoutQuotingThem(Mode mode) throws IOException {
     HugeHeadersServer server = track(HugeHeadersServer.start());
-    McpServerSpec spec = spec("tickets", server.url(), Mode.STATEFUL).build();
+    McpServerSpec spec = spec("tickets", server.url(), mode).build();
 
     Throwable failure =
         catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));

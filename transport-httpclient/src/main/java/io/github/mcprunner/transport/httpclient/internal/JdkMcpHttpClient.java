@@ -77,15 +77,21 @@ public final class JdkMcpHttpClient implements McpHttpClient {
     return new JdkCall(request);
   }
 
-  /**
-   * Maps response headers past the client's limit ({@code jdk.http.maxHeaderSize}, 384 KiB by
-   * default) to {@link ResponseHeadersException}: the JDK raises {@code ProtocolException("Header
-   * size too big …")}, or, when the server resets the connection meanwhile, {@code
-   * IOException("parsing HTTP/1.1 header …")}, whose text quotes a header name; neither is kept.
-   * Anything else is returned unchanged.
-   */
+  /** Maps response headers past the client's limit: see {@link #headersFailure(Throwable)}. */
   @Override
   public Throwable mapFailure(Throwable error) {
+    ResponseHeadersException headers = headersFailure(error);
+    return headers == null ? error : headers;
+  }
+
+  /**
+   * Returns the {@link ResponseHeadersException} for response headers past the JDK client's limit
+   * ({@code jdk.http.maxHeaderSize}, 384 KiB by default), or null for any other failure. The JDK
+   * raises {@code ProtocolException("Header size too big …")}, or, when the server resets the
+   * connection meanwhile, {@code IOException("parsing HTTP/1.1 header …")}, whose text quotes a
+   * header name; neither is kept.
+   */
+  static @Nullable ResponseHeadersException headersFailure(Throwable error) {
     boolean parsingHeaders = false;
     Throwable t = error;
     for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
@@ -100,7 +106,7 @@ public final class JdkMcpHttpClient implements McpHttpClient {
         parsingHeaders = true;
       }
     }
-    return parsingHeaders ? ResponseHeadersException.brokenWhileReading() : error;
+    return parsingHeaders ? ResponseHeadersException.brokenWhileReading() : null;
   }
 
   private final class JdkCall implements McpHttpCall {
