@@ -232,6 +232,17 @@ public final class EmbeddedMcpServer implements AutoCloseable {
   }
 
   /**
+   * Makes the server lose every session, now and later, at its first POST of {@code mcpMethod}
+   * (e.g. {@code "tools/call"}): that request and every later one carrying the session's id are
+   * answered 404, like a server that keeps forgetting its sessions. Sessions still open and work
+   * until then, so a client that re-opens its session gets as far as {@code mcpMethod} again. Stays
+   * on until the server stops; several methods can be set. No effect in STATELESS mode.
+   */
+  public void loseSessionsAt(String mcpMethod) {
+    state.loseSessionsAt(requireNonNull(mcpMethod, "mcpMethod"));
+  }
+
+  /**
    * Closes every open event stream (the GET streams of Streamable HTTP sessions, the event streams
    * of legacy SSE sessions) without forgetting any session: a client may open a new stream of the
    * same session (with {@code Last-Event-ID} if it resumes). In SSE mode the session itself cannot

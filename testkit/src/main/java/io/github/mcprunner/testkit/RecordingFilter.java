@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sits in front of the SDK servlet: records every request (body cached so the SDK can read it
  * again), then applies the test controls in this order: request delay and injected failures (POST
- * only), bearer-token check, expired sessions; and finally hands the request to the SDK.
+ * only), bearer-token check, sessions lost at their request's MCP method, expired sessions; and
+ * finally hands the request to the SDK.
  */
 final class RecordingFilter implements Filter {
 
@@ -99,6 +100,9 @@ final class RecordingFilter implements Filter {
           answer(response, 401, "{\"error\":\"invalid_token\"}");
           return;
         }
+      }
+      if (sessionId != null && post) {
+        state.requestOnSession(sessionId, entry.toRecord().mcpMethod());
       }
       if (sessionId != null && state.isExpired(sessionId)) {
         answer(

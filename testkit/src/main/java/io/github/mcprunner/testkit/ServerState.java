@@ -97,6 +97,7 @@ final class ServerState {
   private final List<Entry> entries = new ArrayList<>();
   private final Set<String> liveSessions = ConcurrentHashMap.newKeySet();
   private final Set<String> expiredSessions = ConcurrentHashMap.newKeySet();
+  private final Set<String> losingMethods = ConcurrentHashMap.newKeySet();
   private final Map<AsyncContext, String> openStreams = new ConcurrentHashMap<>();
   private final AtomicReference<FailurePlan> failures =
       new AtomicReference<>(new FailurePlan(0, 0));
@@ -185,6 +186,21 @@ final class ServerState {
 
   boolean isExpired(String sessionId) {
     return expiredSessions.contains(sessionId);
+  }
+
+  void loseSessionsAt(String mcpMethod) {
+    losingMethods.add(mcpMethod);
+  }
+
+  /**
+   * Forgets {@code sessionId} when {@code mcpMethod} is one the server loses its sessions at; the
+   * request is then answered 404 like every later one of that session.
+   */
+  void requestOnSession(String sessionId, @Nullable String mcpMethod) {
+    if (mcpMethod != null && losingMethods.contains(mcpMethod)) {
+      expiredSessions.add(sessionId);
+      liveSessions.remove(sessionId);
+    }
   }
 
   void streamOpened(AsyncContext stream, @Nullable String sessionId) {

@@ -3,6 +3,7 @@ package io.github.mcprunner.core.internal;
 import io.github.mcprunner.McpRunnerException;
 import io.github.mcprunner.McpServerException;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.core.spi.ResponseHeadersException;
 import io.github.mcprunner.core.spi.ResponseLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.github.mcprunner.headers.InvalidMcpHeaderException;
@@ -29,6 +30,8 @@ final class Failure {
     UNAUTHORIZED,
     /** The server accepted the request and its response was lost: never retried. */
     RESPONSE_LOST,
+    /** The response headers could not be read (too large, or the connection broke in them). */
+    RESPONSE_HEADERS,
     SESSION_EXPIRED,
     HTTP_STATUS,
     JSON_RPC_ERROR,
@@ -67,6 +70,9 @@ final class Failure {
       if (t instanceof ResponseLostException) {
         // Before its causes: a 401 or 404 that lost a response must not retry the request.
         return new Failure(Kind.RESPONSE_LOST, error, 0, null, t);
+      }
+      if (t instanceof ResponseHeadersException) {
+        return new Failure(Kind.RESPONSE_HEADERS, error, 0, null, t);
       }
       if (t instanceof TransportHttpException) {
         TransportHttpException http = (TransportHttpException) t;
@@ -147,6 +153,13 @@ final class Failure {
                 + (lost == null ? rootName() : lost.reason())
                 + "); the request may have run, so it was not retried",
             safeCause());
+      case RESPONSE_HEADERS:
+        ResponseHeadersException headers = (ResponseHeadersException) ours;
+        return new McpServerException(
+            server.name(),
+            server.uri(),
+            "failed during " + what + ": " + (headers == null ? rootName() : headers.reason()),
+            safeCause());
       case HTTP_STATUS:
       case SESSION_EXPIRED:
         return new McpServerException(
@@ -180,6 +193,22 @@ final class Failure {
             "failed during " + what + " (" + rootName() + ")",
             safeCause());
     }
+  }
+
+  /**
+   * Returns the exception for a session lost again after its one re-open: names the server and the
+   * lost session, never its id.
+   */
+  RuntimeException sessionLostAgain(McpServerSpec server, String what) {
+    return new McpServerException(
+        server.name(),
+        server.uri(),
+        "no longer knows the session, also after it was re-opened once (HTTP 404 in answer to "
+            + what
+            + "); "
+            + what
+            + " was not sent again",
+        safeCause());
   }
 
   /** The deepest cause's class name: says what happened without any message text. */

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>a response lost after the server accepted the request: never retried (the server may have
  *       run it); a session the server forgot meanwhile is dropped for later operations;
- *   <li>an expired session (HTTP 404 on the session): retried once on a new session;
+ *   <li>an expired session (HTTP 404 on the session): retried once on a new session; when that one
+ *       is lost too, the run fails naming the lost session and the session is dropped;
  *   <li>401 or 403: the providers are asked ({@link Unauthorized}) and the operation is retried
  *       once with freshly resolved headers when one says a retry may succeed; otherwise, or the
  *       second time, the run fails with {@link McpUnauthorizedException};
@@ -92,6 +93,10 @@ final class RetryRules {
         if (hadSession && !sessionRetried) {
           sessionRetried = true;
           return Decision.RETRY_ON_NEW_SESSION;
+        }
+        if (hadSession) {
+          // The re-opened session was lost too: fail, never a third attempt.
+          return Decision.fail(failure.sessionLostAgain(server, mcpMethod), true);
         }
         break;
       case UNAUTHORIZED:

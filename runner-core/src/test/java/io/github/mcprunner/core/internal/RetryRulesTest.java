@@ -43,10 +43,12 @@ class RetryRulesTest {
     assertThat(first.action()).isEqualTo(RetryRules.Action.RETRY_ON_NEW_SESSION);
     assertThat(first.dropSession()).isTrue();
     assertThat(second.action()).isEqualTo(RetryRules.Action.FAIL);
+    assertThat(second.dropSession()).as("the lost session is dropped").isTrue();
     assertThat(second.error())
         .isInstanceOf(McpServerException.class)
         .hasMessageContaining("'crm'")
         .hasMessageContaining("tools/call")
+        .hasMessageContaining("no longer knows the session, also after it was re-opened once")
         .hasMessageContaining("HTTP 404");
     assertThat(asked).isEmpty();
   }

@@ -442,7 +442,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   void providerSettingContentCodingOrOriginFailsClosedAndNothingIsSent(Mode mode) {
     EmbeddedMcpServer server = server(mode);
     for (String name : List.of("Accept-Encoding", "Content-Encoding", "Origin")) {
@@ -514,7 +516,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   @Timeout(30)
   void providerThatNeverAnswersFailsTheRunNamingItAtTheDeadlineAndNothingIsSent(Mode mode)
       throws Exception {
@@ -539,7 +543,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   @Timeout(30)
   void providerThatNeverAnswersAToolCallIsBlamedNotTheServer(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
@@ -564,7 +570,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   @Timeout(30)
   void cancellingARunWaitingForAProviderEndsItAtOnce(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
@@ -593,7 +601,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   @Timeout(30)
   void closingTheRunnerEndsARunWaitingForAProviderWithAClearError(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
@@ -619,7 +629,9 @@ public abstract class McpTransportContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Mode.class)
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
   @Timeout(60)
   void cancellingARunMidCallTellsTheServerWithTheRunsHeaders(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
@@ -1369,6 +1381,34 @@ public abstract class McpTransportContractTest {
   @ParameterizedTest
   @EnumSource(
       value = Mode.class,
+      names = {"STATEFUL", "SSE"})
+  void oversizedResponseHeadersFailSayingSoWithoutQuotingThem(Mode mode) throws IOException {
+    HugeHeadersServer server = track(HugeHeadersServer.start());
+    McpServerSpec spec = spec("tickets", server.url(), mode).build();
+
+    Throwable failure =
+        catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure)
+        .hasMessageContaining("failed during initialize")
+        .hasMessageContaining("response headers exceed the HTTP client's limit");
+    String hex =
+        java.util.HexFormat.of()
+            .formatHex(HugeHeadersServer.MARKER.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (Throwable t : causes(failure)) {
+      assertThat(String.valueOf(t.getMessage()))
+          .as("message of " + t.getClass().getName())
+          .doesNotContainIgnoringCase(HugeHeadersServer.MARKER)
+          .doesNotContainIgnoringCase(hex)
+          .doesNotContainIgnoringCase("X-Padding");
+    }
+    assertThat(server.requests()).as("initialize reached the server, nothing more").isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
       names = {"STATEFUL", "STATELESS", "SSE"})
   void slowToolCallTimesOutClearly(Mode mode) {
     EmbeddedMcpServer server = server(mode);
@@ -1545,5 +1585,42 @@ public abstract class McpTransportContractTest {
     assertThat(result.finalOutput()).startsWith("done").contains("u7");
     assertThat(result.toolResults()).noneMatch(RunItem.ToolResultItem::error);
     assertThat(count(server, r -> "initialize".equals(r.mcpMethod()))).isGreaterThanOrEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "SSE"})
+  void sessionLostAgainAfterTheReopenFailsWithoutAThirdToolCall(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    server.loseSessionsAt("tools/call");
+    McpServerSpec spec = spec(server).build();
+
+    Throwable failure =
+        catchThrowable(
+            () ->
+                runner()
+                    .run(
+                        agent(calling("whoami", "{}"), spec),
+                        "hi",
+                        McpHeaders.of("X-User-Id", "user-secret-77")));
+
+    List<RecordedRequest> calls =
+        server.requests().stream().filter(r -> "tools/call".equals(r.mcpMethod())).toList();
+    assertThat(calls)
+        .as("tools/call sent on the first session and once on the re-opened one")
+        .hasSize(2)
+        .allSatisfy(call -> assertThat(call.status()).isEqualTo(404));
+    assertThat(calls.get(0).sessionId()).isNotNull().isNotEqualTo(calls.get(1).sessionId());
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure)
+        .hasMessageContaining("tools/call")
+        .hasMessageContaining("no longer knows the session");
+    for (Throwable t : causes(failure)) {
+      assertThat(String.valueOf(t.getMessage()))
+          .doesNotContain("user-secret-77")
+          .doesNotContain(String.valueOf(calls.get(0).sessionId()))
+          .doesNotContain(String.valueOf(calls.get(1).sessionId()));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.mcprunner.transport.httpclient.internal;
 
+import io.github.mcprunner.core.spi.ResponseHeadersException;
 import io.github.mcprunner.core.spi.TransportSettings;
 import io.github.mcprunner.core.spi.http.McpHttpCall;
 import io.github.mcprunner.core.spi.http.McpHttpClient;
@@ -11,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,6 +75,38 @@ public final class JdkMcpHttpClient implements McpHttpClient {
   @Override
   public McpHttpCall newCall(McpHttpRequest request) {
     return new JdkCall(request);
+  }
+
+  /** Maps response headers past the client's limit: see {@link #headersFailure(Throwable)}. */
+  @Override
+  public Throwable mapFailure(Throwable error) {
+    ResponseHeadersException headers = headersFailure(error);
+    return headers == null ? error : headers;
+  }
+
+  /**
+   * Returns the {@link ResponseHeadersException} for response headers past the JDK client's limit
+   * ({@code jdk.http.maxHeaderSize}, 384 KiB by default), or null for any other failure. The JDK
+   * raises {@code ProtocolException("Header size too big …")}, or, when the server resets the
+   * connection meanwhile, {@code IOException("parsing HTTP/1.1 header …")}, whose text quotes a
+   * header name; neither is kept.
+   */
+  static @Nullable ResponseHeadersException headersFailure(Throwable error) {
+    boolean parsingHeaders = false;
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      String message = t.getMessage();
+      if (message == null) {
+        continue;
+      }
+      if (t instanceof ProtocolException && message.startsWith("Header size too big")) {
+        return ResponseHeadersException.tooLarge();
+      }
+      if (t instanceof IOException && message.startsWith("parsing HTTP/1.1 header")) {
+        parsingHeaders = true;
+      }
+    }
+    return parsingHeaders ? ResponseHeadersException.brokenWhileReading() : null;
   }
 
   private final class JdkCall implements McpHttpCall {

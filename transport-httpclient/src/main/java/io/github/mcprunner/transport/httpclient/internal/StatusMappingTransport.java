@@ -23,7 +23,8 @@ import reactor.core.publisher.Sinks;
  * prints every request header, credentials included, so it must not travel further; the legacy SSE
  * transport reports statuses only in the text of an {@link McpTransportException} (which also holds
  * the response body), so the status is read from there and the text dropped. A 404 answering a
- * legacy SSE message means the server forgot the session.
+ * legacy SSE message means the server forgot the session. Response headers past the client's limit
+ * are mapped as {@link JdkMcpHttpClient#headersFailure(Throwable)} says.
  *
  * <p>The SDK's legacy SSE transport does not fail messages waiting for the stream's endpoint when
  * the stream fails (a refused stream, a failing header provider): they would wait for the
@@ -88,6 +89,10 @@ public final class StatusMappingTransport implements McpClientTransport {
   }
 
   private static Throwable map(Throwable error) {
+    Throwable headers = JdkMcpHttpClient.headersFailure(error);
+    if (headers != null) {
+      return headers;
+    }
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof McpHttpClientTransportAuthorizationException) {
         McpHttpClientTransportAuthorizationException auth =

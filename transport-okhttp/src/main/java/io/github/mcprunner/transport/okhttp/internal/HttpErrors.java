@@ -1,8 +1,10 @@
 package io.github.mcprunner.transport.okhttp.internal;
 
+import io.github.mcprunner.core.spi.ResponseHeadersException;
 import io.github.mcprunner.core.spi.SessionLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.io.EOFException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -23,6 +25,9 @@ final class HttpErrors {
 
   /** Maps an exception of {@code Call.execute()} or of reading a response. */
   static Throwable map(Throwable error, Duration connectTimeout, Duration readTimeout) {
+    if (headersTooLarge(error)) {
+      return ResponseHeadersException.tooLarge();
+    }
     if (error instanceof SocketTimeoutException
         || error instanceof InterruptedIOException && "timeout".equals(error.getMessage())) {
       String message =
@@ -38,6 +43,22 @@ final class HttpErrors {
       return timeout;
     }
     return error;
+  }
+
+  /**
+   * Whether OkHttp gave up reading response headers past its limit (256 KiB): it raises {@code
+   * IOException("unexpected end of stream …")} caused by Okio's {@code EOFException("\\n not found:
+   * limit=… content=…")}, whose text holds the header bytes in hex, so neither may be kept.
+   */
+  private static boolean headersTooLarge(Throwable error) {
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      String message = t.getMessage();
+      if (t instanceof EOFException && message != null && message.startsWith("\\n not found")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Returns the exception for an error status answering {@code httpMethod}. */
