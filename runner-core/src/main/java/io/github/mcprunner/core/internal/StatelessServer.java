@@ -12,6 +12,7 @@ import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.ResponseLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.github.mcprunner.core.spi.TransportSettings;
+import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.model.ToolDefinition;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.modern.McpSchema;
@@ -445,7 +446,17 @@ final class StatelessServer {
   /** The run's headers for each request: the chain, exactly as a session's request resolves it. */
   private StatelessHttpClient.HeaderSource headers(RunScope scope) {
     SessionHeaderSource source = new SessionHeaderSource(chain, server, scope);
-    return (OutgoingRequest request) -> source.headersFor(request, scope.transportContext());
+    return new StatelessHttpClient.HeaderSource() {
+      @Override
+      public McpHeaders headersFor(OutgoingRequest request) {
+        return source.headersFor(request, scope.transportContext());
+      }
+
+      @Override
+      public RunScope run() {
+        return scope;
+      }
+    };
   }
 
   private static String identityKey(RunScope scope, String serverName) {

@@ -460,6 +460,104 @@ public abstract class StatelessContractTest {
   // ---------------------------------------------------------------- lost response streams
 
   /**
+   * A scripted 2026-07-28 server on loopback whose one tool, {@code hang}, answers with an event
+   * stream that never ends: a comment every 50 ms until the client closes the stream, which {@link
+   * #closed} counts (at most 60 s).
+   */
+  private static final class HangingServer implements AutoCloseable {
+    final com.sun.net.httpserver.HttpServer http;
+    final ExecutorService threads = Executors.newCachedThreadPool();
+    final java.util.concurrent.CountDownLatch called = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+
+    HangingServer() throws IOException {
+      http =
+          com.sun.net.httpserver.HttpServer.create(
+              new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+      http.setExecutor(threads);
+      http.createContext(
+          "/mcp",
+          exchange -> {
+            try (exchange) {
+              Map<String, Object> request =
+                  McpJsonDefaults.getMapper()
+                      .readValue(exchange.getRequestBody().readAllBytes(), MAP);
+              if (!"tools/call".equals(request.get("method"))) {
+                byte[] body =
+                    ("{\"jsonrpc\":\"2.0\",\"id\":"
+                            + request.get("id")
+                            + ",\"result\":{\"tools\":[{\"name\":\"hang\",\"inputSchema\":"
+                            + "{\"type\":\"object\"}}],\"resultType\":\"complete\"}}")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                return;
+              }
+              exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+              exchange.sendResponseHeaders(200, 0);
+              called.countDown();
+              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+              try {
+                while (System.nanoTime() < end) {
+                  exchange
+                      .getResponseBody()
+                      .write(": working\n\n".getBytes(StandardCharsets.UTF_8));
+                  exchange.getResponseBody().flush();
+                  Thread.sleep(50);
+                }
+              } catch (IOException e) {
+                closed.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          });
+      http.start();
+    }
+
+    McpServerSpec.Builder spec() {
+      return McpServerSpec.builder(
+              "hanging-server", "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp")
+          .protocol(McpProtocol.STATELESS);
+    }
+
+    @Override
+    public void close() {
+      http.stop(0);
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void cancellingARunClosesItsStatelessResponseStreamAtOnce() throws Exception {
+    HangingServer server = track(new HangingServer());
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    java.util.concurrent.CompletableFuture<RunResult> run =
+        runner()
+            .runAsync(
+                agent(
+                    calling("hang", "{}"),
+                    server.spec().requestTimeout(Duration.ofSeconds(60)).build()),
+                "hi",
+                RunOptions.builder().cancellation(cancellation).build());
+    assertThat(server.called.await(30, TimeUnit.SECONDS))
+        .as("the call reached the server")
+        .isTrue();
+
+    cancellation.cancel();
+
+    Throwable failure = catchThrowable(() -> run.get(30, TimeUnit.SECONDS));
+    assertThat(failure).isInstanceOf(java.util.concurrent.ExecutionException.class);
+    assertThat(failure.getCause()).isInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    // Closing the response stream is this revision's cancellation: the client closes it when the
+    // run is cancelled, not at the 60 s request timeout.
+    assertThat(server.closed.await(20, TimeUnit.SECONDS))
+        .as("the client closed the response stream")
+        .isTrue();
+  }
+
+  /**
    * A scripted 2026-07-28 server on loopback: lists one tool, {@code flaky}, and answers the first
    * {@code tools/call} with an event stream it closes before the response; later calls get {@code
    * "ok"}. Records each call's {@code X-Run} header and JSON-RPC id.

@@ -3,6 +3,7 @@ package io.github.mcprunner.core.internal.http;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.McpServerException;
+import io.github.mcprunner.core.internal.RunScope;
 import io.github.mcprunner.core.spi.OutgoingRequest;
 import io.github.mcprunner.core.spi.ResponseLostException;
 import io.github.mcprunner.core.spi.TransportHttpException;
@@ -76,6 +77,14 @@ public final class StatelessHttpClient {
   @FunctionalInterface
   public interface HeaderSource {
     McpHeaders headersFor(OutgoingRequest request);
+
+    /**
+     * Returns the run the requests belong to, whose cancellation ends them at once (closing the
+     * response stream is this revision's cancellation signal); null for none.
+     */
+    default @Nullable RunScope run() {
+      return null;
+    }
   }
 
   /** A JSON-RPC error answering a request; its message is the server's and is never logged. */
@@ -253,6 +262,13 @@ public final class StatelessHttpClient {
           }
         });
     result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    RunScope run = headers.run();
+    if (run != null) {
+      // A cancelled run ends the exchange now, not at the request timeout.
+      Runnable unregister =
+          run.onCancel(() -> result.completeExceptionally(run.cancelledException()));
+      result.whenComplete((ok, error) -> unregister.run());
+    }
     try {
       executor.execute(() -> exchange(call, method, id, result));
     } catch (RejectedExecutionException e) {
