@@ -1,5 +1,6 @@
 package io.github.mcprunner.spring;
 
+import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.SessionStrategy;
 import io.github.mcprunner.TransportKind;
 import java.time.Duration;
@@ -121,6 +122,12 @@ public class McpRunnerProperties {
     /** How runs share MCP sessions with this server. */
     private SessionStrategy sessionStrategy = SessionStrategy.PER_IDENTITY;
 
+    /** The MCP protocol era: auto (probe once), stateless (2026-07-28), sessions (2025-11-25). */
+    private McpProtocol protocol = McpProtocol.AUTO;
+
+    /** Whether a stateless request whose response stream broke is sent once more. */
+    private boolean reissueLostRequests = true;
+
     /** The most sessions kept open with this server at once. */
     private int maxSessions = 1_000;
 
@@ -190,6 +197,26 @@ public class McpRunnerProperties {
     /** Sets the session strategy. */
     public void setSessionStrategy(SessionStrategy sessionStrategy) {
       this.sessionStrategy = sessionStrategy;
+    }
+
+    /** Returns the protocol era. */
+    public McpProtocol getProtocol() {
+      return protocol;
+    }
+
+    /** Sets the protocol era. */
+    public void setProtocol(McpProtocol protocol) {
+      this.protocol = protocol;
+    }
+
+    /** Returns whether a lost stateless request is sent once more. */
+    public boolean isReissueLostRequests() {
+      return reissueLostRequests;
+    }
+
+    /** Sets whether a lost stateless request is sent once more. */
+    public void setReissueLostRequests(boolean reissueLostRequests) {
+      this.reissueLostRequests = reissueLostRequests;
     }
 
     /** Returns the session pool bound. */

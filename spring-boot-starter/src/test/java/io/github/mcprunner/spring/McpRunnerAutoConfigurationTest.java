@@ -3,6 +3,7 @@ package io.github.mcprunner.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.McpToolbox;
 import io.github.mcprunner.RunOptions;
@@ -78,6 +79,8 @@ class McpRunnerAutoConfigurationTest {
             "mcp-runner.servers.crm.transport-kind=sse",
             "mcp-runner.servers.crm.transport=okhttp",
             "mcp-runner.servers.crm.session-strategy=shared",
+            "mcp-runner.servers.crm.protocol=stateless",
+            "mcp-runner.servers.crm.reissue-lost-requests=false",
             "mcp-runner.servers.crm.max-sessions=7",
             "mcp-runner.servers.crm.session-idle-timeout=2m",
             "mcp-runner.servers.crm.connect-timeout=3s",
@@ -96,6 +99,8 @@ class McpRunnerAutoConfigurationTest {
               assertThat(crm.transportKind()).isEqualTo(TransportKind.SSE);
               assertThat(crm.transport()).contains("okhttp");
               assertThat(crm.sessionStrategy()).isEqualTo(SessionStrategy.SHARED);
+              assertThat(crm.protocol()).isEqualTo(McpProtocol.STATELESS);
+              assertThat(crm.reissueLostRequests()).isFalse();
               assertThat(crm.maxSessions()).isEqualTo(7);
               assertThat(crm.sessionIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
               assertThat(crm.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -106,6 +111,8 @@ class McpRunnerAutoConfigurationTest {
               assertThat(crm.allowsTool("add")).isFalse();
               McpServerSpec billing = specs.get(1);
               assertThat(billing.sessionStrategy()).isEqualTo(SessionStrategy.PER_IDENTITY);
+              assertThat(billing.protocol()).isEqualTo(McpProtocol.AUTO);
+              assertThat(billing.reissueLostRequests()).isTrue();
               assertThat(billing.allowsTool("anything")).isTrue();
               assertThat(context).hasSingleBean(Runner.class).hasSingleBean(McpToolbox.class);
               assertThat(context).hasSingleBean(McpRunnerToolCallbackProvider.class);

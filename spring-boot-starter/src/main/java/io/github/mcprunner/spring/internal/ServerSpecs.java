@@ -45,6 +45,8 @@ public final class ServerSpecs {
     builder.transportKind(server.getTransportKind());
     builder.transport(server.getTransport());
     builder.sessionStrategy(server.getSessionStrategy());
+    builder.protocol(server.getProtocol());
+    builder.reissueLostRequests(server.isReissueLostRequests());
     apply(prefix + ".max-sessions", () -> builder.maxSessions(server.getMaxSessions()));
     apply(
         prefix + ".session-idle-timeout",
