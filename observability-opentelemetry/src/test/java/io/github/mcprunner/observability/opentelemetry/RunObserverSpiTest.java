@@ -137,6 +137,8 @@ class RunObserverSpiTest {
     List<String> ids =
         server.requests().stream()
             .filter(r -> r.jsonRpcId() != null && r.mcpMethod() != null)
+            // The protocol probe (AUTO's server/discover) is not an observed MCP request.
+            .filter(r -> !"server/discover".equals(r.mcpMethod()))
             .map(r -> r.mcpMethod() + "#" + r.jsonRpcId())
             .collect(Collectors.toList());
     assertThat(recorder.events)
