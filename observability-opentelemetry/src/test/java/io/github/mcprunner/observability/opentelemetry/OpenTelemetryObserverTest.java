@@ -167,7 +167,7 @@ class OpenTelemetryObserverTest {
         .callTool("whoami", "{}")
         .callTools(
             List.of(
-                ScriptedModel.call("crm_lookup", "{\"id\":\"c-42\"}"),
+                ScriptedModel.call("crm_lookup", "{\"id\":\"cust-42q\"}"),
                 ScriptedModel.call("crm_fail", "{}")))
         .answer("done")
         .build();
@@ -189,7 +189,8 @@ class OpenTelemetryObserverTest {
     RunResult result;
     try (Scope ignored = request.makeCurrent()) {
       result =
-          runner.run(agent(named(threeCalls())), "Look up customer c-42", options("acme", "alice"));
+          runner.run(
+              agent(named(threeCalls())), "Look up customer cust-42q", options("acme", "alice"));
     } finally {
       request.end();
     }
@@ -283,7 +284,7 @@ class OpenTelemetryObserverTest {
   @Test
   void metricsFollowTheConventions() {
     Runner runner = runner(OpenTelemetryObserver.create(otel));
-    runner.run(agent(threeCalls()), "Look up customer c-42", options("acme", "alice"));
+    runner.run(agent(threeCalls()), "Look up customer cust-42q", options("acme", "alice"));
     runner.close();
 
     Collection<MetricData> all = metrics.collectAllMetrics();
@@ -351,7 +352,7 @@ class OpenTelemetryObserverTest {
             .mcpHeaders(
                 McpHeaders.builder().set("Authorization", TOKEN).remove("traceparent").build())
             .build();
-    runner.run(agent(threeCalls()), "Look up customer c-42", options);
+    runner.run(agent(threeCalls()), "Look up customer cust-42q", options);
 
     RecordedRequest call = recorded(tickets, "tools/call", "whoami");
     assertThat(call.header("traceparent")).isEmpty();
@@ -372,7 +373,7 @@ class OpenTelemetryObserverTest {
     List<CompletableFuture<RunResult>> futures = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       futures.add(
-          runner.runAsync(agent, "Look up customer c-42", options("tenant-" + i, "user-" + i)));
+          runner.runAsync(agent, "Look up customer cust-42q", options("tenant-" + i, "user-" + i)));
     }
     Map<String, String> tenantOfRun = new java.util.HashMap<>();
     for (int i = 0; i < runs; i++) {
@@ -433,12 +434,13 @@ class OpenTelemetryObserverTest {
   void aCallTheServerRefusesWithAnHttpStatusFailsItsSpanAndTheRun() {
     Runner runner = runner(OpenTelemetryObserver.create(otel));
     Agent agent = agent(threeCalls());
-    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+    runner.run(agent, "Look up customer cust-42q", options("acme", "alice"));
     spans.reset();
     // The session and its tool list are pooled: the next POST is the first tools/call.
     tickets.failNextRequests(1, 503);
 
-    assertThatThrownBy(() -> runner.run(agent, "Look up customer c-42", options("acme", "alice")))
+    assertThatThrownBy(
+            () -> runner.run(agent, "Look up customer cust-42q", options("acme", "alice")))
         .isInstanceOf(io.github.mcprunner.McpServerException.class);
 
     List<SpanData> exported = spans.getFinishedSpanItems();
@@ -459,11 +461,11 @@ class OpenTelemetryObserverTest {
   void aRequestRetriedOnANewSessionIsASpanOfItsOwn() {
     Runner runner = runner(OpenTelemetryObserver.create(otel));
     Agent agent = agent(threeCalls());
-    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+    runner.run(agent, "Look up customer cust-42q", options("acme", "alice"));
     spans.reset();
     tickets.expireSessions();
 
-    runner.run(agent, "Look up customer c-42", options("acme", "alice"));
+    runner.run(agent, "Look up customer cust-42q", options("acme", "alice"));
 
     List<SpanData> exported = new ArrayList<>(spans.getFinishedSpanItems());
     exported.sort(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos));
@@ -526,7 +528,7 @@ class OpenTelemetryObserverTest {
     try (Scope ignored =
             OpenTelemetryObserver.executeToolContext(Context.current().with(lookup)).makeCurrent();
         ToolboxRun run = toolbox.open(options("acme", "alice"))) {
-      assertThat(run.call("crm_lookup", "{\"id\":\"c-42\"}").error()).isFalse();
+      assertThat(run.call("crm_lookup", "{\"id\":\"cust-42q\"}").error()).isFalse();
     } finally {
       lookup.end();
     }
@@ -595,7 +597,7 @@ class OpenTelemetryObserverTest {
   @Test
   void withoutOptInNoTenantNorUserIsRecorded() {
     Runner runner = runner(OpenTelemetryObserver.create(otel));
-    runner.run(agent(threeCalls()), "Look up customer c-42", options("acme", "alice"));
+    runner.run(agent(threeCalls()), "Look up customer cust-42q", options("acme", "alice"));
     for (SpanData span : spans.getFinishedSpanItems()) {
       assertThat(span.toString()).doesNotContain("acme").doesNotContain("alice");
     }
@@ -654,7 +656,7 @@ class OpenTelemetryObserverTest {
     assertThat(exported).isNotEmpty();
     for (String item : exported) {
       for (String secret :
-          List.of("tok-3f9a1c77e2", API_KEY, SUBJECT_TOKEN, "c-42", "the CRM is down")) {
+          List.of("tok-3f9a1c77e2", API_KEY, SUBJECT_TOKEN, "cust-42q", "the CRM is down")) {
         assertThat(item).as("an exported item").doesNotContain(secret);
       }
     }
