@@ -457,6 +457,87 @@ public abstract class StatelessContractTest {
     assertThat(calls(server, "confirm")).hasSize(2 * users);
   }
 
+  // ---------------------------------------------------------------- providers (issue 22 items 1,
+  // 5)
+
+  @Test
+  @Timeout(30)
+  void providerThatNeverAnswersFailsTheStatelessRunNamingItAndNothingIsSent() throws Exception {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+    McpHeaderProvider hanging =
+        new McpHeaderProvider() {
+          @Override
+          public String name() {
+            return "hanging";
+          }
+
+          @Override
+          public McpHeaders headers(HeaderContext context) {
+            try {
+              new java.util.concurrent.CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+              interrupted.countDown();
+              Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("interrupted");
+          }
+        };
+    McpServerSpec spec =
+        McpServerSpec.builder("t", server.url())
+            .protocol(McpProtocol.STATELESS)
+            .requestTimeout(Duration.ofSeconds(1))
+            .build();
+
+    Throwable failure =
+        catchThrowable(
+            () ->
+                runner(hanging)
+                    .runAsync(agent(calling("whoami", "{}"), spec), "hi")
+                    .get(20, TimeUnit.SECONDS));
+
+    assertThat(failure).isInstanceOf(java.util.concurrent.ExecutionException.class);
+    assertThat(failure.getCause())
+        .isInstanceOf(io.github.mcprunner.HeaderProviderException.class)
+        .hasMessageContaining("'hanging'")
+        .hasMessageContaining("'t'")
+        .hasMessageContaining("did not answer within PT1S");
+    assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("the provider was interrupted").isTrue();
+    assertThat(server.requests()).as("requests the server received").isEmpty();
+  }
+
+  @Test
+  void providerSettingContentCodingOrOriginFailsTheStatelessRunClosedAndNothingIsSent() {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    for (String name : List.of("Accept-Encoding", "Content-Encoding", "Origin", "Mcp-Method")) {
+      McpHeaderProvider coding =
+          new McpHeaderProvider() {
+            @Override
+            public String name() {
+              return "coding";
+            }
+
+            @Override
+            public McpHeaders headers(HeaderContext context) {
+              return McpHeaders.of(name, "gzip-forged");
+            }
+          };
+      McpServerSpec spec =
+          McpServerSpec.builder("t", server.url()).protocol(McpProtocol.STATELESS).build();
+
+      Throwable failure =
+          catchThrowable(() -> runner(coding).run(agent(calling("whoami", "{}"), spec), "hi"));
+
+      assertThat(failure)
+          .as(name)
+          .isInstanceOf(io.github.mcprunner.HeaderProviderException.class)
+          .hasMessageContaining("coding")
+          .hasMessageContaining("'" + name + "'")
+          .hasMessageNotContaining("gzip-forged");
+    }
+    assertThat(server.requests()).isEmpty();
+  }
+
   // ---------------------------------------------------------------- lost response streams
 
   /**
