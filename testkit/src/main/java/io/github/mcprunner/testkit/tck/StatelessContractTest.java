@@ -397,7 +397,7 @@ public abstract class StatelessContractTest {
         agent(
             calling("confirm", "{\"action\":\"deploy\"}"),
             McpServerSpec.builder("t", server.url()).build());
-    int users = 24;
+    int users = 50;
     Map<String, List<InputRequest>> asked = new java.util.concurrent.ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<RunResult>> results = new ArrayList<>();
