@@ -58,8 +58,11 @@ final class InputRequestPolicy {
       if (asked.get("params") instanceof Map<?, ?> given) {
         given.forEach((name, value) -> params.put(String.valueOf(name), value));
       }
-      // A key in order of the requests, filled in when its answer comes.
-      responses.put(key, Elicitation.declined());
+      // A key in order of the requests, filled in when its answer comes (maybe on another thread
+      // while this loop still runs: every access holds the map's lock).
+      synchronized (responses) {
+        responses.put(key, Elicitation.declined());
+      }
       pending.add(
           Elicitation.answer(server, run, params, json)
               .toCompletableFuture()
