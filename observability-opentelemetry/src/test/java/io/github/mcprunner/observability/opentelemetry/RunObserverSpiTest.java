@@ -74,13 +74,7 @@ class RunObserverSpiTest {
               .context(ContextKey.USER_ID, "alice")
               .build());
     }
-    List<String> ids =
-        server.requests().stream()
-            .filter(r -> r.jsonRpcId() != null && r.mcpMethod() != null)
-            // The protocol probe of AUTO (MCP 2026-07-28 server/discover) is not observed.
-            .filter(r -> !"server/discover".equals(r.mcpMethod()))
-            .map(r -> r.mcpMethod() + "#" + r.jsonRpcId())
-            .collect(Collectors.toList());
+    List<String> ids = observedRequestIds();
     assertThat(recorder.events)
         .containsExactly(
             "run support kind=AGENT tenant=acme user=alice",
@@ -134,13 +128,7 @@ class RunObserverSpiTest {
         assertThat(recorder.events).noneMatch(e -> e.startsWith("run finished"));
       }
     }
-    List<String> ids =
-        server.requests().stream()
-            .filter(r -> r.jsonRpcId() != null && r.mcpMethod() != null)
-            // The protocol probe (AUTO's server/discover) is not an observed MCP request.
-            .filter(r -> !"server/discover".equals(r.mcpMethod()))
-            .map(r -> r.mcpMethod() + "#" + r.jsonRpcId())
-            .collect(Collectors.toList());
+    List<String> ids = observedRequestIds();
     assertThat(recorder.events)
         .containsExactly(
             "run assistant kind=TOOLBOX tenant=acme user=null",
@@ -314,5 +302,17 @@ class RunObserverSpiTest {
     public McpSessionObservation sessionOpened(McpSessionStart session) {
       throw new IllegalStateException("boom");
     }
+  }
+
+  /**
+   * Returns {@code method#id} of every JSON-RPC request the server received that an observer sees:
+   * the protocol probe (AUTO's {@code server/discover}, MCP 2026-07-28) is not observed.
+   */
+  private List<String> observedRequestIds() {
+    return server.requests().stream()
+        .filter(r -> r.jsonRpcId() != null && r.mcpMethod() != null)
+        .filter(r -> !"server/discover".equals(r.mcpMethod()))
+        .map(r -> r.mcpMethod() + "#" + r.jsonRpcId())
+        .collect(Collectors.toList());
   }
 }
