@@ -56,9 +56,9 @@ import okhttp3.OkHttpClient;
  * }</pre>
  *
  * <p>{@link #close()} (the runner calls it for a factory it discovered) ends this factory's
- * threads; when the factory built its own client ({@link #OkHttpTransportFactory()}) it also closes
- * that client's idle connections and shuts its dispatcher down. A client you supplied is left as it
- * is: its connections and threads are yours to close.
+ * threads; when the factory built its own client ({@link #OkHttpTransportFactory()}) it also
+ * cancels that client's open calls, closes its connections and shuts its dispatcher down. A client
+ * you supplied is left as it is: its connections and threads are yours to close.
  *
  * <p>Found with {@link java.util.ServiceLoader} (order 50: {@code transport-httpclient}, 100, is
  * the default when both are on the class path; a server picks this one with {@code
@@ -145,15 +145,19 @@ public final class OkHttpTransportFactory implements McpTransportFactory {
 
   /**
    * Ends this factory's threads once their calls are done; when the factory built its own client,
-   * also closes that client's idle connections and shuts its dispatcher down. A client given to
-   * {@link #OkHttpTransportFactory(OkHttpClient)} is left open. Call it once the sessions it
-   * created are closed; idempotent.
+   * also cancels that client's calls still open, closes its connections and shuts its dispatcher
+   * down. A client given to {@link #OkHttpTransportFactory(OkHttpClient)} is left open. Call it
+   * once the sessions it created are closed; idempotent.
    */
   @Override
   public void close() {
     closed = true;
     executor.shutdown();
     if (ownsClient) {
+      // A call still open here (an event stream whose session is closing, a DELETE on its way)
+      // would hand its connection back to the pool after evictAll() and keep it there: cancel it,
+      // so its connection is closed when the call lets go of it.
+      client.dispatcher().cancelAll();
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
     }
