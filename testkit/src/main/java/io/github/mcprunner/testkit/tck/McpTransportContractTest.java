@@ -1442,6 +1442,26 @@ public abstract class McpTransportContractTest {
         .isTrue();
   }
 
+  @Test
+  void silentServerIsCutOffAtTheRequestTimeout() throws Exception {
+    // The POST is read and then nothing comes back, not even a status line: the runner's deadline
+    // ends the call (a transport may leave a POST's timeout to it) and the connection is closed.
+    StallingServer server = track(StallingServer.start());
+    McpServerSpec spec =
+        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(1)).build();
+
+    Throwable failure =
+        catchThrowable(
+            () -> runner().run(agent(calling(StallingServer.SILENT_TOOL, "{}"), spec), "hi"));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure).hasMessageContaining("did not answer tools/call");
+    assertThat(server.toolCalls()).isEqualTo(1);
+    assertThat(server.awaitCallStreamClosed(WAIT))
+        .as("the client closed the connection of the unanswered call")
+        .isTrue();
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Mode.class,

@@ -25,13 +25,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A loopback Streamable HTTP server on plain sockets whose {@code tools/call} answer stalls: the
- * status, the headers of an event stream and a priming event arrive, then nothing, for ever. It
- * answers initialize and {@code tools/list} with JSON, notifications with 202, GET with 405 (no
- * event stream), DELETE with 200. On the socket it can tell when the client closes the stalled
- * stream's connection, which a server on a higher-level HTTP library cannot. Not public API.
+ * status, the headers of an event stream and a priming event arrive, then nothing, for ever ({@link
+ * #TOOL}); or nothing at all arrives, not even the status line ({@link #SILENT_TOOL}). It answers
+ * initialize and {@code tools/list} with JSON, notifications with 202, GET with 405 (no event
+ * stream), DELETE with 200. On the socket it can tell when the client closes the stalled stream's
+ * connection, which a server on a higher-level HTTP library cannot. Not public API.
  */
 final class StallingServer implements AutoCloseable {
   static final String TOOL = "stall";
+  static final String SILENT_TOOL = "stall_silent";
   static final String SESSION = "tck-stalling-session";
   private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
 
@@ -132,13 +134,18 @@ final class StallingServer implements AutoCloseable {
     }
     if ("tools/call".equals(method)) {
       toolCalls.incrementAndGet();
-      // The body runs to the end of the connection: no length, no chunks.
-      write(
-          out,
-          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-              + "Mcp-Session-Id: "
-              + SESSION
-              + "\r\nConnection: close\r\n\r\nid: stall-1\ndata: \n\n");
+      Object params = message.get("params");
+      boolean silent =
+          params instanceof Map && SILENT_TOOL.equals(((Map<?, ?>) params).get("name"));
+      if (!silent) {
+        // The body runs to the end of the connection: no length, no chunks.
+        write(
+            out,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                + "Mcp-Session-Id: "
+                + SESSION
+                + "\r\nConnection: close\r\n\r\nid: stall-1\ndata: \n\n");
+      }
       // Stalled: the next thing on this connection is the client closing it (-1 or a reset).
       try {
         while (in.read() >= 0) {
@@ -171,6 +178,13 @@ final class StallingServer implements AutoCloseable {
                       TOOL,
                       "description",
                       "Answers with an event stream that stalls after its priming event",
+                      "inputSchema",
+                      Map.of("type", "object", "properties", Map.of())),
+                  Map.of(
+                      "name",
+                      SILENT_TOOL,
+                      "description",
+                      "Never answers, not even with a status line",
                       "inputSchema",
                       Map.of("type", "object", "properties", Map.of()))));
     } else {

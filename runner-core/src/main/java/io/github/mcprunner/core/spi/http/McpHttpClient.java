@@ -7,7 +7,9 @@ package io.github.mcprunner.core.spi.http;
  * <p>An implementation sends each request as given: the protocol headers, then the resolved headers
  * of {@link McpHttpRequest#headers()} (already final: it resolves nothing itself), each name once;
  * it never follows redirects, and applies the settings' connect timeout, and the request timeout to
- * every request but event streams ({@link McpHttpRequest#eventStream()}). Thread-safe.
+ * every request but event streams ({@link McpHttpRequest#eventStream()}). It may leave a POST's
+ * timeout to the runner, which ends every POST exchange at the request timeout by cancelling its
+ * call ({@link McpHttpCall#cancel()}). Thread-safe.
  */
 public interface McpHttpClient {
 

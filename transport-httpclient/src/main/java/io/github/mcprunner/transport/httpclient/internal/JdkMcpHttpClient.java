@@ -28,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * transport's protocol headers, and sends with the blocking {@link HttpClient#send} on the calling
  * thread, never {@code sendAsync}, whose future completes through the common {@code ForkJoinPool}
  * (one thread on a 2-core machine, so every caller would queue for it). A small body of declared
- * length is read with the headers ({@link #BODY}); any other body is streamed. POST and DELETE get
- * the request timeout ({@link HttpRequest.Builder#timeout}, which bounds the wait for the response
- * headers; the Streamable HTTP client's deadline cancels a call whose body stalls); event streams
- * none. Cancelling interrupts the thread waiting in {@code send} (which cancels the exchange and
- * closes its connection) and closes the body stream, which wakes a blocked read and closes the
- * connection. Not public API.
+ * length is read with the headers ({@link #BODY}); any other body is streamed. A DELETE gets the
+ * request timeout ({@link HttpRequest.Builder#timeout}, which bounds the wait for the response
+ * headers); a POST is bounded by the runner's deadline for its exchange, which cancels the call
+ * (the JDK's timeout would register a timer with the client's selector thread and wake it for each
+ * request); event streams by nothing. Cancelling interrupts the thread waiting in {@code send}
+ * (which cancels the exchange and closes its connection) and closes the body stream, which wakes a
+ * blocked read and closes the connection. Not public API.
  */
 public final class JdkMcpHttpClient implements McpHttpClient {
   private static final Logger log = LoggerFactory.getLogger(JdkMcpHttpClient.class);
@@ -136,7 +137,10 @@ public final class JdkMcpHttpClient implements McpHttpClient {
       }
       request.protocolHeaders().forEach(builder::header);
       resolved.forEach(builder::setHeader);
-      if (!request.eventStream()) {
+      if ("DELETE".equals(request.method())) {
+        // A POST needs none: the runner ends every POST exchange at its deadline by cancelling the
+        // call. The JDK client's own timeout registers a timer with its selector thread and wakes
+        // that thread for every request, which costs a small answer's exchange measurably.
         builder.timeout(settings.requestTimeout());
       }
       if (log.isTraceEnabled()) {
