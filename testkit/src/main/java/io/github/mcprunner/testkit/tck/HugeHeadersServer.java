@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback server that answers every request with response headers far past any HTTP client's
  * limit (512 KiB in 64 lines of {@link #MARKER} repeated), then keeps the connection open until the
- * client closes it, as a server behind a proxy that piles up headers would. Not public API.
+ * client closes it, as a server behind a proxy that piles up headers would; or ({@link
+ * #startTruncated()}) with the status line and the start of a header whose name and value hold
+ * {@link #MARKER}, then a reset connection, as a server that crashes mid-answer would. Not public
+ * API.
  */
 final class HugeHeadersServer implements AutoCloseable {
   /** The text every padding header value repeats; no client failure may quote it. */
@@ -27,14 +30,25 @@ final class HugeHeadersServer implements AutoCloseable {
   private final ServerSocket socket;
   private final List<Socket> held = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final boolean truncated;
 
-  private HugeHeadersServer(ServerSocket socket) {
+  private HugeHeadersServer(ServerSocket socket, boolean truncated) {
     this.socket = socket;
+    this.truncated = truncated;
   }
 
   static HugeHeadersServer start() throws IOException {
+    return start(false);
+  }
+
+  /** Starts the server that breaks off its answer inside a header and resets the connection. */
+  static HugeHeadersServer startTruncated() throws IOException {
+    return start(true);
+  }
+
+  private static HugeHeadersServer start(boolean truncated) throws IOException {
     HugeHeadersServer server =
-        new HugeHeadersServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        new HugeHeadersServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), truncated);
     Thread acceptor =
         new Thread(
             () -> {
@@ -72,6 +86,21 @@ final class HugeHeadersServer implements AutoCloseable {
         return;
       }
       requests.incrementAndGet();
+      if (truncated) {
+        client
+            .getOutputStream()
+            .write(
+                ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-"
+                        + MARKER
+                        + "name: "
+                        + MARKER
+                        + MARKER)
+                    .getBytes(StandardCharsets.US_ASCII));
+        client.getOutputStream().flush();
+        // A reset, not an orderly end: the client is reading the header when the connection dies.
+        client.setSoLinger(true, 0);
+        return;
+      }
       String value = MARKER.repeat(LINE_VALUE_BYTES / MARKER.length());
       StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n");
       head.append("Content-Type: application/json\r\n");

@@ -1409,6 +1409,33 @@ public abstract class McpTransportContractTest {
   @ParameterizedTest
   @EnumSource(
       value = Mode.class,
+      names = {"STATEFUL", "SSE"})
+  void connectionResetInsideTheResponseHeadersFailsWithoutQuotingThem(Mode mode)
+      throws IOException {
+    // The JDK client's exception quotes the header being read ("parsing HTTP/1.1 header, receiving
+    // [X-...]"), OkHttp's the bytes in hex: neither may reach the run's failure.
+    HugeHeadersServer server = track(HugeHeadersServer.startTruncated());
+    McpServerSpec spec = spec("tickets", server.url(), mode).build();
+
+    Throwable failure =
+        catchThrowable(() -> runner().run(agent(calling("whoami", "{}"), spec), "hi"));
+
+    assertClear(failure, "tickets", server.url());
+    assertThat(failure).hasMessageContaining("failed during initialize");
+    String hex =
+        java.util.HexFormat.of()
+            .formatHex(HugeHeadersServer.MARKER.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (Throwable t : causes(failure)) {
+      assertThat(String.valueOf(t.getMessage()))
+          .as("message of " + t.getClass().getName())
+          .doesNotContainIgnoringCase(HugeHeadersServer.MARKER)
+          .doesNotContainIgnoringCase(hex);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
       names = {"STATEFUL", "STATELESS", "SSE"})
   void slowToolCallTimesOutClearly(Mode mode) {
     EmbeddedMcpServer server = server(mode);
