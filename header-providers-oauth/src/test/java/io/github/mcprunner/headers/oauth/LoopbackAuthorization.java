@@ -119,12 +119,14 @@ final class LoopbackAuthorization implements AutoCloseable {
                 : URLUtils.parseParameters(
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
             : URLUtils.parseParameters(exchange.getRequestURI().getRawQuery());
-    received.add(
-        new Received(method, path, params, exchange.getRequestHeaders().getFirst("Authorization")));
+    // This exchange's own record: with several users signing in at once, the last one recorded
+    // may belong to another exchange (and carry its redirect URI and state).
+    Received request =
+        new Received(method, path, params, exchange.getRequestHeaders().getFirst("Authorization"));
+    received.add(request);
     if (method.equals("GET") && documents.containsKey(path)) {
       answer(exchange, 200, documents.get(path));
     } else if (method.equals("GET") && path.equals("/authorize")) {
-      Received request = received.get(received.size() - 1);
       String location =
           request.param("redirect_uri")
               + "?code=code-"

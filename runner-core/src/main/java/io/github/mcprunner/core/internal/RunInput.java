@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -87,6 +88,21 @@ public final class RunInput {
       return CompletableFuture.completedFuture(InputResponse.cancel());
     }
     CompletableFuture<InputResponse> answer = new CompletableFuture<>();
+    AtomicBoolean requested = new AtomicBoolean();
+    // Reported as soon as the answer is known, on the thread that completes it, before the handler
+    // is even called: a run cancelled while its handler takes the question (cancelPending completes
+    // the answer on the cancelling thread, before the run wakes up and fails) reports the question
+    // and its cancel before it reports its failure, after which its events are closed.
+    CompletableFuture<InputResponse> reported =
+        answer.whenComplete(
+            (response, error) -> {
+              if (requested.compareAndSet(false, true)) {
+                events.accept(new RunEvent.InputRequested(request.runId(), request));
+              }
+              events.accept(
+                  new RunEvent.InputAnswered(
+                      request.runId(), request.serverName(), response.action()));
+            });
     pending.add(answer);
     CompletionStage<InputResponse> stage = null;
     RuntimeException thrown = null;
@@ -96,8 +112,11 @@ public final class RunInput {
       thrown = e;
     }
     // Published once the handler has the question, so a listener of the run's events finds it
-    // wherever the handler keeps its questions.
-    events.accept(new RunEvent.InputRequested(request.runId(), request));
+    // wherever the handler keeps its questions (unless the run was cancelled meanwhile: then the
+    // cancel answer reported it already).
+    if (requested.compareAndSet(false, true)) {
+      events.accept(new RunEvent.InputRequested(request.runId(), request));
+    }
     if (cancelled) {
       answer.complete(InputResponse.cancel());
     }
@@ -119,7 +138,7 @@ public final class RunInput {
     }
     answer.completeOnTimeout(InputResponse.cancel(), timeout.toNanos(), TimeUnit.NANOSECONDS);
     CompletionStage<InputResponse> handed = stage;
-    return answer.whenComplete(
+    return reported.whenComplete(
         (response, error) -> {
           pending.remove(answer);
           if (handed != null && !handed.toCompletableFuture().isDone()) {
@@ -130,8 +149,6 @@ public final class RunInput {
               // A stage that cannot be turned into a future: it is simply no longer awaited.
             }
           }
-          events.accept(
-              new RunEvent.InputAnswered(request.runId(), request.serverName(), response.action()));
         });
   }
 

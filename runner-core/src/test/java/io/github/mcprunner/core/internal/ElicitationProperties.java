@@ -268,6 +268,43 @@ class ElicitationProperties {
   }
 
   @Example
+  void aRunCancelledWhileItsHandlerTakesTheQuestionReportsItAndItsCancelBeforeItFails()
+      throws Exception {
+    RunScope[] run = new RunScope[1];
+    run[0] =
+        run(
+            request -> {
+              run[0].cancel(); // the user cancels while the handler is still taking the question
+              return new CompletableFuture<>();
+            },
+            Duration.ofMinutes(5));
+    // As a streamed run's events: closed once the run hears of its cancellation and fails.
+    List<RunEvent> events = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean failed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    run[0]
+        .input()
+        .publishTo(
+            event -> {
+              if (!failed.get()) {
+                events.add(event);
+              }
+            });
+    run[0].onCancel(() -> failed.set(true));
+
+    Map<String, Object> result =
+        Elicitation.answer(SERVER, run[0], form(), JSON)
+            .toCompletableFuture()
+            .get(1, TimeUnit.SECONDS);
+
+    assertThat(result).isEqualTo(Map.of("action", "cancel"));
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0)).isInstanceOf(RunEvent.InputRequested.class);
+    assertThat(events.get(1))
+        .isEqualTo(new RunEvent.InputAnswered("run-1", "crm", InputResponse.Action.CANCEL));
+  }
+
+  @Example
   void aHandlerReturningNullAnswersCancelAndFailsTheRun() throws Exception {
     RunScope run = run(request -> null, Duration.ofSeconds(5));
 

@@ -550,12 +550,19 @@ public abstract class McpTransportContractTest {
   void providerThatNeverAnswersAToolCallIsBlamedNotTheServer(Mode mode) throws Exception {
     EmbeddedMcpServer server = server(mode);
     HangingProvider hanging = new HangingProvider("tools/call");
+    // The session must open before the call hangs: a 1 s initialize timeout (the HTTP client's
+    // start and the handshake's round trips) can fire on a loaded machine and blame the server.
+    McpServerSpec opensPatiently =
+        spec(server)
+            .initializeTimeout(Duration.ofSeconds(20))
+            .requestTimeout(Duration.ofSeconds(1))
+            .build();
 
     Throwable failure =
         catchThrowable(
             () ->
                 runner(hanging)
-                    .runAsync(agent(calling("whoami", "{}"), shortTimeouts(server)), "hi")
+                    .runAsync(agent(calling("whoami", "{}"), opensPatiently), "hi")
                     .get(20, TimeUnit.SECONDS));
 
     assertThat(failure).isInstanceOf(ExecutionException.class);
@@ -650,7 +657,7 @@ public abstract class McpTransportContractTest {
         server.requests().stream().filter(r -> r.isToolCall("block")).findFirst().orElseThrow();
 
     cancellation.cancel();
-    Throwable failure = catchThrowable(() -> run.get(5, TimeUnit.SECONDS));
+    Throwable failure = catchThrowable(() -> run.get(WAIT.toSeconds(), TimeUnit.SECONDS));
 
     assertThat(failure).isInstanceOf(ExecutionException.class);
     assertThat(failure.getCause()).isInstanceOf(io.github.mcprunner.RunCancelledException.class);
@@ -811,6 +818,9 @@ public abstract class McpTransportContractTest {
   @EnumSource(
       value = Mode.class,
       names = {"STATEFUL", "STATELESS", "SSE"})
+  // 200 runs of several round trips each: 7 s on a quiet 2-core machine, so the suite's 60 s
+  // guard against a hang is too close on a loaded one; every run's own wait stays 45 s.
+  @Timeout(180)
   void perRunHeadersNeverCrossBetweenConcurrentRuns(Mode mode) throws Exception {
     int identities = 40;
     int runsEach = 5;

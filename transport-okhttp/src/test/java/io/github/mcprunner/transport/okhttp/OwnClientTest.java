@@ -63,7 +63,8 @@ class OwnClientTest {
   }
 
   @Test
-  void usersInterceptorsAndPoolServeEveryRequestAndNeverSeeTheResolvedCredentials() {
+  void usersInterceptorsAndPoolServeEveryRequestAndNeverSeeTheResolvedCredentials()
+      throws InterruptedException {
     List<String> seen = new CopyOnWriteArrayList<>();
     ConnectionPool pool = new ConnectionPool();
     OkHttpClient mine =
@@ -82,6 +83,14 @@ class OwnClientTest {
     Runner runner = runner(mine);
 
     runner.run(agent(), "hi", McpHeaders.of("Authorization", "Bearer secret-1", "X-User-Id", "u1"));
+    // The session's GET event stream starts on another thread after initialize: let it reach the
+    // server before closing, or the close can cancel it after the interceptor saw it and before it
+    // was sent, and the interceptor would have seen one request more than the server received.
+    assertThat(
+            server.awaitRequest(
+                r -> "GET".equals(r.httpMethod()) && r.status() != 0, Duration.ofSeconds(10)))
+        .as("the event stream (GET) was opened")
+        .isPresent();
     runner.close();
 
     List<RecordedRequest> requests = server.requests();
