@@ -1449,7 +1449,7 @@ public abstract class McpTransportContractTest {
       names = {"STATEFUL", "STATELESS", "SSE"})
   void slowToolCallTimesOutClearly(Mode mode) {
     EmbeddedMcpServer server = server(mode);
-    McpServerSpec spec = spec(server).requestTimeout(Duration.ofSeconds(1)).build();
+    McpServerSpec spec = spec(server).requestTimeout(Duration.ofSeconds(2)).build();
     try {
       Throwable failure =
           catchThrowable(() -> runner().run(agent(calling("block", "{}"), spec), "hi"));
@@ -1469,7 +1469,7 @@ public abstract class McpTransportContractTest {
     // it for ever.
     StallingServer server = track(StallingServer.start());
     McpServerSpec spec =
-        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(1)).build();
+        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(2)).build();
 
     Throwable failure = catchThrowable(() -> runner().run(agent(calling(tool, "{}"), spec), "hi"));
 
