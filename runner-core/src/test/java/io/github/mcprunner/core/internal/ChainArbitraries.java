@@ -28,6 +28,9 @@ final class ChainArbitraries {
           "Keep-Alive",
           "Proxy-Connection",
           "HTTP2-Settings",
+          "Content-Encoding",
+          "Accept-Encoding",
+          "Origin",
           "Content-Type",
           "Accept",
           "Mcp-Session-Id",
@@ -35,6 +38,7 @@ final class ChainArbitraries {
           "Last-Event-ID",
           "Mcp-Method",
           "Mcp-Name",
+          "Mcp-Param-Region",
           "Cache-Control");
 
   /** A small pool of names, so that generated layers often share names. */
