@@ -25,10 +25,13 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -246,8 +249,9 @@ public final class DefaultRunner implements Runner {
   /**
    * Closes the runner: every run still in flight fails with a {@link
    * io.github.mcprunner.RunCancelledException} saying the runner was closed (a provider call it is
-   * waiting for is interrupted), then the sessions are closed (DELETE), the owned executor shut
-   * down and the discovered providers closed.
+   * waiting for is interrupted), then the sessions are closed (DELETE; close waits for them at most
+   * 10 s, and a session still opening is closed when it opens), the owned executor shut down and
+   * the discovered providers closed. Never throws.
    */
   @Override
   public void close() {
@@ -265,7 +269,7 @@ public final class DefaultRunner implements Runner {
     }
     pools.clear();
     protocols.clear();
-    Mono.when(closes).block(CLOSE_WAIT);
+    awaitSessionsClosed(closes);
     chain.close();
     transports.closeDiscovered();
     if (ownedExecutor != null) {
@@ -277,6 +281,30 @@ public final class DefaultRunner implements Runner {
       } catch (Exception e) {
         log.warn("Closing a discovered header provider failed ({})", e.getClass().getSimpleName());
       }
+    }
+  }
+
+  /**
+   * Waits, at most {@link #CLOSE_WAIT}, for the sessions to close; past it (a handshake still in
+   * flight, which is closed when it completes) the rest of {@link #close()} goes on, since the
+   * transports, executor and providers must be closed all the same. Never throws.
+   */
+  private static void awaitSessionsClosed(List<Mono<Void>> closes) {
+    // toFuture(): a wait that ends early does not cancel the closes still under way.
+    CompletableFuture<Void> closed = Mono.when(closes).toFuture();
+    try {
+      closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn(
+          "Closing the runner: sessions still opening or closing after {}; the transports are"
+              + " closed now",
+          CLOSE_WAIT);
+    } catch (ExecutionException e) {
+      log.debug(
+          "Closing the runner: closing a session failed ({})",
+          e.getCause() == null ? "unknown" : e.getCause().getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -4,14 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mcprunner.Agent;
+import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunCancelledException;
+import io.github.mcprunner.RunResult;
 import io.github.mcprunner.Runner;
 import io.github.mcprunner.core.Runners;
+import io.github.mcprunner.headers.HeaderContext;
+import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
 import io.github.mcprunner.testkit.ScriptedModel;
+import java.io.IOException;
 import java.net.CookieManager;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +30,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -190,5 +202,80 @@ class ClientLifecycleTest {
         .hasStackTraceContaining("set a CookieHandler");
     assertThat(server.requests()).as("nothing was sent").isEmpty();
     factory.close();
+  }
+
+  @Test
+  void closingWhileASessionIsStillOpeningClosesTheRestAndDoesNotThrow() throws Exception {
+    // A server that takes the initialize and never answers: the handshake outlives close()'s
+    // bounded wait for the sessions (10 s), which must not make close() throw or skip the rest.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> held = new CopyOnWriteArrayList<>();
+      CountDownLatch connected = new CountDownLatch(1);
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    held.add(silent.accept());
+                    connected.countDown();
+                  }
+                } catch (IOException closed) {
+                  // The test is over.
+                }
+              },
+              "silent-accept");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      Predicate<String> watchdog = name -> name.equals("mcp-runner-provider-watchdog");
+      Set<Thread> before = liveThreads(watchdog);
+      Runner runner =
+          Runners.builder()
+              .discoverHeaderProviders(false)
+              .headerProvider(new UserIdProvider())
+              .build();
+      runners.add(runner);
+      McpServerSpec slow =
+          McpServerSpec.builder(
+                  "slow", URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/mcp"))
+              .protocol(McpProtocol.SESSIONS)
+              .initializeTimeout(Duration.ofSeconds(60))
+              .requestTimeout(Duration.ofSeconds(60))
+              .build();
+      CompletableFuture<RunResult> run =
+          runner.runAsync(
+              Agent.builder("support")
+                  .model(ScriptedModel.builder().callTool("whoami", "{}").answer("done").build())
+                  .mcpServer(slow)
+                  .build(),
+              "hi");
+      assertThat(connected.await(30, TimeUnit.SECONDS)).as("the initialize was sent").isTrue();
+      Set<Thread> started = new HashSet<>(liveThreads(watchdog));
+      started.removeAll(before);
+      assertThat(started).as("the provider watchdog of the runner's header chain").hasSize(1);
+
+      runner.close();
+
+      assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(RunCancelledException.class);
+      assertThat(stillAlive(started, Duration.ofSeconds(20)))
+          .as("the header chain was closed after the wait for the sessions")
+          .isEmpty();
+      for (Socket socket : held) {
+        socket.close();
+      }
+    }
+  }
+
+  /** A provider, so that resolving the initialize's headers starts the chain's watchdog. */
+  private static final class UserIdProvider implements McpHeaderProvider {
+    @Override
+    public String name() {
+      return "user-id";
+    }
+
+    @Override
+    public McpHeaders headers(HeaderContext context) {
+      return McpHeaders.of("X-User-Id", "u1");
+    }
   }
 }
