@@ -390,6 +390,75 @@ public abstract class StatelessContractTest {
   }
 
   @Test
+  void inputRequiredPastTheServersRoundBoundFailsNamingTheBound() {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    McpServerSpec.Builder spec = McpServerSpec.builder("asker", server.url());
+
+    // confirm_n with count 4 takes 5 requests: one more than the default bound of 4.
+    Throwable error =
+        catchThrowable(
+            () ->
+                runner()
+                    .run(
+                        agent(calling("confirm_n", "{\"count\":4}"), spec.build()),
+                        "hi",
+                        McpHeaders.of("X-User-Id", "u1")));
+    // A bound of 2 is the one that counts, not the default.
+    Throwable lowered =
+        catchThrowable(
+            () ->
+                runner()
+                    .run(
+                        agent(
+                            calling("confirm_n", "{\"count\":2}"), spec.maxInputRounds(2).build()),
+                        "hi",
+                        McpHeaders.of("X-User-Id", "u2")));
+
+    assertThat(error)
+        .isInstanceOf(io.github.mcprunner.McpServerException.class)
+        .hasMessageContaining("'asker'")
+        .hasMessageContaining("after 4 rounds of tools/call 'confirm_n'")
+        .hasMessageContaining("maxInputRounds of the server is 4");
+    assertThat(lowered)
+        .isInstanceOf(io.github.mcprunner.McpServerException.class)
+        .hasMessageContaining("after 2 rounds of tools/call 'confirm_n'")
+        .hasMessageContaining("maxInputRounds of the server is 2");
+    List<RecordedRequest> rounds = calls(server, "confirm_n");
+    assertThat(rounds).hasSize(4 + 2).allSatisfy(StatelessContractTest::assertStateless);
+    assertThat(rounds.subList(0, 4))
+        .allSatisfy(r -> assertThat(r.headerValues("X-User-Id")).containsExactly("u1"));
+    assertThat(rounds.subList(4, 6))
+        .allSatisfy(r -> assertThat(r.headerValues("X-User-Id")).containsExactly("u2"));
+  }
+
+  @Test
+  void inputRequiredWithinARaisedRoundBoundSucceedsEachRoundWithTheRunsHeaders() {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    McpServerSpec spec = McpServerSpec.builder("asker", server.url()).maxInputRounds(5).build();
+
+    RunResult result =
+        runner()
+            .run(
+                agent(calling("confirm_n", "{\"count\":4}"), spec),
+                "hi",
+                McpHeaders.of("X-User-Id", "u1"));
+
+    assertThat(result.finalOutput()).isEqualTo("done: confirmed 4 times");
+    List<RecordedRequest> rounds = calls(server, "confirm_n");
+    assertThat(rounds).hasSize(5).allSatisfy(StatelessContractTest::assertStateless);
+    assertThat(rounds)
+        .allSatisfy(r -> assertThat(r.headerValues("X-User-Id")).containsExactly("u1"));
+    assertThat(rounds).extracting(RecordedRequest::jsonRpcId).doesNotHaveDuplicates();
+    assertThat(rounds.get(0).body()).doesNotContain("requestState");
+    assertThat(rounds.subList(1, 5))
+        .allSatisfy(
+            r ->
+                assertThat(r.body())
+                    .contains("\"requestState\":\"")
+                    .contains("\"inputResponses\":{\"confirm\":{\"action\":\"decline\"}}"));
+  }
+
+  @Test
   void inputRequiredQuestionsGoToTheirOwnRunsHandlerAndItsAnswerToTheRetry() throws Exception {
     EmbeddedMcpServer server = server(Mode.MODERN);
     Runner runner = runner();
