@@ -346,10 +346,11 @@ public final class McpServerSpec {
     /**
      * Sets what happens when the response stream of a stateless request (MCP 2026-07-28) breaks
      * before its response: that revision says the request is lost and the client re-issues it as a
-     * new request, which the runner does once by default ({@code true}). Set {@code false} for
-     * tools that must not run twice: the call then fails with an error saying the response was lost
-     * and the request may have run. The session protocol never re-sends a request: it resumes the
-     * answer stream with {@code Last-Event-ID}, or fails the same way.
+     * new request, which the runner does once by default ({@code true}) and reports in the run's
+     * events as {@link RunEvent.RequestReissued} (the tool may have run twice). Set {@code false}
+     * for tools that must not run twice: the call then fails with an error saying the response was
+     * lost and the request may have run. The session protocol never re-sends a request: it resumes
+     * the answer stream with {@code Last-Event-ID}, or fails the same way.
      */
     public Builder reissueLostRequests(boolean reissueLostRequests) {
       this.reissueLostRequests = reissueLostRequests;

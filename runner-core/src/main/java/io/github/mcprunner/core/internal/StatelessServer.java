@@ -4,6 +4,7 @@ import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpProtocolException;
 import io.github.mcprunner.McpServerException;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunEvent;
 import io.github.mcprunner.SessionStrategy;
 import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.internal.http.StatelessHttpClient;
@@ -232,7 +233,7 @@ final class StatelessServer {
     CompletableFuture<ToolList> ready =
         list != null ? CompletableFuture.completedFuture(list) : fetchTools(scope);
     return ready
-        .thenCompose(tools -> reissuedOnce(() -> call(scope, name, arguments, tools), name))
+        .thenCompose(tools -> reissuedOnce(scope, () -> call(scope, name, arguments, tools), name))
         .exceptionallyCompose(
             error -> {
               Throwable cause = unwrap(error);
@@ -255,10 +256,11 @@ final class StatelessServer {
 
   /**
    * Runs {@code request}; when its response stream broke (the request is lost, as MCP 2026-07-28
-   * says), runs it once more as a new request, unless the spec turned that off.
+   * says), runs it once more as a new request, unless the spec turned that off, and tells the run's
+   * events ({@link RunEvent.RequestReissued}: the tool may have run twice).
    */
   private <T> CompletableFuture<T> reissuedOnce(
-      java.util.function.Supplier<CompletableFuture<T>> request, String toolName) {
+      RunScope scope, java.util.function.Supplier<CompletableFuture<T>> request, String toolName) {
     return request
         .get()
         .exceptionallyCompose(
@@ -269,6 +271,11 @@ final class StatelessServer {
                         + " re-issued once as a new request (MCP 2026-07-28)",
                     server.name(),
                     toolName);
+                scope
+                    .input()
+                    .publish(
+                        new RunEvent.RequestReissued(
+                            scope.runId(), server.name(), "tools/call", toolName));
                 return request.get();
               }
               return CompletableFuture.failedFuture(error);

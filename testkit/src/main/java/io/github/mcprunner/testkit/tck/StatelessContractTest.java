@@ -10,9 +10,11 @@ import io.github.mcprunner.InputResponse;
 import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpProtocolException;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunEvent;
 import io.github.mcprunner.RunItem;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.RunResult;
+import io.github.mcprunner.RunStream;
 import io.github.mcprunner.Runner;
 import io.github.mcprunner.core.RunnerBuilder;
 import io.github.mcprunner.core.Runners;
@@ -772,42 +774,87 @@ public abstract class StatelessContractTest {
     }
   }
 
+  /** Every event of {@code stream}, once the run ended (either way). */
+  private static List<RunEvent> events(RunStream stream) throws Exception {
+    List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    stream.subscribe(
+        new java.util.concurrent.Flow.Subscriber<RunEvent>() {
+          @Override
+          public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(RunEvent item) {
+            events.add(item);
+          }
+
+          @Override
+          public void onError(Throwable throwable) {
+            done.complete(null);
+          }
+
+          @Override
+          public void onComplete() {
+            done.complete(null);
+          }
+        });
+    done.get(60, TimeUnit.SECONDS);
+    return events;
+  }
+
   @Test
   void aBrokenResponseStreamIsReissuedOnceAsANewRequest() throws Exception {
     BreakingServer server = track(new BreakingServer());
 
-    RunResult result =
+    RunStream stream =
         runner()
-            .run(
+            .runStreamed(
                 agent(calling("flaky", "{}"), server.spec().build()),
                 "hi",
                 McpHeaders.of("X-Run", "r1"));
+    List<RunEvent> events = events(stream);
+    RunResult result = stream.result().get(60, TimeUnit.SECONDS);
 
     assertThat(result.finalOutput()).isEqualTo("done: ok");
     assertThat(server.callHeaders).containsExactly("r1", "r1");
     assertThat(server.callIds).hasSize(2).doesNotHaveDuplicates();
+    // The run's events tell that the call was sent twice (the tool may have run twice), between
+    // the call's start and its end.
+    assertThat(events)
+        .filteredOn(e -> e instanceof RunEvent.RequestReissued)
+        .containsExactly(
+            new RunEvent.RequestReissued(stream.runId(), "flaky-server", "tools/call", "flaky"));
+    List<Class<?>> order = events.stream().<Class<?>>map(Object::getClass).toList();
+    assertThat(order.indexOf(RunEvent.RequestReissued.class))
+        .isGreaterThan(order.indexOf(RunEvent.ToolCallStarted.class))
+        .isLessThan(order.indexOf(RunEvent.ToolCallFinished.class));
   }
 
   @Test
   void aBrokenResponseStreamFailsTheRunWhenReissuingIsOff() throws Exception {
     BreakingServer server = track(new BreakingServer());
 
-    Throwable error =
-        catchThrowable(
-            () ->
-                runner()
-                    .run(
-                        agent(
-                            calling("flaky", "{}"),
-                            server.spec().reissueLostRequests(false).build()),
-                        "hi"));
+    RunStream stream =
+        runner()
+            .runStreamed(
+                agent(calling("flaky", "{}"), server.spec().reissueLostRequests(false).build()),
+                "hi");
+    List<RunEvent> events = events(stream);
+    Throwable error = catchThrowable(() -> stream.result().get(60, TimeUnit.SECONDS));
 
     assertThat(error)
+        .isInstanceOf(java.util.concurrent.ExecutionException.class)
+        .cause()
         .isInstanceOf(io.github.mcprunner.McpServerException.class)
         .hasMessageContaining("'flaky-server'")
         .hasMessageContaining("tools/call")
         .hasMessageContaining("response was lost");
     assertThat(server.callIds).hasSize(1);
+    assertThat(events).noneMatch(e -> e instanceof RunEvent.RequestReissued);
+    assertThat(events).last().isInstanceOf(RunEvent.RunFailed.class);
   }
 
   // ---------------------------------------------------------------- the revision's errors
