@@ -64,6 +64,7 @@ final class StatelessServer {
   private final HeaderChain chain;
   private final McpJsonMapper json;
   private final LongSupplier nanos;
+  private final Observation observation;
   private final Object lock = new Object();
   private volatile @Nullable Era decided;
   private @Nullable CompletableFuture<Era> probing;
@@ -75,12 +76,14 @@ final class StatelessServer {
       McpTransportFactory factory,
       HeaderChain chain,
       McpJsonMapper json,
-      LongSupplier nanos) {
+      LongSupplier nanos,
+      Observation observation) {
     this.server = server;
     this.factory = factory;
     this.chain = chain;
     this.json = json;
     this.nanos = nanos;
+    this.observation = observation;
     if (server.transportKind() == TransportKind.SSE || server.protocol() == McpProtocol.SESSIONS) {
       decided = Era.SESSIONS;
     } else if (server.protocol() == McpProtocol.STATELESS) {
@@ -161,7 +164,9 @@ final class StatelessServer {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return http.send("server/discover", Map.of(), null, null, Map.of(), headers(scope))
+    // Not observed: the answer a session server gives (an HTTP error) is the expected one, and
+    // would put an error on the first run of every session server under AUTO.
+    return http.send("server/discover", Map.of(), null, null, Map.of(), headers(scope, false))
         .handle(
             (result, error) -> {
               if (error == null) {
@@ -450,8 +455,16 @@ final class StatelessServer {
     return info;
   }
 
-  /** The run's headers for each request: the chain, exactly as a session's request resolves it. */
+  /**
+   * The run's headers for each request: the chain, exactly as a session's request resolves it; and
+   * the run's observation of each request (each round of a multi round-trip and a re-issue are
+   * requests of their own), unless {@code observed} is false (AUTO's probe).
+   */
   private StatelessHttpClient.HeaderSource headers(RunScope scope) {
+    return headers(scope, true);
+  }
+
+  private StatelessHttpClient.HeaderSource headers(RunScope scope, boolean observed) {
     SessionHeaderSource source = new SessionHeaderSource(chain, server, scope);
     return new StatelessHttpClient.HeaderSource() {
       @Override
@@ -462,6 +475,12 @@ final class StatelessServer {
       @Override
       public RunScope run() {
         return scope;
+      }
+
+      @Override
+      public StatelessHttpClient.@Nullable RequestObserver observe(
+          String method, @Nullable String toolName) {
+        return observed ? observation.stateless(scope, server, method, toolName) : null;
       }
     };
   }

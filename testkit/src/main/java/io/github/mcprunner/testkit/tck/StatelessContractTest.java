@@ -857,6 +857,161 @@ public abstract class StatelessContractTest {
     assertThat(events).last().isInstanceOf(RunEvent.RunFailed.class);
   }
 
+  // ---------------------------------------------------------------- observation
+
+  /** One observed MCP request: what its start said, its JSON-RPC id and its outcome. */
+  private static final class Observed implements io.github.mcprunner.observe.McpRequestObservation {
+    final io.github.mcprunner.observe.McpRequestStart start;
+    final String traceparent;
+    final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Observed(io.github.mcprunner.observe.McpRequestStart start, int number) {
+      this.start = start;
+      this.traceparent = String.format("00-%032x-%016x-01", number + 1, number + 1);
+    }
+
+    @Override
+    public Map<String, String> meta() {
+      return Map.of("traceparent", traceparent);
+    }
+
+    @Override
+    public void requestSent(String jsonRpcId) {
+      sent.add(jsonRpcId);
+    }
+
+    @Override
+    public void requestSucceeded(boolean toolError) {
+      outcomes.add(toolError ? "tool error" : "ok");
+    }
+
+    @Override
+    public void requestFailed(String errorType, @Nullable Integer jsonRpcErrorCode) {
+      outcomes.add("failed " + errorType + " " + jsonRpcErrorCode);
+    }
+  }
+
+  /** A run observer that records every MCP request of every run, in start order. */
+  private static final class RecordingObserver implements io.github.mcprunner.observe.RunObserver {
+    final List<Observed> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public io.github.mcprunner.observe.RunObservation runStarted(
+        io.github.mcprunner.observe.RunStart run) {
+      return new io.github.mcprunner.observe.RunObservation() {
+        @Override
+        public io.github.mcprunner.observe.ModelTurnObservation modelTurnStarted(int turn) {
+          return io.github.mcprunner.observe.ModelTurnObservation.NOOP;
+        }
+
+        @Override
+        public io.github.mcprunner.observe.McpRequestObservation mcpRequestStarted(
+            io.github.mcprunner.observe.McpRequestStart request) {
+          synchronized (requests) {
+            Observed observed = new Observed(request, requests.size());
+            requests.add(observed);
+            return observed;
+          }
+        }
+
+        @Override
+        public void runFinished(io.github.mcprunner.model.Usage usage) {}
+
+        @Override
+        public void runFailed(Throwable error) {}
+      };
+    }
+  }
+
+  private Runner observedRunner(RecordingObserver observer) {
+    return track(
+        Runners.builder()
+            .discoverHeaderProviders(false)
+            .discoverTransports(false)
+            .discoverObservers(false)
+            .transport(transport())
+            .observer(observer)
+            .build());
+  }
+
+  /** Asserts that {@code observed} is the observation of {@code request}, as a session's is. */
+  private static void assertObserves(Observed observed, RecordedRequest request, String server) {
+    String what = request.toString();
+    assertThat(observed.start.method()).as(what).isEqualTo(request.mcpMethod());
+    assertThat(observed.start.serverName()).as(what).isEqualTo(server);
+    assertThat(observed.start.toolName()).as(what).isEqualTo(request.toolName());
+    assertThat(observed.start.protocolVersion()).as(what).isEqualTo(VERSION);
+    assertThat(observed.start.sessionId()).as(what).isNull();
+    assertThat(observed.sent).as(what).containsExactly(request.jsonRpcId());
+    // The observer's trace context went into params._meta, beside the revision's entries.
+    assertThat(meta(request)).as(what).containsEntry("traceparent", observed.traceparent);
+    assertThat(meta(request).get("io.modelcontextprotocol/protocolVersion")).isEqualTo(VERSION);
+  }
+
+  @Test
+  void everyStatelessRequestIsObservedWithItsIdOutcomeAndTraceContext() {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    RecordingObserver observer = new RecordingObserver();
+    ScriptedModel model =
+        ScriptedModel.builder()
+            .callTool("add", "{\"a\":1,\"b\":2}")
+            .callTool("confirm", "{\"action\":\"deploy\"}")
+            .answer(request -> String.join(" | ", ScriptedModel.toolOutputs(request)))
+            .build();
+
+    RunResult result =
+        observedRunner(observer)
+            .run(agent(model, McpServerSpec.builder("t", server.url()).build()), "hi");
+
+    assertThat(result.finalOutput()).isEqualTo("3 | decline deploy (state confirm:deploy)");
+    // AUTO's probe is sent but not observed (on a session server its expected answer is an HTTP
+    // error); the list, the call, and both rounds of the multi round-trip call are each one
+    // request and one observation, in order.
+    List<RecordedRequest> requests = server.requests();
+    assertThat(requests)
+        .extracting(RecordedRequest::mcpMethod)
+        .containsExactly("server/discover", "tools/list", "tools/call", "tools/call", "tools/call");
+    List<RecordedRequest> observable = requests.subList(1, requests.size());
+    assertThat(observer.requests).hasSameSizeAs(observable);
+    for (int i = 0; i < observable.size(); i++) {
+      assertObserves(observer.requests.get(i), observable.get(i), "t");
+      assertThat(observer.requests.get(i).outcomes)
+          .as(observable.get(i).toString())
+          .containsExactly("ok");
+    }
+    assertThat(observer.requests)
+        .extracting(o -> o.start.toolName())
+        .containsExactly(null, "add", "confirm", "confirm");
+    assertThat(meta(requests.get(0))).doesNotContainKey("traceparent");
+  }
+
+  @Test
+  void aReissuedStatelessRequestIsObservedAsARequestOfItsOwn() throws Exception {
+    BreakingServer server = track(new BreakingServer());
+    RecordingObserver observer = new RecordingObserver();
+
+    RunResult result =
+        observedRunner(observer).run(agent(calling("flaky", "{}"), server.spec().build()), "hi");
+
+    assertThat(result.finalOutput()).isEqualTo("done: ok");
+    assertThat(observer.requests)
+        .extracting(o -> o.start.method() + " " + o.start.toolName())
+        .containsExactly("tools/list null", "tools/call flaky", "tools/call flaky");
+    assertThat(observer.requests)
+        .allSatisfy(o -> assertThat(o.start.protocolVersion()).isEqualTo(VERSION));
+    Observed lost = observer.requests.get(1);
+    Observed again = observer.requests.get(2);
+    assertThat(lost.sent).containsExactly(String.valueOf(server.callIds.get(0)));
+    assertThat(again.sent).containsExactly(String.valueOf(server.callIds.get(1)));
+    assertThat(lost.outcomes)
+        .containsExactly(
+            "failed "
+                + io.github.mcprunner.core.spi.ResponseLostException.class.getName()
+                + " null");
+    assertThat(again.outcomes).containsExactly("ok");
+  }
+
   // ---------------------------------------------------------------- the revision's errors
 
   /**
