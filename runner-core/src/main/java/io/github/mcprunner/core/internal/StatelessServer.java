@@ -230,15 +230,18 @@ final class StatelessServer {
   /**
    * Calls tool {@code name} with {@code arguments} ({@code Mcp-Param-*} mirrored as the listed
    * tool's annotations say); on {@code HeaderMismatch} the tools are listed again once and the call
-   * retried, as the revision advises.
+   * retried, as the revision advises. The round bound and the re-issue switch are {@code spec}'s,
+   * the caller's own spec of this server (agents may set them differently for one server).
    */
   CompletableFuture<io.modelcontextprotocol.spec.McpSchema.CallToolResult> callTool(
-      RunScope scope, String name, Map<String, Object> arguments) {
+      RunScope scope, McpServerSpec spec, String name, Map<String, Object> arguments) {
     ToolList list = cached(scope, false);
     CompletableFuture<ToolList> ready =
         list != null ? CompletableFuture.completedFuture(list) : fetchTools(scope);
     return ready
-        .thenCompose(tools -> reissuedOnce(scope, () -> call(scope, name, arguments, tools), name))
+        .thenCompose(
+            tools ->
+                reissuedOnce(scope, spec, () -> call(scope, spec, name, arguments, tools), name))
         .exceptionallyCompose(
             error -> {
               Throwable cause = unwrap(error);
@@ -251,7 +254,7 @@ final class StatelessServer {
                     server.name(),
                     name);
                 return fetchTools(scope)
-                    .thenCompose(tools -> call(scope, name, arguments, tools))
+                    .thenCompose(tools -> call(scope, spec, name, arguments, tools))
                     .exceptionallyCompose(
                         again -> CompletableFuture.failedFuture(translate(again, "tools/call")));
               }
@@ -265,12 +268,15 @@ final class StatelessServer {
    * events ({@link RunEvent.RequestReissued}: the tool may have run twice).
    */
   private <T> CompletableFuture<T> reissuedOnce(
-      RunScope scope, java.util.function.Supplier<CompletableFuture<T>> request, String toolName) {
+      RunScope scope,
+      McpServerSpec spec,
+      java.util.function.Supplier<CompletableFuture<T>> request,
+      String toolName) {
     return request
         .get()
         .exceptionallyCompose(
             error -> {
-              if (server.reissueLostRequests() && unwrap(error) instanceof ResponseLostException) {
+              if (spec.reissueLostRequests() && unwrap(error) instanceof ResponseLostException) {
                 log.info(
                     "MCP server '{}': the response stream of tools/call '{}' broke; the request is"
                         + " re-issued once as a new request (MCP 2026-07-28)",
@@ -288,13 +294,17 @@ final class StatelessServer {
   }
 
   private CompletableFuture<io.modelcontextprotocol.spec.McpSchema.CallToolResult> call(
-      RunScope scope, String name, Map<String, Object> arguments, ToolList tools) {
+      RunScope scope,
+      McpServerSpec spec,
+      String name,
+      Map<String, Object> arguments,
+      ToolList tools) {
     ToolParamHeaders params = tools.params().getOrDefault(name, ToolParamHeaders.NONE);
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("name", name);
     request.put("arguments", arguments);
     return MultiRoundTrip.run(
-            server,
+            spec,
             client(),
             "tools/call",
             request,

@@ -395,26 +395,25 @@ public abstract class StatelessContractTest {
   void inputRequiredPastTheServersRoundBoundFailsNamingTheBound() {
     EmbeddedMcpServer server = server(Mode.MODERN);
     McpServerSpec.Builder spec = McpServerSpec.builder("asker", server.url());
+    // One runner for both agents: each agent's own spec of the server sets its bound.
+    Runner runner = runner();
 
     // confirm_n with count 4 takes 5 requests: one more than the default bound of 4.
     Throwable error =
         catchThrowable(
             () ->
-                runner()
-                    .run(
-                        agent(calling("confirm_n", "{\"count\":4}"), spec.build()),
-                        "hi",
-                        McpHeaders.of("X-User-Id", "u1")));
-    // A bound of 2 is the one that counts, not the default.
+                runner.run(
+                    agent(calling("confirm_n", "{\"count\":4}"), spec.build()),
+                    "hi",
+                    McpHeaders.of("X-User-Id", "u1")));
+    // Another agent's bound of 2 is the one that counts for its runs, not the default.
     Throwable lowered =
         catchThrowable(
             () ->
-                runner()
-                    .run(
-                        agent(
-                            calling("confirm_n", "{\"count\":2}"), spec.maxInputRounds(2).build()),
-                        "hi",
-                        McpHeaders.of("X-User-Id", "u2")));
+                runner.run(
+                    agent(calling("confirm_n", "{\"count\":2}"), spec.maxInputRounds(2).build()),
+                    "hi",
+                    McpHeaders.of("X-User-Id", "u2")));
 
     assertThat(error)
         .isInstanceOf(io.github.mcprunner.McpServerException.class)
