@@ -59,8 +59,11 @@ import org.junit.jupiter.api.Timeout;
  * request (concurrent runs too); {@code AUTO} choosing 2026-07-28 on a server of both revisions and
  * the session protocol on a session server (the probe carrying the run's headers); {@code
  * x-mcp-header} mirrored into {@code Mcp-Param-*} with the Base64 sentinel; {@code input_required}
- * retried with the declined elicitation and the server's request state; tool lists cached as their
- * {@code cacheScope} says; one agent with a stateless and a session server together.
+ * retried with the declined elicitation and the server's request state, within the server's round
+ * bound; tool lists cached as their {@code cacheScope} says; a lost request re-issued once and
+ * reported as {@code RunEvent.RequestReissued}; every request observed by a {@code RunObserver}
+ * (concurrent runs too) with its trace context in {@code _meta}; one agent with a stateless and a
+ * session server together.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class StatelessContractTest {
@@ -860,12 +863,14 @@ public abstract class StatelessContractTest {
 
   /** One observed MCP request: what its start said, its JSON-RPC id and its outcome. */
   private static final class Observed implements io.github.mcprunner.observe.McpRequestObservation {
+    final String runId;
     final io.github.mcprunner.observe.McpRequestStart start;
     final String traceparent;
     final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    Observed(io.github.mcprunner.observe.McpRequestStart start, int number) {
+    Observed(String runId, io.github.mcprunner.observe.McpRequestStart start, int number) {
+      this.runId = runId;
       this.start = start;
       this.traceparent = String.format("00-%032x-%016x-01", number + 1, number + 1);
     }
@@ -908,7 +913,7 @@ public abstract class StatelessContractTest {
         public io.github.mcprunner.observe.McpRequestObservation mcpRequestStarted(
             io.github.mcprunner.observe.McpRequestStart request) {
           synchronized (requests) {
-            Observed observed = new Observed(request, requests.size());
+            Observed observed = new Observed(run.runId(), request, requests.size());
             requests.add(observed);
             return observed;
           }
@@ -983,6 +988,48 @@ public abstract class StatelessContractTest {
         .extracting(o -> o.start.toolName())
         .containsExactly(null, "add", "confirm", "confirm");
     assertThat(meta(requests.get(0))).doesNotContainKey("traceparent");
+  }
+
+  @Test
+  void concurrentStatelessRunsEachObserveExactlyTheirOwnRequests() throws Exception {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    RecordingObserver observer = new RecordingObserver();
+    Runner runner = observedRunner(observer);
+    Agent agent =
+        agent(
+            ScriptedModel.builder()
+                .callTool("whoami", "{}")
+                .callTool("confirm", "{\"action\":\"deploy\"}")
+                .answer(ScriptedModel::lastToolOutput)
+                .build(),
+            McpServerSpec.builder("t", server.url()).protocol(McpProtocol.STATELESS).build());
+    int runs = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<RunResult>> results = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      String nonce = "run-" + i;
+      results.add(pool.submit(() -> runner.run(agent, "hi", McpHeaders.of("X-Run-Nonce", nonce))));
+    }
+    Map<String, String> runIdOfNonce = new java.util.HashMap<>();
+    for (int i = 0; i < runs; i++) {
+      runIdOfNonce.put("run-" + i, results.get(i).get(2, TimeUnit.MINUTES).runId());
+    }
+    pool.shutdown();
+
+    // Every request the server received (a list per run at most, a call, two rounds) has exactly
+    // one observation, of the run whose headers it carried, whose trace context it carries.
+    List<RecordedRequest> requests = server.requests();
+    assertThat(requests).hasSizeGreaterThanOrEqualTo(runs * 3);
+    for (RecordedRequest request : requests) {
+      String nonce = request.header("X-Run-Nonce").orElseThrow();
+      List<Observed> observing =
+          observer.requests.stream().filter(o -> o.sent.contains(request.jsonRpcId())).toList();
+      assertThat(observing).as(request.toString()).hasSize(1);
+      assertThat(observing.get(0).runId).as(request.toString()).isEqualTo(runIdOfNonce.get(nonce));
+      assertObserves(observing.get(0), request, "t");
+      assertThat(observing.get(0).outcomes).as(request.toString()).containsExactly("ok");
+    }
+    assertThat(observer.requests).hasSameSizeAs(requests);
   }
 
   @Test

@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * (encoded with {@link HeaderValues} where needed) and the {@code Mcp-Param-*} headers the caller
  * computed; the body's {@code params._meta} carries the protocol version, client capabilities and
  * client info. No session id, no GET, no DELETE, no {@code Last-Event-ID}. The run's headers are
- * resolved once per request by the caller's {@link HeaderSource}, after the protocol headers.
+ * resolved once per request by the caller's {@link HeaderSource}, after the protocol headers; the
+ * same source's {@link RequestObserver}, when the run is observed, sees each request.
  *
  * <p>A JSON answer or an SSE stream ending with the response both work; notifications on the stream
  * are skipped. Outcomes: the {@code result} object; a JSON-RPC error as {@link RpcError} (with the
