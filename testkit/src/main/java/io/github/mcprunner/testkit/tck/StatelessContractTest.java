@@ -1186,6 +1186,43 @@ public abstract class StatelessContractTest {
     assertThat(server.calls).hasValue(2);
   }
 
+  @Test
+  void aStatelessRequestsFailureIsObservedWithItsErrorCodeOrHttpStatus() throws Exception {
+    ErrorServer refusing =
+        track(new ErrorServer(n -> "{\"code\":-32603,\"message\":\"Internal error\"}"));
+    EmbeddedMcpServer unavailable = server(Mode.MODERN);
+    RecordingObserver observer = new RecordingObserver();
+    Runner runner = observedRunner(observer);
+
+    // A JSON-RPC error answering a call (the model sees a failed tool): its code, as the session
+    // protocol reports one.
+    RunResult refused = runner.run(agent(calling("pick", "{}"), refusing.spec()), "hi");
+    // An HTTP status without a JSON-RPC error: the status.
+    unavailable.failNextRequests(1, 503);
+    Throwable error =
+        catchThrowable(
+            () ->
+                runner.run(
+                    agent(
+                        calling("whoami", "{}"),
+                        McpServerSpec.builder("down", unavailable.url())
+                            .protocol(McpProtocol.STATELESS)
+                            .build()),
+                    "hi"));
+
+    assertThat(refused.toolResults())
+        .singleElement()
+        .satisfies(r -> assertThat(r.error()).isTrue());
+    assertThat(error).isInstanceOf(io.github.mcprunner.McpServerException.class);
+    assertThat(observer.requests)
+        .extracting(o -> o.start.serverName() + " " + o.start.method() + " " + o.outcomes)
+        .containsExactly(
+            "strict tools/list [ok]",
+            "strict tools/call [failed -32603 -32603]",
+            "down tools/list [failed 503 null]");
+    assertThat(observer.requests).allSatisfy(o -> assertThat(o.sent).hasSize(1));
+  }
+
   // ---------------------------------------------------------------- cacheable lists
 
   @Test
