@@ -40,6 +40,7 @@ public final class McpServerSpec {
   private final @Nullable String transport;
   private final McpProtocol protocol;
   private final boolean reissueLostRequests;
+  private final int maxInputRounds;
 
   private McpServerSpec(Builder b) {
     this.name = b.name;
@@ -56,6 +57,7 @@ public final class McpServerSpec {
     this.transport = b.transport;
     this.protocol = b.protocol;
     this.reissueLostRequests = b.reissueLostRequests;
+    this.maxInputRounds = b.maxInputRounds;
   }
 
   /**
@@ -162,6 +164,15 @@ public final class McpServerSpec {
     return reissueLostRequests;
   }
 
+  /**
+   * Returns the most rounds of one stateless request (MCP 2026-07-28) that the server answers with
+   * {@code input_required}: the first request and the retries carrying the answers. {@value
+   * Builder#DEFAULT_MAX_INPUT_ROUNDS} unless set.
+   */
+  public int maxInputRounds() {
+    return maxInputRounds;
+  }
+
   /** Returns the builder with this spec's settings, to derive a variant. */
   public Builder toBuilder() {
     Builder b = new Builder(name, uri);
@@ -177,6 +188,7 @@ public final class McpServerSpec {
     b.transport = transport;
     b.protocol = protocol;
     b.reissueLostRequests = reissueLostRequests;
+    b.maxInputRounds = maxInputRounds;
     return b;
   }
 
@@ -202,6 +214,12 @@ public final class McpServerSpec {
 
   /** Builds a {@link McpServerSpec}. Not thread-safe. */
   public static final class Builder {
+    /** The default of {@link #maxInputRounds(int)}: the first request and three retries. */
+    public static final int DEFAULT_MAX_INPUT_ROUNDS = 4;
+
+    /** The largest value {@link #maxInputRounds(int)} accepts. */
+    public static final int MAX_INPUT_ROUNDS_LIMIT = 32;
+
     private final String name;
     private final URI uri;
     private TransportKind transportKind = TransportKind.STREAMABLE_HTTP;
@@ -216,6 +234,7 @@ public final class McpServerSpec {
     private @Nullable String transport;
     private McpProtocol protocol = McpProtocol.AUTO;
     private boolean reissueLostRequests = true;
+    private int maxInputRounds = DEFAULT_MAX_INPUT_ROUNDS;
 
     private Builder(String name, URI uri) {
       requireNonNull(name, "name");
@@ -327,13 +346,39 @@ public final class McpServerSpec {
     /**
      * Sets what happens when the response stream of a stateless request (MCP 2026-07-28) breaks
      * before its response: that revision says the request is lost and the client re-issues it as a
-     * new request, which the runner does once by default ({@code true}). Set {@code false} for
-     * tools that must not run twice: the call then fails with an error saying the response was lost
-     * and the request may have run. The session protocol never re-sends a request: it resumes the
-     * answer stream with {@code Last-Event-ID}, or fails the same way.
+     * new request, which the runner does once by default ({@code true}) and reports in the run's
+     * events as {@link RunEvent.RequestReissued} (the tool may have run twice). Set {@code false}
+     * for tools that must not run twice: the call then fails with an error saying the response was
+     * lost and the request may have run. The session protocol never re-sends a request: it resumes
+     * the answer stream with {@code Last-Event-ID}, or fails the same way.
      */
     public Builder reissueLostRequests(boolean reissueLostRequests) {
       this.reissueLostRequests = reissueLostRequests;
+      return this;
+    }
+
+    /**
+     * Sets the most rounds of one stateless request (MCP 2026-07-28) whose answer is {@code
+     * input_required}: the server asks the run's user something, the runner sends the request again
+     * with the answers, and so on. Past this many requests the call fails with an error naming the
+     * server, the method, the tool and this bound. Defaults to {@value #DEFAULT_MAX_INPUT_ROUNDS}.
+     * The session protocol has no rounds (a server asks with {@code elicitation/create} while the
+     * call is open, answered on the same request), so the bound does not apply there.
+     *
+     * @param maxInputRounds from 1 (no retry with input) to {@value #MAX_INPUT_ROUNDS_LIMIT}
+     * @throws IllegalArgumentException if it is outside that range
+     */
+    public Builder maxInputRounds(int maxInputRounds) {
+      if (maxInputRounds < 1 || maxInputRounds > MAX_INPUT_ROUNDS_LIMIT) {
+        throw new IllegalArgumentException(
+            "maxInputRounds of server '"
+                + name
+                + "' must be between 1 and "
+                + MAX_INPUT_ROUNDS_LIMIT
+                + ", was "
+                + maxInputRounds);
+      }
+      this.maxInputRounds = maxInputRounds;
       return this;
     }
 

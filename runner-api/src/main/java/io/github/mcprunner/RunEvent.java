@@ -151,4 +151,29 @@ public sealed interface RunEvent {
       requireNonNull(action, "action");
     }
   }
+
+  /**
+   * A request of the run to an MCP server that speaks the stateless protocol (MCP 2026-07-28) lost
+   * its response: the response stream broke after the server accepted the request and before the
+   * response came. That revision says such a request is lost and the client sends it again as a new
+   * request (new JSON-RPC id, headers resolved again), which the runner does once, emitting this
+   * event just before it does. The server may have run the tool already for the first request, so
+   * <b>the tool may have run twice</b>: for a tool that must not, set {@code
+   * McpServerSpec.Builder.reissueLostRequests(false)} (the call then fails and no event is
+   * emitted). The session protocol never re-sends a request and never emits this event.
+   *
+   * @param runId the run's id
+   * @param serverName the MCP server
+   * @param method the JSON-RPC method sent again ({@code tools/call})
+   * @param toolName the tool of a {@code tools/call}, else null
+   */
+  record RequestReissued(String runId, String serverName, String method, @Nullable String toolName)
+      implements RunEvent {
+    /** Checks the required parts are not null. */
+    public RequestReissued {
+      requireNonNull(runId, "runId");
+      requireNonNull(serverName, "serverName");
+      requireNonNull(method, "method");
+    }
+  }
 }

@@ -9,6 +9,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * What is known of an MCP request before it is sent.
  *
+ * <p>On a server that speaks MCP 2026-07-28 (stateless) each request is observed on its own: each
+ * round of a multi round-trip call ({@code input_required}) and a request re-issued after its
+ * response stream broke are requests of their own; {@code protocolVersion} is {@code 2026-07-28}
+ * and {@code sessionId} null. The protocol probe of {@code McpProtocol.AUTO} ({@code
+ * server/discover}) is not observed.
+ *
  * @param serverName the name of the MCP server ({@code McpServerSpec.name()})
  * @param serverUrl the server's endpoint
  * @param method the JSON-RPC method: {@code initialize}, {@code tools/list}, {@code tools/call}

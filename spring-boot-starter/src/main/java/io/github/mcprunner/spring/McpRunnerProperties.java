@@ -1,6 +1,7 @@
 package io.github.mcprunner.spring;
 
 import io.github.mcprunner.McpProtocol;
+import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.SessionStrategy;
 import io.github.mcprunner.TransportKind;
 import java.time.Duration;
@@ -128,6 +129,9 @@ public class McpRunnerProperties {
     /** Whether a stateless request whose response stream broke is sent once more. */
     private boolean reissueLostRequests = true;
 
+    /** The most rounds of one stateless request answered {@code input_required} (1 to 32). */
+    private int maxInputRounds = McpServerSpec.Builder.DEFAULT_MAX_INPUT_ROUNDS;
+
     /** The most sessions kept open with this server at once. */
     private int maxSessions = 1_000;
 
@@ -217,6 +221,16 @@ public class McpRunnerProperties {
     /** Sets whether a lost stateless request is sent once more. */
     public void setReissueLostRequests(boolean reissueLostRequests) {
       this.reissueLostRequests = reissueLostRequests;
+    }
+
+    /** Returns the most rounds of one stateless request answered {@code input_required}. */
+    public int getMaxInputRounds() {
+      return maxInputRounds;
+    }
+
+    /** Sets the most rounds of one stateless request answered {@code input_required}. */
+    public void setMaxInputRounds(int maxInputRounds) {
+      this.maxInputRounds = maxInputRounds;
     }
 
     /** Returns the session pool bound. */

@@ -81,6 +81,7 @@ class McpRunnerAutoConfigurationTest {
             "mcp-runner.servers.crm.session-strategy=shared",
             "mcp-runner.servers.crm.protocol=stateless",
             "mcp-runner.servers.crm.reissue-lost-requests=false",
+            "mcp-runner.servers.crm.max-input-rounds=9",
             "mcp-runner.servers.crm.max-sessions=7",
             "mcp-runner.servers.crm.session-idle-timeout=2m",
             "mcp-runner.servers.crm.connect-timeout=3s",
@@ -101,6 +102,7 @@ class McpRunnerAutoConfigurationTest {
               assertThat(crm.sessionStrategy()).isEqualTo(SessionStrategy.SHARED);
               assertThat(crm.protocol()).isEqualTo(McpProtocol.STATELESS);
               assertThat(crm.reissueLostRequests()).isFalse();
+              assertThat(crm.maxInputRounds()).isEqualTo(9);
               assertThat(crm.maxSessions()).isEqualTo(7);
               assertThat(crm.sessionIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
               assertThat(crm.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -113,6 +115,7 @@ class McpRunnerAutoConfigurationTest {
               assertThat(billing.sessionStrategy()).isEqualTo(SessionStrategy.PER_IDENTITY);
               assertThat(billing.protocol()).isEqualTo(McpProtocol.AUTO);
               assertThat(billing.reissueLostRequests()).isTrue();
+              assertThat(billing.maxInputRounds()).isEqualTo(4);
               assertThat(billing.allowsTool("anything")).isTrue();
               assertThat(context).hasSingleBean(Runner.class).hasSingleBean(McpToolbox.class);
               assertThat(context).hasSingleBean(McpRunnerToolCallbackProvider.class);
@@ -180,6 +183,22 @@ class McpRunnerAutoConfigurationTest {
                   .hasMessageContaining("protected");
               assertThat(messages(context.getStartupFailure())).doesNotContain("evil.example.com");
             });
+  }
+
+  @Test
+  void aRoundBoundOutOfRangeFailsStartUpNamingThePropertyAndItsRule() {
+    contexts
+        .withPropertyValues(
+            "mcp-runner.servers.crm.url=https://crm.example.com/mcp",
+            "mcp-runner.servers.crm.max-input-rounds=0")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("mcp-runner.servers.crm.max-input-rounds")
+                    .hasMessageContaining("between 1 and 32"));
   }
 
   @Test

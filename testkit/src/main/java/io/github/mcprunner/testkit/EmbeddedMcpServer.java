@@ -97,7 +97,9 @@ public final class EmbeddedMcpServer implements AutoCloseable {
      * {@code region} is annotated {@code x-mcp-header: Region}; answers {@code "region=R header=H"}
      * with the {@code Mcp-Param-Region} header as received) and {@code confirm {action?}} (asks for
      * a form elicitation with {@code input_required} first; on the retry answers {@code
-     * "<elicitation action> <action> (state confirm:<action>)"}).
+     * "<elicitation action> <action> (state confirm:<action>)"}) and {@code confirm_n {count}}
+     * (asks with {@code input_required} {@code count} times, then answers {@code "confirmed <count>
+     * times"}).
      */
     MODERN,
     /**

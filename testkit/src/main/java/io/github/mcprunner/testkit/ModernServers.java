@@ -50,6 +50,13 @@ final class ModernServers {
   private static final String CONFIRM_SCHEMA =
       "{\"type\":\"object\",\"properties\":{\"action\":{\"type\":\"string\"}}}";
 
+  /** The tool that asks for input {@code count} times, one {@code input_required} round each. */
+  static final String CONFIRM_N_TOOL = "confirm_n";
+
+  private static final String CONFIRM_N_SCHEMA =
+      "{\"type\":\"object\",\"properties\":{\"count\":{\"type\":\"integer\"}},"
+          + "\"required\":[\"count\"]}";
+
   private ModernServers() {}
 
   /** What a modern call's HTTP request carried. */
@@ -88,6 +95,7 @@ final class ModernServers {
                           + request.header("Mcp-Param-Region").orElse("(none)")),
               jsonMapper));
       all.add(confirmTool(jsonMapper));
+      all.add(confirmNTool(jsonMapper));
     }
     McpSchema.CacheScope scope =
         listPublic ? McpSchema.CacheScope.PUBLIC : McpSchema.CacheScope.PRIVATE;
@@ -199,6 +207,52 @@ final class ModernServers {
                       McpSchema.TextContent.builder(
                               chosen + " " + action + " (state " + call.requestState() + ")")
                           .build())
+                  .isError(false)
+                  .build());
+        });
+  }
+
+  /**
+   * {@code confirm_n {count}}: asks for a form elicitation {@code "confirm"} with {@code
+   * input_required} until it got {@code count} answers, counting them in its request state ({@code
+   * "asked:<k>"}); then answers {@code "confirmed <count> times"}. A call with count {@code n} thus
+   * takes {@code n + 1} requests.
+   */
+  private static McpSyncTool confirmNTool(McpJsonMapper jsonMapper) {
+    McpSchema.Tool definition =
+        McpSchema.Tool.builder(CONFIRM_N_TOOL, jsonMapper, CONFIRM_N_SCHEMA)
+            .description("Asks the user for input count times (multi round-trip)")
+            .build();
+    return McpSyncTool.of(
+        definition,
+        (context, call) -> {
+          Object count = call.arguments() == null ? null : call.arguments().get("count");
+          int wanted = count instanceof Number ? ((Number) count).intValue() : 0;
+          String state = call.requestState();
+          int answered =
+              state != null
+                      && state.startsWith("asked:")
+                      && call.inputResponses() != null
+                      && call.inputResponses().containsKey("confirm")
+                  ? Integer.parseInt(state.substring("asked:".length()))
+                  : 0;
+          if (answered < wanted) {
+            Map<String, Object> schema =
+                Map.of("type", "object", "properties", Map.of("ok", Map.of("type", "boolean")));
+            return McpSyncResponse.result(
+                McpSchema.InputRequiredResult.builder()
+                    .elicit(
+                        "confirm",
+                        McpSchema.ElicitFormRequest.builder(
+                                "Confirmation " + (answered + 1) + " of " + wanted + "?", schema)
+                            .build())
+                    .requestState("asked:" + (answered + 1))
+                    .build());
+          }
+          return McpSyncResponse.result(
+              McpSchema.CallToolResult.builder()
+                  .addContent(
+                      McpSchema.TextContent.builder("confirmed " + wanted + " times").build())
                   .isError(false)
                   .build());
         });

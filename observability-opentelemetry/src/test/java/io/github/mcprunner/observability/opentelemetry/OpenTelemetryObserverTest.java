@@ -515,6 +515,66 @@ class OpenTelemetryObserverTest {
   }
 
   @Test
+  void statelessRequestsAreSpansAtProtocol20260728WithTheirTraceContextInMeta() {
+    Runner runner = runner(OpenTelemetryObserver.builder(otel).recordAttributes("tenant").build());
+    RunResult result;
+    try (EmbeddedMcpServer modern =
+        EmbeddedMcpServer.builder().mode(EmbeddedMcpServer.Mode.MODERN).defaultTools().start()) {
+      Agent agent =
+          Agent.builder("support")
+              .instructions("Help.")
+              .model(
+                  ScriptedModel.builder()
+                      .callTool("whoami", "{}")
+                      .callTool("confirm", "{\"action\":\"deploy\"}")
+                      .answer("done")
+                      .build())
+              .mcpServer(McpServerSpec.builder("modern", modern.url()).build())
+              .build();
+      result = runner.run(agent, "Who am I?", options("acme", "alice"));
+
+      List<SpanData> exported = spans.getFinishedSpanItems();
+      List<RecordedRequest> requests = modern.requests();
+      // AUTO's probe is sent but is no span; the list, the call and both rounds of the multi
+      // round-trip call are spans of their own, each under the run.
+      assertThat(requests)
+          .extracting(RecordedRequest::mcpMethod)
+          .containsExactly(
+              "server/discover", "tools/list", "tools/call", "tools/call", "tools/call");
+      List<SpanData> mcp =
+          exported.stream()
+              .filter(s -> "modern".equals(server(s)))
+              .sorted(java.util.Comparator.comparingLong(SpanData::getStartEpochNanos))
+              .collect(Collectors.toList());
+      assertThat(mcp)
+          .extracting(SpanData::getName)
+          .containsExactly(
+              "tools/list", "tools/call whoami", "tools/call confirm", "tools/call confirm");
+      SpanData run = only(exported, "invoke_agent support");
+      for (int i = 0; i < mcp.size(); i++) {
+        SpanData span = mcp.get(i);
+        RecordedRequest request = requests.get(i + 1);
+        assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(span.getParentSpanId()).isEqualTo(run.getSpanId());
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("mcp.protocol.version")))
+            .as(span.getName())
+            .isEqualTo("2026-07-28")
+            .isEqualTo(request.header("MCP-Protocol-Version").get());
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("mcp.session.id"))).isNull();
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("jsonrpc.request.id")))
+            .isEqualTo(request.jsonRpcId());
+        assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        // The server received the span's traceparent in params._meta (and as the HTTP header).
+        assertPropagated(span, request);
+      }
+      assertThat(mcp.get(2).getSpanId()).isNotEqualTo(mcp.get(3).getSpanId());
+      assertThat(requests.get(0).body()).doesNotContain("traceparent");
+    }
+    assertThat(result.finalOutput()).isEqualTo("done");
+    assertNoSecretExported();
+  }
+
+  @Test
   void aToolCallUnderAMarkedExecuteToolSpanRecordsOnItInsteadOfASpanOfItsOwn() {
     Runner runner = runner(OpenTelemetryObserver.create(otel));
     McpToolbox toolbox =

@@ -141,7 +141,12 @@ public final class DefaultRunner implements Runner {
         key,
         k ->
             new StatelessServer(
-                server, transports.forServer(server), chain, jsonMapper, ticker::read));
+                server,
+                transports.forServer(server),
+                chain,
+                jsonMapper,
+                ticker::read,
+                observation()));
   }
 
   /** Returns the number of pooled sessions with every server (for tests and metrics). */

@@ -12,13 +12,11 @@ import java.util.concurrent.CompletableFuture;
  * resultType: "input_required"}, the original request is sent again, as a new request (new JSON-RPC
  * id, headers resolved again), with the {@code inputResponses} the {@link InputRequestPolicy} gives
  * and the server's {@code requestState} echoed exactly (none when it sent none), for at most {@link
- * #MAX_ROUNDS} rounds; past them the call fails with an error naming the server and method. A
- * result without {@code resultType} is complete. Not public API.
+ * McpServerSpec#maxInputRounds()} rounds; past them the call fails with an error naming the server,
+ * the method, the tool and that bound. A result without {@code resultType} is complete. Not public
+ * API.
  */
 final class MultiRoundTrip {
-
-  /** The most rounds of one request: the first and up to three retries with input. */
-  static final int MAX_ROUNDS = 4;
 
   private MultiRoundTrip() {}
 
@@ -52,20 +50,22 @@ final class MultiRoundTrip {
               if (!"input_required".equals(result.get("resultType"))) {
                 return CompletableFuture.completedFuture(result);
               }
-              if (round >= MAX_ROUNDS) {
+              int bound = server.maxInputRounds();
+              if (round >= bound) {
                 return CompletableFuture.failedFuture(
                     new McpServerException(
                         server.name(),
                         server.uri(),
                         "still asked for input after "
                             + round
-                            + " rounds of "
+                            + (round == 1 ? " round" : " rounds")
+                            + " of "
                             + method
                             + " '"
                             + name
-                            + "'; gave up (at most "
-                            + MAX_ROUNDS
-                            + " rounds)",
+                            + "'; gave up (maxInputRounds of the server is "
+                            + bound
+                            + ")",
                         null));
               }
               Map<String, Object> next = new LinkedHashMap<>(original);

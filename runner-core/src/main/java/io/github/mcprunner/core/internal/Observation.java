@@ -3,6 +3,7 @@ package io.github.mcprunner.core.internal;
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.RunOptions;
+import io.github.mcprunner.core.internal.http.StatelessHttpClient;
 import io.github.mcprunner.headers.ContextKey;
 import io.github.mcprunner.observe.McpRequestStart;
 import io.github.mcprunner.observe.McpSessionObservation;
@@ -144,6 +145,19 @@ public final class Observation {
     }
     ObservationRun run = runs.get(sessionScope.runId());
     return run == null ? initialize : run.request(server, "initialize", null, null, initialize);
+  }
+
+  /**
+   * Returns the observation of one stateless request (MCP 2026-07-28) of {@code scope}'s run, or
+   * null when nothing observes (no observer, or the run is not in progress).
+   */
+  StatelessHttpClient.@Nullable RequestObserver stateless(
+      RunScope scope, McpServerSpec server, String method, @Nullable String tool) {
+    if (observers.length == 0) {
+      return null;
+    }
+    ObservationRun run = runs.get(scope.runId());
+    return run == null ? null : run.stateless(server, method, tool);
   }
 
   /** Tells the observers that {@code client}'s session with {@code server} is open. */

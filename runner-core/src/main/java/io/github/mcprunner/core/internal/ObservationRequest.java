@@ -1,5 +1,7 @@
 package io.github.mcprunner.core.internal;
 
+import io.github.mcprunner.RunCancelledException;
+import io.github.mcprunner.core.internal.http.StatelessHttpClient;
 import io.github.mcprunner.core.spi.TransportHttpException;
 import io.github.mcprunner.observe.McpRequestObservation;
 import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
@@ -8,15 +10,18 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The observations of one MCP request, told its JSON-RPC id once and its outcome once, whatever
- * thread reports them. Not public API.
+ * thread reports them: a request of a session (through the Reactor context) or one stateless
+ * request (MCP 2026-07-28, as the {@link StatelessHttpClient.RequestObserver} of its POST). Not
+ * public API.
  */
-final class ObservationRequest {
+final class ObservationRequest implements StatelessHttpClient.RequestObserver {
   private final McpRequestObservation[] observations;
   private final AtomicBoolean sent = new AtomicBoolean();
   private final AtomicBoolean ended = new AtomicBoolean();
@@ -26,7 +31,8 @@ final class ObservationRequest {
   }
 
   /** The {@code _meta} entries of every observation; the first observer wins a clash. */
-  Map<String, String> meta() {
+  @Override
+  public Map<String, String> meta() {
     if (observations.length == 1) {
       return safeMeta(observations[0]);
     }
@@ -63,12 +69,23 @@ final class ObservationRequest {
   }
 
   void succeeded(@Nullable Object result) {
+    requestSucceeded(
+        result instanceof McpSchema.CallToolResult
+            && Boolean.TRUE.equals(((McpSchema.CallToolResult) result).isError()));
+  }
+
+  // ---- a stateless request (MCP 2026-07-28)
+
+  @Override
+  public void requestSent(Object jsonRpcId) {
+    sent(jsonRpcId);
+  }
+
+  @Override
+  public void requestSucceeded(boolean toolError) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
-    boolean toolError =
-        result instanceof McpSchema.CallToolResult
-            && Boolean.TRUE.equals(((McpSchema.CallToolResult) result).isError());
     for (McpRequestObservation observation : observations) {
       try {
         observation.requestSucceeded(toolError);
@@ -78,12 +95,25 @@ final class ObservationRequest {
     }
   }
 
+  @Override
+  public void requestFailed(Throwable error) {
+    Throwable cause = StatelessServer.unwrap(error);
+    if (cause instanceof CancellationException || cause instanceof RunCancelledException) {
+      cancelled();
+    } else {
+      failed(cause);
+    }
+  }
+
   void failed(Throwable error) {
     Integer code = null;
     String type = null;
     for (Throwable t = error; t != null && type == null; t = t.getCause()) {
       if (t instanceof McpError && ((McpError) t).getJsonRpcError() != null) {
         code = ((McpError) t).getJsonRpcError().code();
+        type = Integer.toString(code);
+      } else if (t instanceof StatelessHttpClient.RpcError) {
+        code = ((StatelessHttpClient.RpcError) t).code();
         type = Integer.toString(code);
       } else if (t instanceof TransportHttpException) {
         type = Integer.toString(((TransportHttpException) t).statusCode());

@@ -2,6 +2,7 @@ package io.github.mcprunner.core.internal;
 
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.RunResult;
+import io.github.mcprunner.core.internal.http.StatelessHttpClient;
 import io.github.mcprunner.model.Model;
 import io.github.mcprunner.model.ModelResponse;
 import io.github.mcprunner.model.Usage;
@@ -162,23 +163,41 @@ final class ObservationRun {
       Mono<T> operation) {
     return Mono.defer(
         () -> {
-          McpRequestStart start = Observation.requestStart(server, method, tool, session);
-          McpRequestObservation[] started = new McpRequestObservation[observations.length];
-          for (int i = 0; i < observations.length; i++) {
-            McpRequestObservation observation = null;
-            try {
-              observation = observations[i].mcpRequestStarted(start);
-            } catch (RuntimeException e) {
-              Observation.failed("mcpRequestStarted", e);
-            }
-            started[i] = observation == null ? McpRequestObservation.NOOP : observation;
-          }
-          ObservationRequest request = new ObservationRequest(started);
+          ObservationRequest request =
+              started(Observation.requestStart(server, method, tool, session));
           return operation
               .doOnSuccess(request::succeeded)
               .doOnError(request::failed)
               .doOnCancel(request::cancelled)
               .contextWrite(ctx -> ctx.put(Observation.REQUEST_KEY, request));
         });
+  }
+
+  /**
+   * Observes one stateless request (MCP 2026-07-28) of {@code method} to {@code server}: protocol
+   * version 2026-07-28, no session; null when nothing observes.
+   */
+  @Nullable ObservationRequest stateless(
+      McpServerSpec server, String method, @Nullable String tool) {
+    if (observations.length == 0) {
+      return null;
+    }
+    return started(
+        new McpRequestStart(
+            server.name(), server.uri(), method, tool, StatelessHttpClient.VERSION, null));
+  }
+
+  private ObservationRequest started(McpRequestStart start) {
+    McpRequestObservation[] started = new McpRequestObservation[observations.length];
+    for (int i = 0; i < observations.length; i++) {
+      McpRequestObservation observation = null;
+      try {
+        observation = observations[i].mcpRequestStarted(start);
+      } catch (RuntimeException e) {
+        Observation.failed("mcpRequestStarted", e);
+      }
+      started[i] = observation == null ? McpRequestObservation.NOOP : observation;
+    }
+    return new ObservationRequest(started);
   }
 }

@@ -75,6 +75,14 @@ public final class RunInput {
   }
 
   /**
+   * Publishes another event of the run's MCP side to the same sink as the input events (a stateless
+   * request re-issued); nowhere when the run has no event stream.
+   */
+  void publish(RunEvent event) {
+    events.accept(event);
+  }
+
+  /**
    * Asks the handler {@code request}; the stage always completes normally: with the handler's
    * answer, or {@code cancel} after the timeout, a failure of the handler (kept for {@link
    * #takeFailure()}) or the run's cancellation.

@@ -4,6 +4,7 @@ import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpProtocolException;
 import io.github.mcprunner.McpServerException;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunEvent;
 import io.github.mcprunner.SessionStrategy;
 import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.internal.http.StatelessHttpClient;
@@ -63,6 +64,7 @@ final class StatelessServer {
   private final HeaderChain chain;
   private final McpJsonMapper json;
   private final LongSupplier nanos;
+  private final Observation observation;
   private final Object lock = new Object();
   private volatile @Nullable Era decided;
   private @Nullable CompletableFuture<Era> probing;
@@ -74,12 +76,14 @@ final class StatelessServer {
       McpTransportFactory factory,
       HeaderChain chain,
       McpJsonMapper json,
-      LongSupplier nanos) {
+      LongSupplier nanos,
+      Observation observation) {
     this.server = server;
     this.factory = factory;
     this.chain = chain;
     this.json = json;
     this.nanos = nanos;
+    this.observation = observation;
     if (server.transportKind() == TransportKind.SSE || server.protocol() == McpProtocol.SESSIONS) {
       decided = Era.SESSIONS;
     } else if (server.protocol() == McpProtocol.STATELESS) {
@@ -160,7 +164,9 @@ final class StatelessServer {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return http.send("server/discover", Map.of(), null, null, Map.of(), headers(scope))
+    // Not observed: the answer a session server gives (an HTTP error) is the expected one, and
+    // would put an error on the first run of every session server under AUTO.
+    return http.send("server/discover", Map.of(), null, null, Map.of(), headers(scope, false))
         .handle(
             (result, error) -> {
               if (error == null) {
@@ -224,15 +230,18 @@ final class StatelessServer {
   /**
    * Calls tool {@code name} with {@code arguments} ({@code Mcp-Param-*} mirrored as the listed
    * tool's annotations say); on {@code HeaderMismatch} the tools are listed again once and the call
-   * retried, as the revision advises.
+   * retried, as the revision advises. The round bound and the re-issue switch are {@code spec}'s,
+   * the caller's own spec of this server (agents may set them differently for one server).
    */
   CompletableFuture<io.modelcontextprotocol.spec.McpSchema.CallToolResult> callTool(
-      RunScope scope, String name, Map<String, Object> arguments) {
+      RunScope scope, McpServerSpec spec, String name, Map<String, Object> arguments) {
     ToolList list = cached(scope, false);
     CompletableFuture<ToolList> ready =
         list != null ? CompletableFuture.completedFuture(list) : fetchTools(scope);
     return ready
-        .thenCompose(tools -> reissuedOnce(() -> call(scope, name, arguments, tools), name))
+        .thenCompose(
+            tools ->
+                reissuedOnce(scope, spec, () -> call(scope, spec, name, arguments, tools), name))
         .exceptionallyCompose(
             error -> {
               Throwable cause = unwrap(error);
@@ -245,7 +254,7 @@ final class StatelessServer {
                     server.name(),
                     name);
                 return fetchTools(scope)
-                    .thenCompose(tools -> call(scope, name, arguments, tools))
+                    .thenCompose(tools -> call(scope, spec, name, arguments, tools))
                     .exceptionallyCompose(
                         again -> CompletableFuture.failedFuture(translate(again, "tools/call")));
               }
@@ -255,20 +264,29 @@ final class StatelessServer {
 
   /**
    * Runs {@code request}; when its response stream broke (the request is lost, as MCP 2026-07-28
-   * says), runs it once more as a new request, unless the spec turned that off.
+   * says), runs it once more as a new request, unless the spec turned that off, and tells the run's
+   * events ({@link RunEvent.RequestReissued}: the tool may have run twice).
    */
   private <T> CompletableFuture<T> reissuedOnce(
-      java.util.function.Supplier<CompletableFuture<T>> request, String toolName) {
+      RunScope scope,
+      McpServerSpec spec,
+      java.util.function.Supplier<CompletableFuture<T>> request,
+      String toolName) {
     return request
         .get()
         .exceptionallyCompose(
             error -> {
-              if (server.reissueLostRequests() && unwrap(error) instanceof ResponseLostException) {
+              if (spec.reissueLostRequests() && unwrap(error) instanceof ResponseLostException) {
                 log.info(
                     "MCP server '{}': the response stream of tools/call '{}' broke; the request is"
                         + " re-issued once as a new request (MCP 2026-07-28)",
                     server.name(),
                     toolName);
+                scope
+                    .input()
+                    .publish(
+                        new RunEvent.RequestReissued(
+                            scope.runId(), server.name(), "tools/call", toolName));
                 return request.get();
               }
               return CompletableFuture.failedFuture(error);
@@ -276,13 +294,17 @@ final class StatelessServer {
   }
 
   private CompletableFuture<io.modelcontextprotocol.spec.McpSchema.CallToolResult> call(
-      RunScope scope, String name, Map<String, Object> arguments, ToolList tools) {
+      RunScope scope,
+      McpServerSpec spec,
+      String name,
+      Map<String, Object> arguments,
+      ToolList tools) {
     ToolParamHeaders params = tools.params().getOrDefault(name, ToolParamHeaders.NONE);
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("name", name);
     request.put("arguments", arguments);
     return MultiRoundTrip.run(
-            server,
+            spec,
             client(),
             "tools/call",
             request,
@@ -443,8 +465,16 @@ final class StatelessServer {
     return info;
   }
 
-  /** The run's headers for each request: the chain, exactly as a session's request resolves it. */
+  /**
+   * The run's headers for each request: the chain, exactly as a session's request resolves it; and
+   * the run's observation of each request (each round of a multi round-trip and a re-issue are
+   * requests of their own), unless {@code observed} is false (AUTO's probe).
+   */
   private StatelessHttpClient.HeaderSource headers(RunScope scope) {
+    return headers(scope, true);
+  }
+
+  private StatelessHttpClient.HeaderSource headers(RunScope scope, boolean observed) {
     SessionHeaderSource source = new SessionHeaderSource(chain, server, scope);
     return new StatelessHttpClient.HeaderSource() {
       @Override
@@ -455,6 +485,12 @@ final class StatelessServer {
       @Override
       public RunScope run() {
         return scope;
+      }
+
+      @Override
+      public StatelessHttpClient.@Nullable RequestObserver observe(
+          String method, @Nullable String toolName) {
+        return observed ? observation.stateless(scope, server, method, toolName) : null;
       }
     };
   }

@@ -282,7 +282,10 @@ final class ToolboxSession implements ToolboxRun {
     try {
       McpSchema.CallToolResult result =
           statelessCall(
-              server, "tools/call", toolName, () -> protocol.callTool(scope, toolName, args));
+              server,
+              "tools/call",
+              toolName,
+              () -> protocol.callTool(scope, server, toolName, args));
       throwInputFailure();
       return new ToolOutcome(outputText(result), Boolean.TRUE.equals(result.isError()));
     } catch (JsonRpcFailure e) {

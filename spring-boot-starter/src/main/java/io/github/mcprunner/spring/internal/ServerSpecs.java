@@ -47,6 +47,10 @@ public final class ServerSpecs {
     builder.sessionStrategy(server.getSessionStrategy());
     builder.protocol(server.getProtocol());
     builder.reissueLostRequests(server.isReissueLostRequests());
+    apply(
+        prefix + ".max-input-rounds",
+        "must be between 1 and " + McpServerSpec.Builder.MAX_INPUT_ROUNDS_LIMIT,
+        () -> builder.maxInputRounds(server.getMaxInputRounds()));
     apply(prefix + ".max-sessions", () -> builder.maxSessions(server.getMaxSessions()));
     apply(
         prefix + ".session-idle-timeout",
@@ -86,10 +90,14 @@ public final class ServerSpecs {
   }
 
   private static void apply(String property, Runnable setter) {
+    apply(property, "must be positive", setter);
+  }
+
+  private static void apply(String property, String rule, Runnable setter) {
     try {
       setter.run();
     } catch (IllegalArgumentException e) {
-      throw new McpRunnerConfigurationException(property, "must be positive");
+      throw new McpRunnerConfigurationException(property, rule);
     }
   }
 

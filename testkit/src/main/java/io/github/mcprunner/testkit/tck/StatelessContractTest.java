@@ -10,9 +10,11 @@ import io.github.mcprunner.InputResponse;
 import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpProtocolException;
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunEvent;
 import io.github.mcprunner.RunItem;
 import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.RunResult;
+import io.github.mcprunner.RunStream;
 import io.github.mcprunner.Runner;
 import io.github.mcprunner.core.RunnerBuilder;
 import io.github.mcprunner.core.Runners;
@@ -57,8 +59,11 @@ import org.junit.jupiter.api.Timeout;
  * request (concurrent runs too); {@code AUTO} choosing 2026-07-28 on a server of both revisions and
  * the session protocol on a session server (the probe carrying the run's headers); {@code
  * x-mcp-header} mirrored into {@code Mcp-Param-*} with the Base64 sentinel; {@code input_required}
- * retried with the declined elicitation and the server's request state; tool lists cached as their
- * {@code cacheScope} says; one agent with a stateless and a session server together.
+ * retried with the declined elicitation and the server's request state, within the server's round
+ * bound; tool lists cached as their {@code cacheScope} says; a lost request re-issued once and
+ * reported as {@code RunEvent.RequestReissued}; every request observed by a {@code RunObserver}
+ * (concurrent runs too) with its trace context in {@code _meta}; one agent with a stateless and a
+ * session server together.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class StatelessContractTest {
@@ -390,6 +395,74 @@ public abstract class StatelessContractTest {
   }
 
   @Test
+  void inputRequiredPastTheServersRoundBoundFailsNamingTheBound() {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    McpServerSpec.Builder spec = McpServerSpec.builder("asker", server.url());
+    // One runner for both agents: each agent's own spec of the server sets its bound.
+    Runner runner = runner();
+
+    // confirm_n with count 4 takes 5 requests: one more than the default bound of 4.
+    Throwable error =
+        catchThrowable(
+            () ->
+                runner.run(
+                    agent(calling("confirm_n", "{\"count\":4}"), spec.build()),
+                    "hi",
+                    McpHeaders.of("X-User-Id", "u1")));
+    // Another agent's bound of 2 is the one that counts for its runs, not the default.
+    Throwable lowered =
+        catchThrowable(
+            () ->
+                runner.run(
+                    agent(calling("confirm_n", "{\"count\":2}"), spec.maxInputRounds(2).build()),
+                    "hi",
+                    McpHeaders.of("X-User-Id", "u2")));
+
+    assertThat(error)
+        .isInstanceOf(io.github.mcprunner.McpServerException.class)
+        .hasMessageContaining("'asker'")
+        .hasMessageContaining("after 4 rounds of tools/call 'confirm_n'")
+        .hasMessageContaining("maxInputRounds of the server is 4");
+    assertThat(lowered)
+        .isInstanceOf(io.github.mcprunner.McpServerException.class)
+        .hasMessageContaining("after 2 rounds of tools/call 'confirm_n'")
+        .hasMessageContaining("maxInputRounds of the server is 2");
+    List<RecordedRequest> rounds = calls(server, "confirm_n");
+    assertThat(rounds).hasSize(4 + 2).allSatisfy(StatelessContractTest::assertStateless);
+    assertThat(rounds.subList(0, 4))
+        .allSatisfy(r -> assertThat(r.headerValues("X-User-Id")).containsExactly("u1"));
+    assertThat(rounds.subList(4, 6))
+        .allSatisfy(r -> assertThat(r.headerValues("X-User-Id")).containsExactly("u2"));
+  }
+
+  @Test
+  void inputRequiredWithinARaisedRoundBoundSucceedsEachRoundWithTheRunsHeaders() {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    McpServerSpec spec = McpServerSpec.builder("asker", server.url()).maxInputRounds(5).build();
+
+    RunResult result =
+        runner()
+            .run(
+                agent(calling("confirm_n", "{\"count\":4}"), spec),
+                "hi",
+                McpHeaders.of("X-User-Id", "u1"));
+
+    assertThat(result.finalOutput()).isEqualTo("done: confirmed 4 times");
+    List<RecordedRequest> rounds = calls(server, "confirm_n");
+    assertThat(rounds).hasSize(5).allSatisfy(StatelessContractTest::assertStateless);
+    assertThat(rounds)
+        .allSatisfy(r -> assertThat(r.headerValues("X-User-Id")).containsExactly("u1"));
+    assertThat(rounds).extracting(RecordedRequest::jsonRpcId).doesNotHaveDuplicates();
+    assertThat(rounds.get(0).body()).doesNotContain("requestState");
+    assertThat(rounds.subList(1, 5))
+        .allSatisfy(
+            r ->
+                assertThat(r.body())
+                    .contains("\"requestState\":\"")
+                    .contains("\"inputResponses\":{\"confirm\":{\"action\":\"decline\"}}"));
+  }
+
+  @Test
   void inputRequiredQuestionsGoToTheirOwnRunsHandlerAndItsAnswerToTheRetry() throws Exception {
     EmbeddedMcpServer server = server(Mode.MODERN);
     Runner runner = runner();
@@ -703,42 +776,286 @@ public abstract class StatelessContractTest {
     }
   }
 
+  /** Every event of {@code stream}, once the run ended (either way). */
+  private static List<RunEvent> events(RunStream stream) throws Exception {
+    List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<Void> done =
+        new java.util.concurrent.CompletableFuture<>();
+    stream.subscribe(
+        new java.util.concurrent.Flow.Subscriber<RunEvent>() {
+          @Override
+          public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(RunEvent item) {
+            events.add(item);
+          }
+
+          @Override
+          public void onError(Throwable throwable) {
+            done.complete(null);
+          }
+
+          @Override
+          public void onComplete() {
+            done.complete(null);
+          }
+        });
+    done.get(60, TimeUnit.SECONDS);
+    return events;
+  }
+
   @Test
   void aBrokenResponseStreamIsReissuedOnceAsANewRequest() throws Exception {
     BreakingServer server = track(new BreakingServer());
 
-    RunResult result =
+    RunStream stream =
         runner()
-            .run(
+            .runStreamed(
                 agent(calling("flaky", "{}"), server.spec().build()),
                 "hi",
                 McpHeaders.of("X-Run", "r1"));
+    List<RunEvent> events = events(stream);
+    RunResult result = stream.result().get(60, TimeUnit.SECONDS);
 
     assertThat(result.finalOutput()).isEqualTo("done: ok");
     assertThat(server.callHeaders).containsExactly("r1", "r1");
     assertThat(server.callIds).hasSize(2).doesNotHaveDuplicates();
+    // The run's events tell that the call was sent twice (the tool may have run twice), between
+    // the call's start and its end.
+    assertThat(events)
+        .filteredOn(e -> e instanceof RunEvent.RequestReissued)
+        .containsExactly(
+            new RunEvent.RequestReissued(stream.runId(), "flaky-server", "tools/call", "flaky"));
+    List<Class<?>> order = events.stream().<Class<?>>map(Object::getClass).toList();
+    assertThat(order.indexOf(RunEvent.RequestReissued.class))
+        .isGreaterThan(order.indexOf(RunEvent.ToolCallStarted.class))
+        .isLessThan(order.indexOf(RunEvent.ToolCallFinished.class));
   }
 
   @Test
   void aBrokenResponseStreamFailsTheRunWhenReissuingIsOff() throws Exception {
     BreakingServer server = track(new BreakingServer());
 
-    Throwable error =
-        catchThrowable(
-            () ->
-                runner()
-                    .run(
-                        agent(
-                            calling("flaky", "{}"),
-                            server.spec().reissueLostRequests(false).build()),
-                        "hi"));
+    RunStream stream =
+        runner()
+            .runStreamed(
+                agent(calling("flaky", "{}"), server.spec().reissueLostRequests(false).build()),
+                "hi");
+    List<RunEvent> events = events(stream);
+    Throwable error = catchThrowable(() -> stream.result().get(60, TimeUnit.SECONDS));
 
     assertThat(error)
+        .isInstanceOf(java.util.concurrent.ExecutionException.class)
+        .cause()
         .isInstanceOf(io.github.mcprunner.McpServerException.class)
         .hasMessageContaining("'flaky-server'")
         .hasMessageContaining("tools/call")
         .hasMessageContaining("response was lost");
     assertThat(server.callIds).hasSize(1);
+    assertThat(events).noneMatch(e -> e instanceof RunEvent.RequestReissued);
+    assertThat(events).last().isInstanceOf(RunEvent.RunFailed.class);
+  }
+
+  // ---------------------------------------------------------------- observation
+
+  /** One observed MCP request: what its start said, its JSON-RPC id and its outcome. */
+  private static final class Observed implements io.github.mcprunner.observe.McpRequestObservation {
+    final String runId;
+    final io.github.mcprunner.observe.McpRequestStart start;
+    final String traceparent;
+    final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Observed(String runId, io.github.mcprunner.observe.McpRequestStart start, int number) {
+      this.runId = runId;
+      this.start = start;
+      this.traceparent = String.format("00-%032x-%016x-01", number + 1, number + 1);
+    }
+
+    @Override
+    public Map<String, String> meta() {
+      return Map.of("traceparent", traceparent);
+    }
+
+    @Override
+    public void requestSent(String jsonRpcId) {
+      sent.add(jsonRpcId);
+    }
+
+    @Override
+    public void requestSucceeded(boolean toolError) {
+      outcomes.add(toolError ? "tool error" : "ok");
+    }
+
+    @Override
+    public void requestFailed(String errorType, @Nullable Integer jsonRpcErrorCode) {
+      outcomes.add("failed " + errorType + " " + jsonRpcErrorCode);
+    }
+  }
+
+  /** A run observer that records every MCP request of every run, in start order. */
+  private static final class RecordingObserver implements io.github.mcprunner.observe.RunObserver {
+    final List<Observed> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public io.github.mcprunner.observe.RunObservation runStarted(
+        io.github.mcprunner.observe.RunStart run) {
+      return new io.github.mcprunner.observe.RunObservation() {
+        @Override
+        public io.github.mcprunner.observe.ModelTurnObservation modelTurnStarted(int turn) {
+          return io.github.mcprunner.observe.ModelTurnObservation.NOOP;
+        }
+
+        @Override
+        public io.github.mcprunner.observe.McpRequestObservation mcpRequestStarted(
+            io.github.mcprunner.observe.McpRequestStart request) {
+          synchronized (requests) {
+            Observed observed = new Observed(run.runId(), request, requests.size());
+            requests.add(observed);
+            return observed;
+          }
+        }
+
+        @Override
+        public void runFinished(io.github.mcprunner.model.Usage usage) {}
+
+        @Override
+        public void runFailed(Throwable error) {}
+      };
+    }
+  }
+
+  private Runner observedRunner(RecordingObserver observer) {
+    return track(
+        Runners.builder()
+            .discoverHeaderProviders(false)
+            .discoverTransports(false)
+            .discoverObservers(false)
+            .transport(transport())
+            .observer(observer)
+            .build());
+  }
+
+  /** Asserts that {@code observed} is the observation of {@code request}, as a session's is. */
+  private static void assertObserves(Observed observed, RecordedRequest request, String server) {
+    String what = request.toString();
+    assertThat(observed.start.method()).as(what).isEqualTo(request.mcpMethod());
+    assertThat(observed.start.serverName()).as(what).isEqualTo(server);
+    assertThat(observed.start.toolName()).as(what).isEqualTo(request.toolName());
+    assertThat(observed.start.protocolVersion()).as(what).isEqualTo(VERSION);
+    assertThat(observed.start.sessionId()).as(what).isNull();
+    assertThat(observed.sent).as(what).containsExactly(request.jsonRpcId());
+    // The observer's trace context went into params._meta, beside the revision's entries.
+    assertThat(meta(request)).as(what).containsEntry("traceparent", observed.traceparent);
+    assertThat(meta(request).get("io.modelcontextprotocol/protocolVersion")).isEqualTo(VERSION);
+  }
+
+  @Test
+  void everyStatelessRequestIsObservedWithItsIdOutcomeAndTraceContext() {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    RecordingObserver observer = new RecordingObserver();
+    ScriptedModel model =
+        ScriptedModel.builder()
+            .callTool("add", "{\"a\":1,\"b\":2}")
+            .callTool("confirm", "{\"action\":\"deploy\"}")
+            .answer(request -> String.join(" | ", ScriptedModel.toolOutputs(request)))
+            .build();
+
+    RunResult result =
+        observedRunner(observer)
+            .run(agent(model, McpServerSpec.builder("t", server.url()).build()), "hi");
+
+    assertThat(result.finalOutput()).isEqualTo("3 | decline deploy (state confirm:deploy)");
+    // AUTO's probe is sent but not observed (on a session server its expected answer is an HTTP
+    // error); the list, the call, and both rounds of the multi round-trip call are each one
+    // request and one observation, in order.
+    List<RecordedRequest> requests = server.requests();
+    assertThat(requests)
+        .extracting(RecordedRequest::mcpMethod)
+        .containsExactly("server/discover", "tools/list", "tools/call", "tools/call", "tools/call");
+    List<RecordedRequest> observable = requests.subList(1, requests.size());
+    assertThat(observer.requests).hasSameSizeAs(observable);
+    for (int i = 0; i < observable.size(); i++) {
+      assertObserves(observer.requests.get(i), observable.get(i), "t");
+      assertThat(observer.requests.get(i).outcomes)
+          .as(observable.get(i).toString())
+          .containsExactly("ok");
+    }
+    assertThat(observer.requests)
+        .extracting(o -> o.start.toolName())
+        .containsExactly(null, "add", "confirm", "confirm");
+    assertThat(meta(requests.get(0))).doesNotContainKey("traceparent");
+  }
+
+  @Test
+  void concurrentStatelessRunsEachObserveExactlyTheirOwnRequests() throws Exception {
+    EmbeddedMcpServer server = server(Mode.MODERN);
+    RecordingObserver observer = new RecordingObserver();
+    Runner runner = observedRunner(observer);
+    Agent agent =
+        agent(
+            ScriptedModel.builder()
+                .callTool("whoami", "{}")
+                .callTool("confirm", "{\"action\":\"deploy\"}")
+                .answer(ScriptedModel::lastToolOutput)
+                .build(),
+            McpServerSpec.builder("t", server.url()).protocol(McpProtocol.STATELESS).build());
+    int runs = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<RunResult>> results = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      String nonce = "run-" + i;
+      results.add(pool.submit(() -> runner.run(agent, "hi", McpHeaders.of("X-Run-Nonce", nonce))));
+    }
+    Map<String, String> runIdOfNonce = new java.util.HashMap<>();
+    for (int i = 0; i < runs; i++) {
+      runIdOfNonce.put("run-" + i, results.get(i).get(2, TimeUnit.MINUTES).runId());
+    }
+    pool.shutdown();
+
+    // Every request the server received (a list per run at most, a call, two rounds) has exactly
+    // one observation, of the run whose headers it carried, whose trace context it carries.
+    List<RecordedRequest> requests = server.requests();
+    assertThat(requests).hasSizeGreaterThanOrEqualTo(runs * 3);
+    for (RecordedRequest request : requests) {
+      String nonce = request.header("X-Run-Nonce").orElseThrow();
+      List<Observed> observing =
+          observer.requests.stream().filter(o -> o.sent.contains(request.jsonRpcId())).toList();
+      assertThat(observing).as(request.toString()).hasSize(1);
+      assertThat(observing.get(0).runId).as(request.toString()).isEqualTo(runIdOfNonce.get(nonce));
+      assertObserves(observing.get(0), request, "t");
+      assertThat(observing.get(0).outcomes).as(request.toString()).containsExactly("ok");
+    }
+    assertThat(observer.requests).hasSameSizeAs(requests);
+  }
+
+  @Test
+  void aReissuedStatelessRequestIsObservedAsARequestOfItsOwn() throws Exception {
+    BreakingServer server = track(new BreakingServer());
+    RecordingObserver observer = new RecordingObserver();
+
+    RunResult result =
+        observedRunner(observer).run(agent(calling("flaky", "{}"), server.spec().build()), "hi");
+
+    assertThat(result.finalOutput()).isEqualTo("done: ok");
+    assertThat(observer.requests)
+        .extracting(o -> o.start.method() + " " + o.start.toolName())
+        .containsExactly("tools/list null", "tools/call flaky", "tools/call flaky");
+    assertThat(observer.requests)
+        .allSatisfy(o -> assertThat(o.start.protocolVersion()).isEqualTo(VERSION));
+    Observed lost = observer.requests.get(1);
+    Observed again = observer.requests.get(2);
+    assertThat(lost.sent).containsExactly(String.valueOf(server.callIds.get(0)));
+    assertThat(again.sent).containsExactly(String.valueOf(server.callIds.get(1)));
+    assertThat(lost.outcomes)
+        .containsExactly(
+            "failed "
+                + io.github.mcprunner.core.spi.ResponseLostException.class.getName()
+                + " null");
+    assertThat(again.outcomes).containsExactly("ok");
   }
 
   // ---------------------------------------------------------------- the revision's errors
@@ -867,6 +1184,43 @@ public abstract class StatelessContractTest {
         .isEqualTo(McpProtocolException.Reason.HEADER_MISMATCH);
     assertThat(error.getMessage()).contains("'strict'").contains("tools/call");
     assertThat(server.calls).hasValue(2);
+  }
+
+  @Test
+  void aStatelessRequestsFailureIsObservedWithItsErrorCodeOrHttpStatus() throws Exception {
+    ErrorServer refusing =
+        track(new ErrorServer(n -> "{\"code\":-32603,\"message\":\"Internal error\"}"));
+    EmbeddedMcpServer unavailable = server(Mode.MODERN);
+    RecordingObserver observer = new RecordingObserver();
+    Runner runner = observedRunner(observer);
+
+    // A JSON-RPC error answering a call (the model sees a failed tool): its code, as the session
+    // protocol reports one.
+    RunResult refused = runner.run(agent(calling("pick", "{}"), refusing.spec()), "hi");
+    // An HTTP status without a JSON-RPC error: the status.
+    unavailable.failNextRequests(1, 503);
+    Throwable error =
+        catchThrowable(
+            () ->
+                runner.run(
+                    agent(
+                        calling("whoami", "{}"),
+                        McpServerSpec.builder("down", unavailable.url())
+                            .protocol(McpProtocol.STATELESS)
+                            .build()),
+                    "hi"));
+
+    assertThat(refused.toolResults())
+        .singleElement()
+        .satisfies(r -> assertThat(r.error()).isTrue());
+    assertThat(error).isInstanceOf(io.github.mcprunner.McpServerException.class);
+    assertThat(observer.requests)
+        .extracting(o -> o.start.serverName() + " " + o.start.method() + " " + o.outcomes)
+        .containsExactly(
+            "strict tools/list [ok]",
+            "strict tools/call [failed -32603 -32603]",
+            "down tools/list [failed 503 null]");
+    assertThat(observer.requests).allSatisfy(o -> assertThat(o.sent).hasSize(1));
   }
 
   // ---------------------------------------------------------------- cacheable lists

@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * (encoded with {@link HeaderValues} where needed) and the {@code Mcp-Param-*} headers the caller
  * computed; the body's {@code params._meta} carries the protocol version, client capabilities and
  * client info. No session id, no GET, no DELETE, no {@code Last-Event-ID}. The run's headers are
- * resolved once per request by the caller's {@link HeaderSource}, after the protocol headers.
+ * resolved once per request by the caller's {@link HeaderSource}, after the protocol headers; the
+ * same source's {@link RequestObserver}, when the run is observed, sees each request.
  *
  * <p>A JSON answer or an SSE stream ending with the response both work; notifications on the stream
  * are skipped. Outcomes: the {@code result} object; a JSON-RPC error as {@link RpcError} (with the
@@ -85,6 +86,37 @@ public final class StatelessHttpClient {
     default @Nullable RunScope run() {
       return null;
     }
+
+    /**
+     * Returns the observer of one request of {@code method} (the run's observers), asked once per
+     * request before it is built; null (the default) when nothing observes, which costs nothing.
+     */
+    default @Nullable RequestObserver observe(String method, @Nullable String toolName) {
+      return null;
+    }
+  }
+
+  /**
+   * Observes one request: its {@code _meta} entries (trace context) are added to {@code
+   * params._meta} without replacing an entry there; told the JSON-RPC id when the request is handed
+   * to the HTTP client, then its outcome once (a failure to resolve the headers too).
+   */
+  public interface RequestObserver {
+    /** Returns the entries to add to {@code params._meta}. */
+    Map<String, String> meta();
+
+    /** The request is handed to the HTTP client with JSON-RPC id {@code jsonRpcId}. */
+    void requestSent(Object jsonRpcId);
+
+    /**
+     * The server answered with a result.
+     *
+     * @param toolError whether it is a {@code tools/call} result with {@code isError} set
+     */
+    void requestSucceeded(boolean toolError);
+
+    /** The request failed, was cancelled or timed out: {@code error} says which. */
+    void requestFailed(Throwable error);
   }
 
   /** A JSON-RPC error answering a request; its message is the server's and is never logged. */
@@ -216,12 +248,52 @@ public final class StatelessHttpClient {
       @Nullable String toolName,
       Map<String, String> paramHeaders,
       HeaderSource headers) {
+    RequestObserver observer = headers.observe(method, toolName);
+    CompletableFuture<Map<String, Object>> result =
+        send(method, params, name, toolName, paramHeaders, headers, observer);
+    if (observer == null) {
+      return result;
+    }
+    // The caller sees the outcome once the observation has it: a run never ends before the
+    // observations of its requests.
+    boolean isCall = "tools/call".equals(method);
+    CompletableFuture<Map<String, Object>> observed =
+        result.whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                observer.requestFailed(error);
+              } else {
+                observer.requestSucceeded(isCall && Boolean.TRUE.equals(ok.get("isError")));
+              }
+            });
+    // Cancelling what the caller holds cancels the exchange, as without an observer.
+    observed.whenComplete(
+        (ok, error) -> {
+          if (error instanceof java.util.concurrent.CancellationException) {
+            result.cancel(false);
+          }
+        });
+    return observed;
+  }
+
+  private CompletableFuture<Map<String, Object>> send(
+      String method,
+      Map<String, Object> params,
+      @Nullable String name,
+      @Nullable String toolName,
+      Map<String, String> paramHeaders,
+      HeaderSource headers,
+      @Nullable RequestObserver observer) {
     long id = ids.incrementAndGet();
     Map<String, Object> fullParams = new LinkedHashMap<>(params);
     Map<String, Object> fullMeta = new LinkedHashMap<>(meta);
     Object given = params.get("_meta");
     if (given instanceof Map<?, ?>) {
       ((Map<?, ?>) given).forEach((k, v) -> fullMeta.put(String.valueOf(k), v));
+    }
+    if (observer != null) {
+      // Trace context, as on the session protocol: never replacing an entry the request has.
+      observer.meta().forEach(fullMeta::putIfAbsent);
     }
     fullParams.put("_meta", fullMeta);
     Map<String, Object> message = new LinkedHashMap<>();
@@ -262,6 +334,9 @@ public final class StatelessHttpClient {
           }
         });
     result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (observer != null) {
+      observer.requestSent(id);
+    }
     RunScope run = headers.run();
     if (run != null) {
       // A cancelled run ends the exchange now, not at the request timeout.
