@@ -188,16 +188,7 @@ final class ModernServers {
           Object action = call.arguments() == null ? null : call.arguments().get("action");
           Map<String, Object> responses = call.inputResponses();
           if (responses == null || !responses.containsKey("confirm")) {
-            Map<String, Object> schema =
-                Map.of("type", "object", "properties", Map.of("ok", Map.of("type", "boolean")));
-            return McpSyncResponse.result(
-                McpSchema.InputRequiredResult.builder()
-                    .elicit(
-                        "confirm",
-                        McpSchema.ElicitFormRequest.builder("Proceed with " + action + "?", schema)
-                            .build())
-                    .requestState("confirm:" + action)
-                    .build());
+            return askToConfirm("Proceed with " + action + "?", "confirm:" + action);
           }
           Object answer = responses.get("confirm");
           Object chosen = answer instanceof Map<?, ?> ? ((Map<?, ?>) answer).get("action") : answer;
@@ -237,17 +228,9 @@ final class ModernServers {
                   ? Integer.parseInt(state.substring("asked:".length()))
                   : 0;
           if (answered < wanted) {
-            Map<String, Object> schema =
-                Map.of("type", "object", "properties", Map.of("ok", Map.of("type", "boolean")));
-            return McpSyncResponse.result(
-                McpSchema.InputRequiredResult.builder()
-                    .elicit(
-                        "confirm",
-                        McpSchema.ElicitFormRequest.builder(
-                                "Confirmation " + (answered + 1) + " of " + wanted + "?", schema)
-                            .build())
-                    .requestState("asked:" + (answered + 1))
-                    .build());
+            return askToConfirm(
+                "Confirmation " + (answered + 1) + " of " + wanted + "?",
+                "asked:" + (answered + 1));
           }
           return McpSyncResponse.result(
               McpSchema.CallToolResult.builder()
@@ -256,6 +239,20 @@ final class ModernServers {
                   .isError(false)
                   .build());
         });
+  }
+
+  /**
+   * Answers {@code input_required} with one form elicitation {@code "confirm"} (a boolean {@code
+   * ok}) asking {@code message}, and {@code state} as the request state.
+   */
+  private static McpSyncResponse askToConfirm(String message, String state) {
+    Map<String, Object> schema =
+        Map.of("type", "object", "properties", Map.of("ok", Map.of("type", "boolean")));
+    return McpSyncResponse.result(
+        McpSchema.InputRequiredResult.builder()
+            .elicit("confirm", McpSchema.ElicitFormRequest.builder(message, schema).build())
+            .requestState(state)
+            .build());
   }
 
   private static Map<String, List<String>> headersOf(McpRequestContext context) {

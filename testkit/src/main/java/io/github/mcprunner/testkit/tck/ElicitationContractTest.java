@@ -38,8 +38,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -147,40 +145,6 @@ public abstract class ElicitationContractTest {
     return answer(item.output());
   }
 
-  private static List<RunEvent> events(RunStream stream) throws Exception {
-    List<RunEvent> events = new CopyOnWriteArrayList<>();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    stream.subscribe(
-        new Flow.Subscriber<RunEvent>() {
-          @Override
-          public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-          }
-
-          @Override
-          public void onNext(RunEvent item) {
-            events.add(item);
-          }
-
-          @Override
-          public void onError(Throwable throwable) {
-            done.complete(null);
-          }
-
-          @Override
-          public void onComplete() {
-            done.complete(null);
-          }
-        });
-    try {
-      stream.result().get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
-    } catch (ExecutionException expected) {
-      // The caller asserts on the failure itself.
-    }
-    done.get(LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
-    return events;
-  }
-
   // ---------------------------------------------------------------- one run
 
   @ParameterizedTest
@@ -241,7 +205,7 @@ public abstract class ElicitationContractTest {
                         request -> CompletableFuture.completedFuture(InputResponse.decline()))
                     .build());
 
-    List<RunEvent> events = events(stream);
+    List<RunEvent> events = RunEvents.of(stream, LONG_WAIT);
 
     assertThat(events)
         .filteredOn(e -> e instanceof RunEvent.InputRequested)
@@ -367,7 +331,7 @@ public abstract class ElicitationContractTest {
 
     stream.cancel();
 
-    List<RunEvent> events = events(stream);
+    List<RunEvent> events = RunEvents.of(stream, LONG_WAIT);
     assertThat(events)
         .filteredOn(e -> e instanceof RunEvent.InputAnswered)
         .containsExactly(

@@ -777,36 +777,6 @@ public abstract class StatelessContractTest {
   }
 
   /** Every event of {@code stream}, once the run ended (either way). */
-  private static List<RunEvent> events(RunStream stream) throws Exception {
-    List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.CompletableFuture<Void> done =
-        new java.util.concurrent.CompletableFuture<>();
-    stream.subscribe(
-        new java.util.concurrent.Flow.Subscriber<RunEvent>() {
-          @Override
-          public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-          }
-
-          @Override
-          public void onNext(RunEvent item) {
-            events.add(item);
-          }
-
-          @Override
-          public void onError(Throwable throwable) {
-            done.complete(null);
-          }
-
-          @Override
-          public void onComplete() {
-            done.complete(null);
-          }
-        });
-    done.get(60, TimeUnit.SECONDS);
-    return events;
-  }
-
   @Test
   void aBrokenResponseStreamIsReissuedOnceAsANewRequest() throws Exception {
     BreakingServer server = track(new BreakingServer());
@@ -817,7 +787,7 @@ public abstract class StatelessContractTest {
                 agent(calling("flaky", "{}"), server.spec().build()),
                 "hi",
                 McpHeaders.of("X-Run", "r1"));
-    List<RunEvent> events = events(stream);
+    List<RunEvent> events = RunEvents.of(stream, Duration.ofSeconds(60));
     RunResult result = stream.result().get(60, TimeUnit.SECONDS);
 
     assertThat(result.finalOutput()).isEqualTo("done: ok");
@@ -844,7 +814,7 @@ public abstract class StatelessContractTest {
             .runStreamed(
                 agent(calling("flaky", "{}"), server.spec().reissueLostRequests(false).build()),
                 "hi");
-    List<RunEvent> events = events(stream);
+    List<RunEvent> events = RunEvents.of(stream, Duration.ofSeconds(60));
     Throwable error = catchThrowable(() -> stream.result().get(60, TimeUnit.SECONDS));
 
     assertThat(error)
