@@ -22,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe; one spec serves every run.
+ * <p>Immutable and thread-safe; one spec serves every run. Agents of one runner that declare the
+ * same server (name, URL, transport) with equal static headers, timeouts, session settings and
+ * protocol share its pooled sessions; a spec that differs in any of these gets sessions of its own,
+ * so every request carries the static headers and settings of the spec it was made for.
  */
 public final class McpServerSpec {
 

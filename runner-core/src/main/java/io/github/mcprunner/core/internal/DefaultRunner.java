@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.mcprunner.Agent;
 import io.github.mcprunner.InputHandler;
+import io.github.mcprunner.McpProtocol;
 import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.McpToolbox;
 import io.github.mcprunner.RunCancellation;
@@ -13,8 +14,10 @@ import io.github.mcprunner.RunOptions;
 import io.github.mcprunner.RunResult;
 import io.github.mcprunner.RunStream;
 import io.github.mcprunner.Runner;
+import io.github.mcprunner.SessionStrategy;
 import io.github.mcprunner.TransportKind;
 import io.github.mcprunner.core.spi.McpTransportFactory;
+import io.github.mcprunner.headers.McpHeaders;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import java.net.URI;
@@ -45,8 +48,43 @@ public final class DefaultRunner implements Runner {
       org.slf4j.LoggerFactory.getLogger(DefaultRunner.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
-  /** Identifies a server across agents: specs equal in these share one session pool. */
-  private record PoolKey(String name, URI url, TransportKind kind, @Nullable String transport) {}
+  /**
+   * Identifies a server across agents: specs equal in all of these share one session pool and one
+   * protocol state. A spec that differs in any of them (another static header, timeout, session
+   * strategy or protocol) gets its own, so that every request carries the settings of the spec it
+   * was made for, never those of another agent's spec of the same server. The tool filter, round
+   * bound and re-issue switch are read from the calling agent's spec on each call.
+   */
+  private record PoolKey(
+      String name,
+      URI url,
+      TransportKind kind,
+      @Nullable String transport,
+      McpHeaders headers,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      Duration initializeTimeout,
+      SessionStrategy sessionStrategy,
+      int maxSessions,
+      Duration sessionIdleTimeout,
+      McpProtocol protocol) {
+
+    static PoolKey of(McpServerSpec server) {
+      return new PoolKey(
+          server.name(),
+          server.uri(),
+          server.transportKind(),
+          server.transport().orElse(null),
+          server.headers(),
+          server.connectTimeout(),
+          server.requestTimeout(),
+          server.initializeTimeout(),
+          server.sessionStrategy(),
+          server.maxSessions(),
+          server.sessionIdleTimeout(),
+          server.protocol());
+    }
+  }
 
   private final HeaderChain chain;
   private final TransportRegistry transports;
@@ -116,9 +154,7 @@ public final class DefaultRunner implements Runner {
 
   SessionPool pool(McpServerSpec server) {
     checkOpen();
-    PoolKey key =
-        new PoolKey(
-            server.name(), server.uri(), server.transportKind(), server.transport().orElse(null));
+    PoolKey key = PoolKey.of(server);
     return pools.computeIfAbsent(
         key,
         k -> {
@@ -134,9 +170,7 @@ public final class DefaultRunner implements Runner {
    */
   StatelessServer protocol(McpServerSpec server) {
     checkOpen();
-    PoolKey key =
-        new PoolKey(
-            server.name(), server.uri(), server.transportKind(), server.transport().orElse(null));
+    PoolKey key = PoolKey.of(server);
     return protocols.computeIfAbsent(
         key,
         k ->

@@ -1371,6 +1371,38 @@ public abstract class McpTransportContractTest {
     assertThat(failure).hasMessageContaining("could not be reached");
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = Mode.class,
+      names = {"STATEFUL", "STATELESS", "SSE"})
+  void twoAgentsDeclaringOneServerEachSendTheirOwnStaticHeaders(Mode mode) {
+    EmbeddedMcpServer server = server(mode);
+    Runner runner = runner();
+    // Same name and URL, different static headers: neither agent's requests may carry the other's.
+    Agent a =
+        agent(
+            calling("whoami", "{}"),
+            spec(server).headers(McpHeaders.of("X-Api-Version", "1")).build());
+    Agent b =
+        agent(
+            calling("whoami", "{}"),
+            spec(server).headers(McpHeaders.of("X-Api-Version", "2")).build());
+    for (int i = 0; i < 3; i++) {
+      // One identity, the two agents interleaved: one pooled session would serve both.
+      runner.run(a, "hi", McpHeaders.of("X-User-Id", "u1", "X-Agent", "1"));
+      runner.run(b, "hi", McpHeaders.of("X-User-Id", "u1", "X-Agent", "2"));
+    }
+
+    List<RecordedRequest> sent =
+        server.requests().stream().filter(r -> r.header("X-Agent").isPresent()).toList();
+    assertThat(sent).filteredOn(r -> "tools/call".equals(r.mcpMethod())).hasSize(6);
+    for (RecordedRequest request : sent) {
+      assertThat(request.header("X-Api-Version"))
+          .as(request.mcpMethod() + " of the agent whose spec says " + request.header("X-Agent"))
+          .isEqualTo(request.header("X-Agent"));
+    }
+  }
+
   @Test
   void silentServerTimesOutClearly() throws IOException {
     DeadEndServer dead = track(DeadEndServer.silent());
