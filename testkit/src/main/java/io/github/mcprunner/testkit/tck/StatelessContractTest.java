@@ -614,34 +614,10 @@ public abstract class StatelessContractTest {
   @Test
   void twoAgentsDeclaringOneServerEachSendTheirOwnStaticHeaders() {
     EmbeddedMcpServer server = server(Mode.MODERN);
-    Runner runner = runner();
-    // Same name and URL, different static headers: neither agent's requests may carry the other's.
-    Agent a =
-        agent(
-            calling("whoami", "{}"),
-            McpServerSpec.builder("t", server.url())
-                .headers(McpHeaders.of("X-Api-Version", "1"))
-                .build());
-    Agent b =
-        agent(
-            calling("whoami", "{}"),
-            McpServerSpec.builder("t", server.url())
-                .headers(McpHeaders.of("X-Api-Version", "2"))
-                .build());
-    for (int i = 0; i < 3; i++) {
-      // One identity, the two agents interleaved: one pooled session would serve both.
-      runner.run(a, "hi", McpHeaders.of("X-User-Id", "u1", "X-Agent", "1"));
-      runner.run(b, "hi", McpHeaders.of("X-User-Id", "u1", "X-Agent", "2"));
-    }
-
-    List<RecordedRequest> sent =
-        server.requests().stream().filter(r -> r.header("X-Agent").isPresent()).toList();
-    assertThat(sent).filteredOn(r -> "tools/call".equals(r.mcpMethod())).hasSize(6);
-    for (RecordedRequest request : sent) {
-      assertThat(request.header("X-Api-Version"))
-          .as(request.mcpMethod() + " of the agent whose spec says " + request.header("X-Agent"))
-          .isEqualTo(request.header("X-Agent"));
-    }
+    SpecsOfOneServer.assertEachAgentSendsItsOwnStaticHeaders(
+        runner(),
+        server,
+        headers -> McpServerSpec.builder("t", server.url()).headers(headers).build());
   }
 
   // ---------------------------------------------------------------- lost response streams
