@@ -16,6 +16,7 @@ import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
 import io.github.mcprunner.testkit.ScriptedModel;
+import io.github.mcprunner.testkit.Threads;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.InetAddress;
@@ -92,44 +93,15 @@ class ClientLifecycleTest {
     CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
   }
 
-  private static Set<Thread> liveThreads(Predicate<String> name) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> name.test(thread.getName()))
-        .collect(Collectors.toSet());
-  }
-
-  /**
-   * Waits (bounded) until none of {@code threads} is alive; collects garbage meanwhile, since on
-   * JDK 17 a client's selector thread ends only once the client is no longer referenced.
-   */
-  private static Set<String> stillAlive(Set<Thread> threads, Duration wait)
-      throws InterruptedException {
-    long end = System.nanoTime() + wait.toNanos();
-    Set<String> alive = names(threads);
-    while (!alive.isEmpty() && System.nanoTime() < end) {
-      System.gc();
-      Thread.sleep(100);
-      alive = names(threads);
-    }
-    return alive;
-  }
-
-  private static Set<String> names(Set<Thread> threads) {
-    return threads.stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
-  }
-
   @Test
   void sessionsShareAFewClientsAndClosingTheRunnerEndsTheirThreads() throws Exception {
-    Set<Thread> before = liveThreads(OWN_THREADS);
+    Set<Thread> before = Threads.live(OWN_THREADS);
     Runner runner = discoveringRunner();
     int identities = HttpClientTransportFactory.SHARED_CLIENTS + 2;
 
     runAll(runner, agent(), identities);
 
-    Set<Thread> started = new HashSet<>(liveThreads(OWN_THREADS));
+    Set<Thread> started = new HashSet<>(Threads.live(OWN_THREADS));
     started.removeAll(before);
     long sessions =
         server.requests().stream()
@@ -144,7 +116,7 @@ class ClientLifecycleTest {
 
     runner.close();
 
-    assertThat(stillAlive(started, Duration.ofSeconds(30)))
+    assertThat(Threads.stillAlive(started, Duration.ofSeconds(30)))
         .as("the transport's threads still alive after close")
         .isEmpty();
   }
@@ -227,7 +199,7 @@ class ClientLifecycleTest {
       acceptor.setDaemon(true);
       acceptor.start();
       Predicate<String> watchdog = name -> name.equals("mcp-runner-provider-watchdog");
-      Set<Thread> before = liveThreads(watchdog);
+      Set<Thread> before = Threads.live(watchdog);
       Runner runner =
           Runners.builder()
               .discoverHeaderProviders(false)
@@ -249,7 +221,7 @@ class ClientLifecycleTest {
                   .build(),
               "hi");
       assertThat(connected.await(30, TimeUnit.SECONDS)).as("the initialize was sent").isTrue();
-      Set<Thread> started = new HashSet<>(liveThreads(watchdog));
+      Set<Thread> started = new HashSet<>(Threads.live(watchdog));
       started.removeAll(before);
       assertThat(started).as("the provider watchdog of the runner's header chain").hasSize(1);
 
@@ -257,7 +229,7 @@ class ClientLifecycleTest {
 
       assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS))
           .hasCauseInstanceOf(RunCancelledException.class);
-      assertThat(stillAlive(started, Duration.ofSeconds(20)))
+      assertThat(Threads.stillAlive(started, Duration.ofSeconds(20)))
           .as("the header chain was closed after the wait for the sessions")
           .isEmpty();
       for (Socket socket : held) {

@@ -11,6 +11,7 @@ import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
 import io.github.mcprunner.testkit.ScriptedModel;
+import io.github.mcprunner.testkit.Threads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -98,30 +99,6 @@ class ClientLifecycleTest {
     CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
   }
 
-  private static Set<Thread> liveThreads(Predicate<String> name) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> name.test(thread.getName()))
-        .collect(Collectors.toSet());
-  }
-
-  private static Set<String> stillAlive(Set<Thread> threads, Duration wait)
-      throws InterruptedException {
-    long end = System.nanoTime() + wait.toNanos();
-    Set<String> alive = names(threads);
-    while (!alive.isEmpty() && System.nanoTime() < end) {
-      Thread.sleep(100);
-      alive = names(threads);
-    }
-    return alive;
-  }
-
-  private static Set<String> names(Set<Thread> threads) {
-    return threads.stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
-  }
-
   private static int awaitConnections(ConnectionPool pool, Duration wait)
       throws InterruptedException {
     long end = System.nanoTime() + wait.toNanos();
@@ -133,7 +110,7 @@ class ClientLifecycleTest {
 
   @Test
   void closingTheRunnerEndsTheThreadsOfTheTransportItDiscovered() throws Exception {
-    Set<Thread> before = liveThreads(OWN_THREADS);
+    Set<Thread> before = Threads.live(OWN_THREADS);
     Runner runner = Runners.builder().discoverHeaderProviders(false).build();
     runners.add(runner);
 
@@ -142,13 +119,13 @@ class ClientLifecycleTest {
         runner,
         agent(McpServerSpec.builder("tickets", server.url()).transport("okhttp").build()),
         6);
-    Set<Thread> started = new HashSet<>(liveThreads(OWN_THREADS));
+    Set<Thread> started = new HashSet<>(Threads.live(OWN_THREADS));
     started.removeAll(before);
     assertThat(started).as("the transport's threads (calls and event streams)").isNotEmpty();
 
     runner.close();
 
-    assertThat(stillAlive(started, Duration.ofSeconds(20)))
+    assertThat(Threads.stillAlive(started, Duration.ofSeconds(20)))
         .as("the transport's threads still alive after close")
         .isEmpty();
   }
