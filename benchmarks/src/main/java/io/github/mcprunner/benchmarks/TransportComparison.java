@@ -44,10 +44,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * are warm-up.
  *
  * <p>Tool calls: {@code bare-sdk} (the MCP SDK's own {@code HttpClientStreamableHttpTransport},
- * static headers), {@code httpclient} and {@code okhttp} (the SDK client on the transport, headers
- * resolved per call from the call's context), {@code runner/httpclient} and {@code runner/okhttp}
- * (a whole run with per-run headers: model turn, {@code tools/call} on a pooled session, answer
- * turn).
+ * static headers), {@code raw/httpclient} and {@code raw/okhttp} (the bare HTTP clients on the same
+ * exchange, no MCP code: {@link RawHttp}), {@code httpclient} and {@code okhttp} (the SDK client on
+ * the transport, headers resolved per call from the call's context), {@code runner/httpclient} and
+ * {@code runner/okhttp} (a whole run with per-run headers: model turn, {@code tools/call} on a
+ * pooled session, answer turn).
  *
  * <p>Sessions, one caller: {@code pooled/T} (the same run as {@code runner/T}, on the identity's
  * pooled session), {@code per-run/T} ({@code SessionStrategy.PER_RUN}: initialize, list, call,
@@ -85,6 +86,8 @@ public final class TransportComparison {
       List<Interleaved.Variant> calls = new ArrayList<>();
       List<Interleaved.Variant> sessions = new ArrayList<>();
       calls.add(variant("bare-sdk", () -> bare.callTool(ADD), pool));
+      calls.add(variant("raw/httpclient", RawHttp.jdk(server), pool));
+      calls.add(variant("raw/okhttp", RawHttp.okhttp(server), pool));
       for (McpTransportFactory factory : factories()) {
         McpSyncClient client = clientOver(factory, server);
         closing.add(client::closeGracefully);
@@ -283,8 +286,9 @@ public final class TransportComparison {
     for (int callers : new int[] {1, 32}) {
       System.out.printf(
           Locale.ROOT,
-          "okhttp ÷ httpclient at %d caller(s): transport %.2f, runner %.2f%n",
+          "okhttp ÷ httpclient at %d caller(s): raw HTTP %.2f, transport %.2f, runner %.2f%n",
           callers,
+          ratio(calls, "raw/okhttp", "raw/httpclient", callers),
           ratio(calls, "okhttp", "httpclient", callers),
           ratio(calls, "runner/okhttp", "runner/httpclient", callers));
     }
