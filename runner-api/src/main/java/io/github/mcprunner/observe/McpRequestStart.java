@@ -2,6 +2,7 @@ package io.github.mcprunner.observe;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mcprunner.headers.McpServerRef;
 import java.net.URI;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -15,8 +16,12 @@ import org.jspecify.annotations.Nullable;
  * and {@code sessionId} null. The protocol probe of {@code McpProtocol.AUTO} ({@code
  * server/discover}) is not observed.
  *
+ * <p>{@link #toString()} prints the URL as {@link McpServerRef#printable(URI)} does (the values of
+ * its query redacted); {@link #serverUrl()} is the URL as configured, so an observer that records
+ * or logs it should print it the same way.
+ *
  * @param serverName the name of the MCP server ({@code McpServerSpec.name()})
- * @param serverUrl the server's endpoint
+ * @param serverUrl the server's endpoint as configured (query included)
  * @param method the JSON-RPC method: {@code initialize}, {@code tools/list}, {@code tools/call}
  * @param toolName the tool of a {@code tools/call}, else null
  * @param protocolVersion the MCP protocol version negotiated with the server, or null before it is
@@ -64,5 +69,23 @@ public record McpRequestStart(
   /** Returns the session's {@code Mcp-Session-Id}, when known. */
   public Optional<String> session() {
     return Optional.ofNullable(sessionId);
+  }
+
+  /** Prints every part, the URL's query values redacted ({@link McpServerRef#printable(URI)}). */
+  @Override
+  public String toString() {
+    return "McpRequestStart[serverName="
+        + serverName
+        + ", serverUrl="
+        + McpServerRef.printable(serverUrl)
+        + ", method="
+        + method
+        + ", toolName="
+        + toolName
+        + ", protocolVersion="
+        + protocolVersion
+        + ", sessionId="
+        + sessionId
+        + "]";
   }
 }

@@ -2,6 +2,7 @@ package io.github.mcprunner.observe;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mcprunner.headers.McpServerRef;
 import java.net.URI;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -9,8 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * What is known of an MCP session once it is open.
  *
+ * <p>{@link #toString()} prints the URL as {@link McpServerRef#printable(URI)} does (the values of
+ * its query redacted); {@link #serverUrl()} is the URL as configured.
+ *
  * @param serverName the name of the MCP server
- * @param serverUrl the server's endpoint
+ * @param serverUrl the server's endpoint as configured (query included)
  * @param protocolVersion the MCP protocol version negotiated at {@code initialize}, or null
  */
 public record McpSessionStart(String serverName, URI serverUrl, @Nullable String protocolVersion) {
@@ -24,5 +28,17 @@ public record McpSessionStart(String serverName, URI serverUrl, @Nullable String
   /** Returns the negotiated protocol version, when known. */
   public Optional<String> protocol() {
     return Optional.ofNullable(protocolVersion);
+  }
+
+  /** Prints every part, the URL's query values redacted ({@link McpServerRef#printable(URI)}). */
+  @Override
+  public String toString() {
+    return "McpSessionStart[serverName="
+        + serverName
+        + ", serverUrl="
+        + McpServerRef.printable(serverUrl)
+        + ", protocolVersion="
+        + protocolVersion
+        + "]";
   }
 }
