@@ -304,7 +304,8 @@ public final class McpServerSpec {
 
     /**
      * Sets the most sessions kept open at once; the least recently used idle one is closed past it.
-     * Defaults to 1,000.
+     * On a server that speaks MCP 2026-07-28 (stateless), which has no sessions, it bounds the
+     * {@code private} tool lists kept per identity instead. Defaults to 1,000.
      */
     public Builder maxSessions(int maxSessions) {
       if (maxSessions <= 0) {
@@ -314,7 +315,10 @@ public final class McpServerSpec {
       return this;
     }
 
-    /** Sets how long an unused session stays open; defaults to 5 minutes. */
+    /**
+     * Sets how long an unused session stays open; on a stateless server, how long an identity's
+     * tool list is kept unused. Defaults to 5 minutes.
+     */
     public Builder sessionIdleTimeout(Duration sessionIdleTimeout) {
       this.sessionIdleTimeout = positive(sessionIdleTimeout, "sessionIdleTimeout");
       return this;

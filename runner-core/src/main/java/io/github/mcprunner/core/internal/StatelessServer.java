@@ -26,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StatelessServer {
   private static final Logger log = LoggerFactory.getLogger(StatelessServer.class);
-  private static final String PUBLIC = "public";
 
   /** The protocol family a server was found to speak. */
   enum Era {
@@ -53,11 +50,7 @@ final class StatelessServer {
   }
 
   /** A tool list as one identity (or every identity, when public) may see it. */
-  private record ToolList(
-      List<ToolDefinition> definitions,
-      Map<String, ToolParamHeaders> params,
-      long expiresAtNanos,
-      boolean isPublic) {}
+  private record ToolList(List<ToolDefinition> definitions, Map<String, ToolParamHeaders> params) {}
 
   private final McpServerSpec server;
   private final McpTransportFactory factory;
@@ -69,7 +62,7 @@ final class StatelessServer {
   private volatile @Nullable Era decided;
   private @Nullable CompletableFuture<Era> probing;
   private @Nullable StatelessHttpClient client;
-  private final ConcurrentHashMap<String, ToolList> lists = new ConcurrentHashMap<>();
+  private final ToolLists<ToolList> lists;
 
   StatelessServer(
       McpServerSpec server,
@@ -84,6 +77,7 @@ final class StatelessServer {
     this.json = json;
     this.nanos = nanos;
     this.observation = observation;
+    this.lists = new ToolLists<>(server.maxSessions(), server.sessionIdleTimeout(), nanos);
     if (server.transportKind() == TransportKind.SSE || server.protocol() == McpProtocol.SESSIONS) {
       decided = Era.SESSIONS;
     } else if (server.protocol() == McpProtocol.STATELESS) {
@@ -319,16 +313,7 @@ final class StatelessServer {
   }
 
   private @Nullable ToolList cached(RunScope scope, boolean freshOnly) {
-    long now = nanos.getAsLong();
-    ToolList shared = lists.get(PUBLIC);
-    if (shared != null && (!freshOnly || now - shared.expiresAtNanos() < 0)) {
-      return shared;
-    }
-    ToolList own = lists.get(identityKey(scope));
-    if (own != null && (!freshOnly || now - own.expiresAtNanos() < 0)) {
-      return own;
-    }
-    return null;
+    return lists.get(identityKey(scope, server.name()), freshOnly);
   }
 
   private CompletableFuture<ToolList> fetchTools(RunScope scope) {
@@ -336,14 +321,8 @@ final class StatelessServer {
     return page(scope, null, all, new boolean[] {true}, new long[] {Long.MAX_VALUE})
         .thenApply(
             last -> {
-              ToolList list = toolList(all, last[0] == 1, last[1]);
-              String key = list.isPublic() ? PUBLIC : identityKey(scope);
-              if (list.isPublic()) {
-                lists.keySet().removeIf(k -> !k.equals(PUBLIC));
-              } else {
-                lists.remove(PUBLIC);
-              }
-              lists.put(key, list);
+              ToolList list = toolList(all);
+              lists.put(identityKey(scope, server.name()), list, last[0] == 1, last[1]);
               return list;
             })
         .exceptionallyCompose(
@@ -379,7 +358,7 @@ final class StatelessServer {
             });
   }
 
-  private ToolList toolList(List<McpSchema.Tool> tools, boolean isPublic, long ttlMs) {
+  private ToolList toolList(List<McpSchema.Tool> tools) {
     List<ToolDefinition> kept = new ArrayList<>();
     Map<String, ToolParamHeaders> params = new LinkedHashMap<>();
     for (McpSchema.Tool tool : tools) {
@@ -415,8 +394,7 @@ final class StatelessServer {
               tool.name(), tool.description() == null ? "" : tool.description(), schema));
       params.put(tool.name(), headers);
     }
-    long expires = nanos.getAsLong() + TimeUnit.MILLISECONDS.toNanos(ttlMs);
-    return new ToolList(List.copyOf(kept), Map.copyOf(params), expires, isPublic);
+    return new ToolList(List.copyOf(kept), Map.copyOf(params));
   }
 
   // ---- shared
@@ -497,10 +475,6 @@ final class StatelessServer {
 
   private static String identityKey(RunScope scope, String serverName) {
     return Identities.key(SessionStrategy.PER_IDENTITY, scope, serverName);
-  }
-
-  private String identityKey(RunScope scope) {
-    return "identity:" + identityKey(scope, server.name());
   }
 
   /**
