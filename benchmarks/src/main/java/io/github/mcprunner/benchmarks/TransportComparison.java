@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tool-call throughput and p50/p99 latency of the two transports and the bare MCP SDK client on one
@@ -48,7 +49,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * exchange, no MCP code: {@link RawHttp}), {@code httpclient} and {@code okhttp} (the SDK client on
  * the transport, headers resolved per call from the call's context), {@code runner/httpclient} and
  * {@code runner/okhttp} (a whole run with per-run headers: model turn, {@code tools/call} on a
- * pooled session, answer turn).
+ * pooled session, answer turn), {@code tenants/httpclient} and {@code tenants/okhttp} (the same
+ * run, each caller thread a user of its own, so 32 callers use 32 sessions, as a multi-tenant
+ * service does).
  *
  * <p>Sessions, one caller: {@code pooled/T} (the same run as {@code runner/T}, on the identity's
  * pooled session), {@code per-run/T} ({@code SessionStrategy.PER_RUN}: initialize, list, call,
@@ -106,6 +109,7 @@ public final class TransportComparison {
         Agent pooled = agent(server, SessionStrategy.PER_IDENTITY);
         Agent perRun = agent(server, SessionStrategy.PER_RUN);
         calls.add(variant("runner/" + factory.name(), () -> runOnce(runner, pooled), pool));
+        calls.add(variant("tenants/" + factory.name(), () -> runAsOwnUser(runner, pooled), pool));
         sessions.add(variant("pooled/" + factory.name(), () -> runOnce(runner, pooled), pool));
         sessions.add(variant("per-run/" + factory.name(), () -> runOnce(runner, perRun), pool));
         String name = factory.name();
@@ -260,6 +264,22 @@ public final class TransportComparison {
     return client;
   }
 
+  // Each caller thread is a user of its own (u1 to u32 on the pool's 32 threads).
+  private static final AtomicInteger USERS = new AtomicInteger();
+  private static final ThreadLocal<String> USER =
+      ThreadLocal.withInitial(() -> "u" + USERS.incrementAndGet());
+
+  /** A run as {@link #runOnce} does it, for the calling thread's own user: its own session. */
+  private static void runAsOwnUser(Runner runner, Agent agent) {
+    String user = USER.get();
+    runner.run(
+        agent,
+        "add",
+        RunOptions.builder()
+            .mcpHeaders(McpHeaders.of("Authorization", "Bearer token-" + user, "X-User-Id", user))
+            .build());
+  }
+
   private static void runOnce(Runner runner, Agent agent) {
     runner.run(
         agent,
@@ -286,11 +306,13 @@ public final class TransportComparison {
     for (int callers : new int[] {1, 32}) {
       System.out.printf(
           Locale.ROOT,
-          "okhttp ÷ httpclient at %d caller(s): raw HTTP %.2f, transport %.2f, runner %.2f%n",
+          "okhttp ÷ httpclient at %d caller(s): raw HTTP %.2f, transport %.2f, runner %.2f,"
+              + " tenants %.2f%n",
           callers,
           ratio(calls, "raw/okhttp", "raw/httpclient", callers),
           ratio(calls, "okhttp", "httpclient", callers),
-          ratio(calls, "runner/okhttp", "runner/httpclient", callers));
+          ratio(calls, "runner/okhttp", "runner/httpclient", callers),
+          ratio(calls, "tenants/okhttp", "tenants/httpclient", callers));
     }
     System.out.printf(Locale.ROOT, "%nRuns and sessions, 1 caller, same rounds%n%n");
     Interleaved.printTable(sessions, new int[] {1}, "new-client/bare-sdk");
