@@ -155,6 +155,16 @@ public final class PeerComparison {
           done,
           WARM_UP_ROUNDS);
       Interleaved.printTable(variants, CALLERS, "ts-sdk");
+      System.out.println();
+      for (int callers : CALLERS) {
+        double bareSdk = Interleaved.find(variants, "bare-java-sdk").throughput(callers);
+        System.out.printf(
+            Locale.ROOT,
+            "÷ bare-java-sdk at %d caller(s): runner/httpclient %.2f, runner/okhttp %.2f%n",
+            callers,
+            Interleaved.find(variants, "runner/httpclient").throughput(callers) / bareSdk,
+            Interleaved.find(variants, "runner/okhttp").throughput(callers) / bareSdk);
+      }
     } finally {
       node.getOutputStream().close();
       if (!node.waitFor(10, TimeUnit.SECONDS)) {
