@@ -10,8 +10,10 @@ import ch.qos.logback.core.read.ListAppender;
 import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.internal.CacheKey;
+import io.github.mcprunner.headers.oauth.internal.TokenEndpointResolver;
 import io.github.mcprunner.headers.oauth.store.TokenKey;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,5 +141,57 @@ class UrlQueryValuesNeverPrintedTest {
                 .toString())
         .contains("resource=https://crm.example/mcp?api_key=██")
         .doesNotContain(QUERY_SECRET);
+  }
+
+  @Test
+  void providersPrintTheirTokenEndpointsWithQueryValuesRedacted() {
+    URI endpoint = URI.create("https://login.example.com/oauth2/token?code=" + QUERY_SECRET);
+    ClientAuthentication client = ClientAuthentication.clientSecretBasic("client", "secret");
+    List<Object> providers =
+        List.of(
+            ClientCredentialsHeadersProvider.builder()
+                .tokenEndpoint(endpoint)
+                .clientAuthentication(client)
+                .build(),
+            TokenExchangeHeadersProvider.builder()
+                .tokenEndpoint(endpoint)
+                .clientAuthentication(client)
+                .build(),
+            CrossAppAccessHeadersProvider.builder()
+                .idpTokenEndpoint(endpoint)
+                .idpPublicClient("idp-client")
+                .issuer(URI.create("https://as.example"))
+                .tokenEndpoint(endpoint)
+                .clientAuthentication(client)
+                .build());
+
+    for (Object provider : providers) {
+      assertThat(provider.toString())
+          .contains("login.example.com/oauth2/token?code=██")
+          .doesNotContain(QUERY_SECRET);
+    }
+  }
+
+  @Test
+  void aDiscoveredTokenEndpointIsLoggedWithItsQueryValuesRedacted() throws Exception {
+    as.document(
+        AS_META,
+        "{\"issuer\":\""
+            + as.base()
+            + "\",\"token_endpoint\":\""
+            + as.base()
+            + "/token?code="
+            + QUERY_SECRET
+            + "\",\"response_types_supported\":[\"code\"]}");
+    TokenEndpointResolver resolver =
+        TokenEndpointResolver.discovering(
+            URI.create(as.base()), false, Duration.ofSeconds(2), Duration.ofSeconds(2));
+
+    assertThat(resolver.tokenEndpoint().getRawQuery()).isEqualTo("code=" + QUERY_SECRET);
+
+    assertThat(logs.list)
+        .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("Discovered token endpoint"));
+    assertNoLogLineHoldsTheQueryValue();
+    assertThat(resolver.toString()).doesNotContain(QUERY_SECRET);
   }
 }
