@@ -11,6 +11,7 @@ import io.github.mcprunner.headers.HeaderContext;
 import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.internal.CacheKey;
 import io.github.mcprunner.headers.oauth.internal.TokenEndpointResolver;
+import io.github.mcprunner.headers.oauth.store.ClientRegistration;
 import io.github.mcprunner.headers.oauth.store.TokenKey;
 import java.net.URI;
 import java.time.Duration;
@@ -124,6 +125,16 @@ class UrlQueryValuesNeverPrintedTest {
 
     assertThat(TokenKey.of("p", "alice", resource, "scope=a").toString())
         .contains("resource=https://crm.example/mcp?api_key=██")
+        .doesNotContain(QUERY_SECRET);
+    // A registration is keyed by the token endpoint when the metadata names no issuer.
+    assertThat(
+            ClientRegistration.of(
+                    "https://as.example/token?code=" + QUERY_SECRET,
+                    "client",
+                    "secret",
+                    "client_secret_post")
+                .toString())
+        .contains("issuer=https://as.example/token?code=██")
         .doesNotContain(QUERY_SECRET);
     assertThat(CacheKey.forIdentity("alice", "client", resource, "a").toString())
         .contains("resource=https://crm.example/mcp?api_key=██")
