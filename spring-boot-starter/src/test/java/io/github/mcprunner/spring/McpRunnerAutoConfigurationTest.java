@@ -234,6 +234,25 @@ class McpRunnerAutoConfigurationTest {
   }
 
   @Test
+  void aProviderSettingWithAnUnresolvablePlaceholderFailsStartUpNamingTheSettingNeverTheValue() {
+    // A generated secret may hold "${": Spring then reads a placeholder it cannot resolve.
+    contexts
+        .withPropertyValues(
+            "mcprunner.oauth.token-exchange.client-id=mcp-runner",
+            "mcprunner.oauth.token-exchange.client-secret=very-secret-${42}-x")
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasFailed()
+                  .getFailure()
+                  .rootCause()
+                  .hasMessageContaining("mcprunner.oauth.token-exchange.client-secret")
+                  .hasMessageContaining("placeholder");
+              assertThat(messages(context.getStartupFailure())).doesNotContain("very-secret");
+            });
+  }
+
+  @Test
   void beansBackOffWhenTheApplicationDefinesThem() {
     Runner own = Runners.builder().discoverHeaderProviders(false).build();
     CurrentRunOptions ownOptions = () -> RunOptions.builder().identity("fixed").build();

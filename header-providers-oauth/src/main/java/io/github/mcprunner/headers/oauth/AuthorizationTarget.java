@@ -163,9 +163,9 @@ public final class AuthorizationTarget {
     return "AuthorizationTarget{issuer="
         + issuer
         + ", tokenEndpoint="
-        + (tokenEndpoint == null ? "discovered" : tokenEndpoint)
+        + (tokenEndpoint == null ? "discovered" : RemoteText.url(tokenEndpoint))
         + ", resource="
-        + resource
+        + RemoteText.url(resource)
         + "}";
   }
 

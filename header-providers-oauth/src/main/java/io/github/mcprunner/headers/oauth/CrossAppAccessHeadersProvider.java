@@ -8,6 +8,7 @@ import io.github.mcprunner.headers.McpServerRef;
 import io.github.mcprunner.headers.oauth.internal.CanonicalUri;
 import io.github.mcprunner.headers.oauth.internal.ClientAuthenticator;
 import io.github.mcprunner.headers.oauth.internal.CrossAppAccessFetcher;
+import io.github.mcprunner.headers.oauth.internal.RemoteText;
 import io.github.mcprunner.headers.oauth.internal.TokenEndpointClient;
 import io.github.mcprunner.headers.oauth.internal.TokenEndpointResolver;
 import io.github.mcprunner.headers.oauth.internal.TokenHeaderResolver;
@@ -408,8 +409,8 @@ public final class CrossAppAccessHeadersProvider extends ResolvingProvider<Token
 
     String describeIdp() {
       return idpTokenEndpoint != null
-          ? String.valueOf(idpTokenEndpoint)
-          : "discovered from " + idpIssuer;
+          ? RemoteText.url(idpTokenEndpoint)
+          : "discovered from " + RemoteText.url(idpIssuer);
     }
 
     String describeIdpClient() {
@@ -423,8 +424,8 @@ public final class CrossAppAccessHeadersProvider extends ResolvingProvider<Token
         return "located per server";
       }
       return tokenEndpoint() != null
-          ? issuer() + " (token endpoint " + tokenEndpoint() + ")"
-          : issuer() + " (token endpoint discovered)";
+          ? RemoteText.url(issuer()) + " (token endpoint " + RemoteText.url(tokenEndpoint()) + ")"
+          : RemoteText.url(issuer()) + " (token endpoint discovered)";
     }
   }
 }

@@ -3,6 +3,7 @@ package io.github.mcprunner.headers.oauth;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.headers.oauth.internal.ClientAuthenticator;
+import io.github.mcprunner.headers.oauth.internal.RemoteText;
 import io.github.mcprunner.headers.oauth.internal.TokenCache;
 import io.github.mcprunner.headers.oauth.internal.TokenEndpointClient;
 import io.github.mcprunner.headers.oauth.internal.TokenEndpointResolver;
@@ -363,7 +364,9 @@ public abstract class OAuthProviderBuilder<B extends OAuthProviderBuilder<B>> {
   }
 
   String describeEndpoint() {
-    return tokenEndpoint != null ? tokenEndpoint.toString() : "discovered from " + issuer;
+    return tokenEndpoint != null
+        ? RemoteText.url(tokenEndpoint)
+        : "discovered from " + RemoteText.url(issuer);
   }
 
   String describeClient() {

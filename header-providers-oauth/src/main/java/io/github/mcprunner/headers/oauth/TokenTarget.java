@@ -1,5 +1,6 @@
 package io.github.mcprunner.headers.oauth;
 
+import io.github.mcprunner.headers.oauth.internal.RemoteText;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,7 +67,13 @@ public final class TokenTarget {
 
   @Override
   public String toString() {
-    return "TokenTarget{audience=" + audience + ", resource=" + resource + ", scope=" + scope + "}";
+    return "TokenTarget{audience="
+        + RemoteText.url(audience)
+        + ", resource="
+        + RemoteText.url(resource)
+        + ", scope="
+        + scope
+        + "}";
   }
 
   /** Builds a {@link TokenTarget}. Not thread-safe. */

@@ -71,7 +71,10 @@ public abstract sealed class OpenAiModelBuilder<B extends OpenAiModelBuilder<B, 
     try {
       uri = URI.create(baseUrl);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("baseUrl is not a valid URL", e);
+      // The JDK's message quotes the whole URL, with any key in its user info or query: neither
+      // it nor the exception as cause is passed on.
+      throw new IllegalArgumentException(
+          "baseUrl is not a valid URL; the URL is not repeated here, it may hold a key");
     }
     String scheme = uri.getScheme();
     if (uri.getHost() == null

@@ -4,6 +4,7 @@ import static io.github.mcprunner.model.openai.Conversations.TEST_KEY;
 import static io.github.mcprunner.model.openai.FakeOpenAiServer.Answer.jsonFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.github.mcprunner.model.Model;
@@ -112,6 +113,21 @@ class OpenAiConfigurationTest {
     assertThat(chat.toString()).doesNotContain(TEST_KEY);
     assertThat(chat.build().toString())
         .isEqualTo("OpenAiChatCompletionsModel{model=llama3.2, endpoint=" + openAi.baseUrl() + "}");
+  }
+
+  @Test
+  void aMalformedBaseUrlIsRefusedWithoutItsKeyInTheMessageOrTheCause() {
+    String malformed = "https://user:pa55@example.test/v1?api-key=" + TEST_KEY + " x";
+
+    Throwable thrown =
+        catchThrowable(() -> OpenAiResponsesModel.builder("gpt-4.1-mini").baseUrl(malformed));
+
+    assertThat(thrown)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("baseUrl is not a valid URL; the URL is not repeated here, it may hold a key");
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      assertThat(String.valueOf(t.getMessage())).doesNotContain(TEST_KEY).doesNotContain("pa55");
+    }
   }
 
   @Test

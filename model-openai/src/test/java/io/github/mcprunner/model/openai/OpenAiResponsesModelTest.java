@@ -229,6 +229,24 @@ class OpenAiResponsesModelTest {
   }
 
   @Test
+  void theServersTextInAStreamErrorIsShortenedToOneLine() {
+    String text = "first line\\r\\nFORGED 12:00:00 ERROR admin logged in " + "x".repeat(5000);
+    openAi.enqueue(
+        FakeOpenAiServer.Answer.sse(
+            "event: error\ndata: {\"type\":\"error\",\"code\":\"ERR_SOMETHING\",\"message\":\""
+                + text
+                + "\",\"param\":null,\"sequence_number\":1}\n\n"));
+
+    assertThatThrownBy(
+            () -> builder().build().respondStreaming(Conversations.question("hi"), d -> {}))
+        .isInstanceOf(OpenAiModelException.class)
+        .hasMessageContaining("(ERR_SOMETHING): first line FORGED")
+        .hasMessageNotContaining("\n")
+        .hasMessageNotContaining("\r")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+  }
+
+  @Test
   void aListenerFailureReachesTheCallerUnchanged() {
     openAi.enqueue(sseFixture("responses/stream-text.sse"));
     IllegalStateException boom = new IllegalStateException("listener broke");

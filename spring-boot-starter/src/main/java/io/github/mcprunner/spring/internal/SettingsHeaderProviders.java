@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -82,7 +83,7 @@ public final class SettingsHeaderProviders implements AutoCloseable {
       if (source instanceof EnumerablePropertySource<?> enumerable) {
         for (String name : enumerable.getPropertyNames()) {
           if (name.startsWith(SETTINGS_PREFIX) && !settings.containsKey(name)) {
-            String value = environment.getProperty(name);
+            String value = property(environment, name);
             if (value != null) {
               settings.put(name, value);
             }
@@ -91,6 +92,23 @@ public final class SettingsHeaderProviders implements AutoCloseable {
       }
     }
     return settings;
+  }
+
+  /**
+   * Returns the value of {@code name}, placeholders resolved.
+   *
+   * @throws McpRunnerConfigurationException if a placeholder cannot be resolved: Spring's message
+   *     quotes the whole value, which may be a secret that happens to hold {@code ${}
+   */
+  private static @Nullable String property(ConfigurableEnvironment environment, String name) {
+    try {
+      return environment.getProperty(name);
+    } catch (IllegalArgumentException e) {
+      throw new McpRunnerConfigurationException(
+          name,
+          "holds a ${...} placeholder that cannot be resolved (escape a literal '${' in a secret"
+              + " as '\\${')");
+    }
   }
 
   @Override

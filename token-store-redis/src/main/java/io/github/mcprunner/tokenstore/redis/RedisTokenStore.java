@@ -401,9 +401,21 @@ public final class RedisTokenStore implements TokenStore {
      * Sets the Redis to use, as a URI: {@code redis://host:6379}, {@code rediss://} for TLS, with
      * {@code redis://user:password@host} or {@code redis://:password@host} for credentials and
      * {@code /2} for a database. Required.
+     *
+     * @throws IllegalArgumentException if {@code uri} is not a Redis URI (the message does not
+     *     repeat it, since it may hold a password)
      */
     public Builder uri(String uri) {
-      this.uri = RedisURI.create(requireNonNull(uri, "uri"));
+      requireNonNull(uri, "uri");
+      try {
+        this.uri = RedisURI.create(uri);
+      } catch (IllegalArgumentException e) {
+        // Lettuce's and the JDK's messages quote the whole URI, password included: neither the
+        // message nor the exception as cause is passed on.
+        throw new IllegalArgumentException(
+            "the Redis uri is not a valid Redis URI (redis://[user:password@]host[:port][/db],"
+                + " rediss:// for TLS); the URI is not repeated here, it may hold a password");
+      }
       return this;
     }
 

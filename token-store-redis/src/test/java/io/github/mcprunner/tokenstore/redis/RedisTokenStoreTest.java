@@ -2,6 +2,7 @@ package io.github.mcprunner.tokenstore.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -85,6 +86,25 @@ class RedisTokenStoreTest {
         RedisTokenStore.builder().uri(redis.uri()).storeInClear(true).build()) {
       clear.putToken(ALICE, token("at-clear", null, Duration.ofMinutes(5)));
       assertThat(clear.getToken(ALICE).accessToken()).isEqualTo("at-clear");
+    }
+  }
+
+  @Test
+  void aMalformedUriIsRefusedWithoutItsPasswordInTheMessageOrTheCause() {
+    for (String uri :
+        new String[] {
+          "redis://user:hunter2@redis host:6379", "redis://:hunter2@[::1", "rediss://:hunter2@"
+        }) {
+      Throwable thrown = catchThrowable(() -> RedisTokenStore.builder().uri(uri));
+      assertThat(thrown)
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "the Redis uri is not a valid Redis URI (redis://[user:password@]host[:port][/db],"
+                  + " rediss:// for TLS); the URI is not repeated here, it may hold a password");
+      for (Throwable t = thrown; t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t.getMessage())).as(uri).doesNotContain("hunter2");
+      }
     }
   }
 

@@ -74,7 +74,7 @@ public final class AuthorizationDiscovery {
 
     /** Returns {@link #key()} made safe for messages and logs ({@link RemoteText}). */
     public String describe() {
-      return RemoteText.of(key());
+      return RemoteText.url(key());
     }
   }
 
@@ -142,7 +142,7 @@ public final class AuthorizationDiscovery {
       if (answer.json() == null) {
         throw new TokenFetchException(
             "no protected resource metadata at the challenge's resource_metadata URL "
-                + RemoteText.of(prmUrl)
+                + RemoteText.url(prmUrl)
                 + " (HTTP "
                 + answer.status()
                 + ")");
@@ -158,7 +158,7 @@ public final class AuthorizationDiscovery {
         }
         log.debug(
             "No protected resource metadata at {} (HTTP {})",
-            RemoteText.of(candidate),
+            RemoteText.url(candidate),
             answer.status());
       }
     }
@@ -168,23 +168,23 @@ public final class AuthorizationDiscovery {
     String resource = string(prm, "resource");
     if (resource == null) {
       throw new TokenFetchException(
-          "the protected resource metadata at " + RemoteText.of(prmUrl) + " names no resource");
+          "the protected resource metadata at " + RemoteText.url(prmUrl) + " names no resource");
     }
     if (!resourceMatches(resource, canonical)) {
       throw new TokenFetchException(
           "the protected resource metadata at "
-              + RemoteText.of(prmUrl)
+              + RemoteText.url(prmUrl)
               + " is for resource "
-              + RemoteText.of(resource)
+              + RemoteText.url(resource)
               + ", not for this server ("
-              + canonical
+              + RemoteText.url(canonical)
               + "); refusing to authorize");
     }
     List<String> servers = strings(prm, "authorization_servers");
     if (servers == null || servers.isEmpty()) {
       throw new TokenFetchException(
           "the protected resource metadata at "
-              + RemoteText.of(prmUrl)
+              + RemoteText.url(prmUrl)
               + " names no authorization server");
     }
     URI issuer = parseUrl(servers.get(0), "the authorization server named by the metadata");
@@ -192,8 +192,8 @@ public final class AuthorizationDiscovery {
     log.debug(
         "Server '{}' is protected by authorization server {} (metadata {})",
         server.name(),
-        RemoteText.of(issuer),
-        RemoteText.of(prmUrl));
+        RemoteText.url(issuer),
+        RemoteText.url(prmUrl));
     return new Discovery(canonical, strings(prm, "scopes_supported"), as, false);
   }
 
@@ -249,7 +249,7 @@ public final class AuthorizationDiscovery {
     if (issuer.getRawQuery() != null || issuer.getRawFragment() != null) {
       throw new TokenFetchException(
           "the authorization server identifier "
-              + RemoteText.of(issuer)
+              + RemoteText.url(issuer)
               + " has a query or fragment");
     }
     for (URI candidate : TokenEndpointResolver.metadataUrls(issuer)) {
@@ -257,7 +257,7 @@ public final class AuthorizationDiscovery {
       if (answer.json() == null) {
         log.debug(
             "No authorization server metadata at {} (HTTP {})",
-            RemoteText.of(candidate),
+            RemoteText.url(candidate),
             answer.status());
         continue;
       }
@@ -266,17 +266,17 @@ public final class AuthorizationDiscovery {
       if (named == null || !stripSlash(named).equals(stripSlash(issuer.toString()))) {
         throw new TokenFetchException(
             "the authorization server metadata at "
-                + RemoteText.of(candidate)
+                + RemoteText.url(candidate)
                 + " names issuer "
-                + RemoteText.of(named)
+                + RemoteText.url(named)
                 + ", not "
-                + RemoteText.of(issuer));
+                + RemoteText.url(issuer));
       }
       return fromMetadata(named, metadata, answer.json());
     }
     throw new TokenFetchException(
         "could not discover the authorization server "
-            + RemoteText.of(issuer)
+            + RemoteText.url(issuer)
             + ": no metadata at any well-known URL");
   }
 
@@ -304,7 +304,7 @@ public final class AuthorizationDiscovery {
     }
     log.debug(
         "No protected resource metadata for {}; using the 2025-03-26 rules ({})",
-        canonical,
+        RemoteText.url(canonical),
         answer.json() != null ? "metadata at the origin" : "default endpoints");
     return new Discovery(canonical, null, as, true);
   }
@@ -316,7 +316,7 @@ public final class AuthorizationDiscovery {
     if (token == null) {
       throw new TokenFetchException(
           "the metadata of authorization server "
-              + RemoteText.of(issuer)
+              + RemoteText.url(issuer)
               + " names no token_endpoint");
     }
     checkEndpoint(token, "token endpoint", issuer);
@@ -358,7 +358,7 @@ public final class AuthorizationDiscovery {
           "the "
               + what
               + " of authorization server "
-              + RemoteText.of(issuer)
+              + RemoteText.url(issuer)
               + " is refused: "
               + e.getMessage());
     }
@@ -370,7 +370,7 @@ public final class AuthorizationDiscovery {
       return AuthorizationServerMetadata.parse(json);
     } catch (ParseException | RuntimeException e) {
       throw new TokenFetchException(
-          "the authorization server metadata at " + RemoteText.of(url) + " is invalid");
+          "the authorization server metadata at " + RemoteText.url(url) + " is invalid");
     }
   }
 
@@ -387,7 +387,7 @@ public final class AuthorizationDiscovery {
           "could not read the "
               + what
               + " at "
-              + RemoteText.of(url)
+              + RemoteText.url(url)
               + " ("
               + e.getClass().getSimpleName()
               + ")",

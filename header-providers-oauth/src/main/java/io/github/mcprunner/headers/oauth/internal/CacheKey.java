@@ -119,9 +119,9 @@ public final class CacheKey {
         + ", clientId="
         + clientId
         + ", audience="
-        + audience
+        + RemoteText.url(audience)
         + ", resource="
-        + resource
+        + RemoteText.url(resource)
         + ", scope="
         + scope
         + "}";

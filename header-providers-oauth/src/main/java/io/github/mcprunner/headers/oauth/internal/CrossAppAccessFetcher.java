@@ -127,7 +127,9 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
         && known.tokenEndpoint() != null
         && !Objects.equals(known.tokenEndpoint(), tokenEndpoint)) {
       throw new IllegalArgumentException(
-          "authorization server " + issuer + " is named with two different token endpoints");
+          "authorization server "
+              + RemoteText.url(issuer)
+              + " is named with two different token endpoints");
     }
   }
 
@@ -155,10 +157,10 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
       log.info(
           "Provider '{}' now requests tokens of authorization server {} at {}",
           providerName,
-          issuer,
+          RemoteText.url(issuer),
           tokenEndpoint == null
               ? "the token endpoint discovered from its metadata"
-              : tokenEndpoint);
+              : RemoteText.url(tokenEndpoint));
     }
   }
 
@@ -173,7 +175,8 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
       try {
         server = new Server(null, clients.create(URI.create(issuer), null));
       } catch (IllegalArgumentException e) {
-        throw new TokenFetchException("authorization server " + issuer + " is refused");
+        throw new TokenFetchException(
+            "authorization server " + RemoteText.url(issuer) + " is refused");
       }
       located.put(issuer, server);
     }
@@ -209,7 +212,7 @@ public final class CrossAppAccessFetcher implements TokenFetcher {
               + " cross-app access, valid for {} s",
           providerName,
           serverName,
-          issuer,
+          RemoteText.url(issuer),
           (token.expiresAtMillis() - clock.millis()) / 1000);
     }
     return token;

@@ -1,5 +1,9 @@
 package io.github.mcprunner.headers.oauth.internal;
 
+import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.McpServerRef;
+import java.net.URI;
+import java.net.URISyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +24,40 @@ public final class RemoteText {
   /** Returns {@code value} (its {@code toString()}) made safe, or {@code "null"}. */
   public static String of(@Nullable Object value) {
     return clean(String.valueOf(value), MAX_LENGTH);
+  }
+
+  /**
+   * Returns a URL (a {@link URI}, or text that should be one) made safe as {@link #of} does, with
+   * the values of its query, its user info and its fragment redacted as {@link
+   * McpServerRef#printable(URI)} does: a server's URL, a resource or a token endpoint may carry a
+   * key in its query. Text that is no URI is printed up to its first {@code ?} or {@code #}.
+   */
+  public static String url(@Nullable Object url) {
+    if (url == null) {
+      return "null";
+    }
+    URI uri;
+    if (url instanceof URI given) {
+      uri = given;
+    } else {
+      String text = url.toString();
+      try {
+        uri = new URI(text);
+      } catch (URISyntaxException e) {
+        int cut = indexOfAny(text, "?#@");
+        return of(cut < 0 ? text : text.substring(0, cut) + McpHeaders.REDACTED);
+      }
+    }
+    return of(McpServerRef.printable(uri));
+  }
+
+  private static int indexOfAny(String text, String characters) {
+    for (int i = 0; i < text.length(); i++) {
+      if (characters.indexOf(text.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Returns a whole message with unsafe characters replaced, cut to a generous bound. */

@@ -90,7 +90,7 @@ public final class TokenEndpointResolver {
 
   /** Returns the configured endpoint, or {@code "discovered from <issuer>"}, for messages. */
   public String describe() {
-    return issuer == null ? String.valueOf(endpoint) : "discovered from " + issuer;
+    return issuer == null ? RemoteText.url(endpoint) : "discovered from " + RemoteText.url(issuer);
   }
 
   private URI discover(URI issuerUri) throws TokenFetchException {
@@ -101,7 +101,10 @@ public final class TokenEndpointResolver {
         continue;
       }
       if (!expected.equals(metadata.getIssuer())) {
-        log.debug("Metadata at {} names another issuer than {}; ignored", candidate, issuerUri);
+        log.debug(
+            "Metadata at {} names another issuer than {}; ignored",
+            RemoteText.url(candidate),
+            RemoteText.url(issuerUri));
         continue;
       }
       URI tokenEndpoint = metadata.getTokenEndpointURI();
@@ -119,7 +122,10 @@ public final class TokenEndpointResolver {
                 + e.getMessage());
       }
       log.debug(
-          "Discovered token endpoint {} of issuer {} at {}", tokenEndpoint, issuerUri, candidate);
+          "Discovered token endpoint {} of issuer {} at {}",
+          RemoteText.url(tokenEndpoint),
+          RemoteText.url(issuerUri),
+          RemoteText.url(candidate));
       return tokenEndpoint;
     }
     throw new TokenFetchException(
@@ -152,13 +158,14 @@ public final class TokenEndpointResolver {
           e);
     }
     if (answer.json() == null) {
-      log.debug("No authorization server metadata at {} (HTTP {})", url, answer.status());
+      log.debug(
+          "No authorization server metadata at {} (HTTP {})", RemoteText.url(url), answer.status());
       return null;
     }
     try {
       return AuthorizationServerMetadata.parse(answer.json());
     } catch (ParseException | RuntimeException e) {
-      log.debug("No valid authorization server metadata at {}", url);
+      log.debug("No valid authorization server metadata at {}", RemoteText.url(url));
       return null;
     }
   }

@@ -3,6 +3,7 @@ package io.github.mcprunner.headers.oauth.store;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mcprunner.headers.McpHeaders;
+import io.github.mcprunner.headers.oauth.internal.RemoteText;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -84,7 +85,7 @@ public final class ClientRegistration {
   @Override
   public String toString() {
     return "ClientRegistration{issuer="
-        + issuer
+        + RemoteText.url(issuer)
         + ", clientId="
         + clientId
         + ", clientSecret="

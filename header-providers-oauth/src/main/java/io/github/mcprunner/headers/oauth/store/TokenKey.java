@@ -2,6 +2,7 @@ package io.github.mcprunner.headers.oauth.store;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mcprunner.headers.oauth.internal.RemoteText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -99,6 +100,12 @@ public final class TokenKey {
 
   @Override
   public String toString() {
-    return "TokenKey{provider=" + provider + ", resource=" + resource + ", id=" + id + "}";
+    return "TokenKey{provider="
+        + provider
+        + ", resource="
+        + RemoteText.url(resource)
+        + ", id="
+        + id
+        + "}";
   }
 }

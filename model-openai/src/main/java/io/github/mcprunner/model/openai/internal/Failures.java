@@ -131,13 +131,32 @@ public final class Failures {
         value instanceof JsonValue ? ((JsonValue) value).asString() : Optional.empty();
     Object text = string.orElse(null);
     String message = text instanceof String ? (String) text : "";
-    if (message.isBlank()) {
-      return "";
-    }
-    String shown = message.strip().replaceAll("\\s+", " ");
+    return message.isBlank() ? "" : ": " + oneLine(message);
+  }
+
+  /**
+   * Returns text an endpoint sent, for a message: on one line (runs of white space become one
+   * space, other control and format characters {@code ?}), cut after 300 characters, so that an
+   * endpoint can neither forge log lines nor flood them.
+   */
+  static String oneLine(String text) {
+    String shown = text.strip().replaceAll("\\s+", " ");
     if (shown.length() > MAX_SERVER_TEXT) {
       shown = shown.substring(0, MAX_SERVER_TEXT) + "…";
     }
-    return ": " + shown;
+    StringBuilder out = new StringBuilder(shown.length());
+    shown
+        .codePoints()
+        .forEach(
+            c -> {
+              int type = Character.getType(c);
+              boolean unsafe =
+                  Character.isISOControl(c)
+                      || type == Character.FORMAT
+                      || type == Character.LINE_SEPARATOR
+                      || type == Character.PARAGRAPH_SEPARATOR;
+              out.appendCodePoint(unsafe ? '?' : c);
+            });
+    return out.toString();
   }
 }

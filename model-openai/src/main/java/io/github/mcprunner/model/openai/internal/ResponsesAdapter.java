@@ -226,7 +226,8 @@ public final class ResponsesAdapter extends ModelAdapter {
 
   private OpenAiModelException failed(Response response, ModelRequest request) {
     String code = response.error().map(error -> error.code().asString()).orElse(null);
-    String message = response.error().map(error -> ": " + error.message()).orElse("");
+    String message =
+        response.error().map(error -> ": " + Failures.oneLine(error.message())).orElse("");
     return new OpenAiModelException(
         endpoint.describe(request.agentName())
             + " failed to produce a response"
@@ -244,7 +245,7 @@ public final class ResponsesAdapter extends ModelAdapter {
             + " reported an error in its event stream"
             + (code == null ? "" : " (" + code + ")")
             + ": "
-            + error.message(),
+            + Failures.oneLine(error.message()),
         0,
         code,
         null);
