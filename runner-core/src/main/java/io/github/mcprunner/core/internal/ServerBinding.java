@@ -51,9 +51,19 @@ final class ServerBinding {
     }
     boolean perRun = server.sessionStrategy() == SessionStrategy.PER_RUN;
     for (int attempt = 0; ; attempt++) {
-      McpSession candidate =
-          await.apply(
-              perRun ? pool.openUnpooled(key, sessionScope) : pool.session(key, sessionScope));
+      CompletableFuture<McpSession> opening =
+          perRun ? pool.openUnpooled(key, sessionScope) : pool.session(key, sessionScope);
+      McpSession candidate;
+      try {
+        candidate = await.apply(opening);
+      } catch (RuntimeException | Error e) {
+        if (perRun) {
+          // The run stopped waiting (cancelled, interrupted, closed): no pool knows this session,
+          // so when it finishes opening nobody would close it. Close it (DELETE) then.
+          opening.thenAccept(opened -> opened.close().subscribe());
+        }
+        throw e;
+      }
       if (perRun || candidate.tryAcquire()) {
         if (perRun) {
           candidate.tryAcquire();

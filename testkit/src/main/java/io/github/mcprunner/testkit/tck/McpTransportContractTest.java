@@ -1601,6 +1601,41 @@ public abstract class McpTransportContractTest {
     assertThat(slow.toolCalls()).isZero();
   }
 
+  @Test
+  void perRunSessionThatFinishesOpeningAfterItsRunWasCancelledIsDeleted() throws Exception {
+    SseRetryServer slow =
+        sseRetryServer(
+            null,
+            SseRetryServer.CallStream.PRIMING_AND_RESPONSE,
+            SseRetryServer.Resumption.DELIVER);
+    slow.holdInitialize();
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    McpServerSpec perRun =
+        spec("tickets", slow.url(), Mode.STATEFUL)
+            .sessionStrategy(io.github.mcprunner.SessionStrategy.PER_RUN)
+            .build();
+    CompletableFuture<RunResult> run =
+        runner()
+            .runAsync(
+                agent(calling(SseRetryServer.TOOL, "{}"), perRun),
+                "hi",
+                io.github.mcprunner.RunOptions.builder().cancellation(cancellation).build());
+    assertThat(slow.awaitInitialize(WAIT)).as("initialize reached the server").isTrue();
+
+    cancellation.cancel();
+    Throwable failure = catchThrowable(() -> run.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    slow.releaseInitialize();
+
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause()).isInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    // The runner is still open: only the cancelled run can let go of its own session.
+    assertThat(slow.awaitDelete(WAIT))
+        .as("the session that finished opening after its run was cancelled was deleted")
+        .isTrue();
+    assertThat(slow.deletes()).isEqualTo(1);
+    assertThat(slow.toolCalls()).isZero();
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Mode.class,
