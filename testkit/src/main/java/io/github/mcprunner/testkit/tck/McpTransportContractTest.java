@@ -1491,6 +1491,25 @@ public abstract class McpTransportContractTest {
         .isTrue();
   }
 
+  @Test
+  void answeredCallWhoseStreamStaysOpenIsLetGoAtTheRequestTimeout() throws Exception {
+    // The response arrives, then the server holds the answer stream open without a word: the run
+    // has its result, and the client must not keep a thread reading (and a connection) for ever.
+    StallingServer server = track(StallingServer.start());
+    McpServerSpec spec =
+        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(2)).build();
+
+    RunResult result =
+        runner().run(agent(calling(StallingServer.ANSWERING_TOOL, "{}"), spec), "hi");
+
+    assertThat(result.finalOutput()).isEqualTo("done: " + StallingServer.ANSWER);
+    // The runner and its pooled session stay open: only the transport can let go of the stream.
+    assertThat(server.awaitCallStreamClosed(WAIT))
+        .as("the client closed the connection of the answered call's open stream")
+        .isTrue();
+    assertThat(server.toolCalls()).isEqualTo(1);
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Mode.class,
