@@ -1655,6 +1655,62 @@ public abstract class McpTransportContractTest {
     assertThat(slow.toolCalls()).isZero();
   }
 
+  @Test
+  void runInterruptedMidCallFailsAsCancelledAndDeletesItsPerRunSession() throws Exception {
+    // The run's thread is interrupted (Future.cancel(true)) while its call waits for the server.
+    EmbeddedMcpServer server = server(Mode.STATEFUL);
+    McpServerSpec perRun =
+        spec(server).sessionStrategy(io.github.mcprunner.SessionStrategy.PER_RUN).build();
+    Agent agent = agent(calling("block", "{}"), perRun);
+    Runner runner = runner();
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    CountDownLatch ended = new CountDownLatch(1);
+    try {
+      Future<?> run =
+          caller.submit(
+              () -> {
+                try {
+                  runner.run(agent, "hi", McpHeaders.of("X-User-Id", "u-interrupted"));
+                } catch (Throwable t) {
+                  failure.set(t);
+                } finally {
+                  ended.countDown();
+                }
+              });
+      assertThat(server.awaitBlockedCalls(1, WAIT)).as("the call reached the tool").isTrue();
+      String session =
+          server.requests().stream()
+              .filter(r -> r.isToolCall("block"))
+              .findFirst()
+              .orElseThrow()
+              .sessionId();
+      assertThat(session).as("the call's session id").isNotNull();
+
+      run.cancel(true);
+
+      assertThat(ended.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the run ended").isTrue();
+      assertThat(failure.get())
+          .as("the interrupted run's failure")
+          .isInstanceOf(io.github.mcprunner.RunCancelledException.class);
+      awaitRequest(
+          server,
+          r -> "DELETE".equals(r.httpMethod()) && java.util.Objects.equals(session, r.sessionId()),
+          "the run's session was deleted");
+      assertThat(
+              server
+                  .awaitRequest(r -> "DELETE".equals(r.httpMethod()), WAIT)
+                  .orElseThrow()
+                  .header("X-User-Id"))
+          .as("the DELETE carries the run's headers")
+          .hasValue("u-interrupted");
+    } finally {
+      server.releaseBlocked();
+      caller.shutdownNow();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Mode.class,
