@@ -85,6 +85,11 @@ final class PostExchange implements SseReader.Listener {
   }
 
   void post(Map<String, String> protocolHeaders, String body) {
+    if (transport.closed) {
+      // Closed while this task waited for the executor: nothing is resolved or sent.
+      fail(transport.closedError());
+      return;
+    }
     McpHttpCall call;
     try {
       call =
@@ -365,6 +370,10 @@ final class PostExchange implements SseReader.Listener {
   private boolean track(McpHttpCall call) {
     current = call;
     transport.calls.add(call);
+    if (transport.closed) {
+      // Closed before the call was registered, so close() could not cancel it: not sent.
+      fail(transport.closedError());
+    }
     if (done.get()) {
       transport.calls.remove(call);
       call.cancel();
