@@ -94,8 +94,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * server's {@code retry} with a GET carrying {@code Last-Event-ID} and the run's headers, a bounded
  * number of times (SEP-1699, against a scripted loopback server); connect, read and per-call
  * timeouts, refused connections and a server killed mid-call fail with an {@link
- * McpServerException} naming the server and its URL, without hanging; 5 MiB of unicode arrives
- * intact; close sends DELETE.
+ * McpServerException} naming the server and its URL, without hanging; an answer stream held open
+ * after the response is let go of at the request timeout; 5 MiB of unicode arrives intact; close
+ * sends DELETE, and so does the end of a {@code PER_RUN} run, cancelled while its session opened or
+ * interrupted mid-call.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class McpTransportContractTest {
