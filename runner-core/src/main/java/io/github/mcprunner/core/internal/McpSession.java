@@ -148,6 +148,7 @@ final class McpSession {
                     ? (RuntimeException) error
                     : new java.util.concurrent.CompletionException(error);
               }
+              headers.opened();
               session.observed = observation.sessionOpened(server, client);
               return session;
             });

@@ -1585,6 +1585,64 @@ public abstract class McpTransportContractTest {
   }
 
   @Test
+  void deleteOfASessionWhoseLatestRunWasCancelledIsSentWithItsIdentitysHeaders() throws Exception {
+    // The session's own requests (GET stream, DELETE) take the headers of its identity's latest
+    // run; that run being cancelled must not cancel them: the session outlives its runs.
+    EmbeddedMcpServer server = server(Mode.STATEFUL);
+    // Like a provider fetching a token for the session's own requests: slow enough for the
+    // runner's provider watchdog (it looks every 20 ms) to see it running.
+    McpHeaderProvider slowForSessionRequests =
+        new McpHeaderProvider() {
+          @Override
+          public String name() {
+            return "slow-for-session-requests";
+          }
+
+          @Override
+          public McpHeaders headers(HeaderContext context) {
+            if (context.mcpMethod().isEmpty()) {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+              }
+            }
+            return McpHeaders.of("X-Session-Token", "fetched");
+          }
+        };
+    Runner runner = runner(slowForSessionRequests);
+    McpServerSpec spec = spec(server).build();
+    McpHeaders alice = McpHeaders.of("X-User-Id", "alice");
+    runner.run(agent(calling("whoami", "{}"), spec), "hi", alice);
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    CompletableFuture<RunResult> cancelled =
+        runner.runAsync(
+            agent(calling("block", "{}"), spec),
+            "hi",
+            io.github.mcprunner.RunOptions.builder()
+                .mcpHeaders(alice)
+                .cancellation(cancellation)
+                .build());
+    try {
+      assertThat(server.awaitBlockedCalls(1, WAIT)).as("the second run's call arrived").isTrue();
+      cancellation.cancel();
+      assertThat(catchThrowable(() -> cancelled.get(WAIT.toSeconds(), TimeUnit.SECONDS)))
+          .hasCauseInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    } finally {
+      server.releaseBlocked();
+    }
+
+    runner.close();
+
+    Optional<RecordedRequest> delete =
+        server.awaitRequest(r -> "DELETE".equals(r.httpMethod()), WAIT);
+    assertThat(delete).as("the session was deleted").isPresent();
+    assertThat(delete.get().header("X-User-Id")).hasValue("alice");
+    assertThat(delete.get().header("X-Session-Token")).hasValue("fetched");
+  }
+
+  @Test
   void sessionThatFinishesOpeningAfterCloseIsDeleted() throws Exception {
     SseRetryServer first =
         sseRetryServer(
