@@ -25,8 +25,11 @@ final class CancellingTransport extends ForwardingTransport {
   static final String METHOD = "notifications/cancelled";
 
   private final String serverName;
-  // Requests of runs sent and not yet answered, by JSON-RPC id, with their cancel registration.
-  private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
+  // Requests of runs sent and not yet answered, by JSON-RPC id, with their run and cancel
+  // registration; a run's entries go when it lets go of the session (forgetRun), answered or not.
+  private final Map<Object, Waiting> waiting = new ConcurrentHashMap<>();
+
+  private record Waiting(RunScope run, Runnable registration) {}
 
   CancellingTransport(McpClientTransport delegate, String serverName) {
     super(delegate);
@@ -42,9 +45,9 @@ final class CancellingTransport extends ForwardingTransport {
   private void received(McpSchema.JSONRPCMessage message) {
     if (message instanceof McpSchema.JSONRPCResponse) {
       Object id = ((McpSchema.JSONRPCResponse) message).id();
-      Runnable registration = id == null ? null : waiting.remove(id);
-      if (registration != null) {
-        registration.run();
+      Waiting request = id == null ? null : waiting.remove(id);
+      if (request != null) {
+        request.registration().run();
       }
     }
   }
@@ -68,11 +71,11 @@ final class CancellingTransport extends ForwardingTransport {
             return super.sendMessage(message);
           }
           Object id = request.id();
-          waiting.put(id, () -> {});
+          waiting.put(id, new Waiting(run, () -> {}));
           Runnable registration = run.onCancel(() -> cancelled(id, run));
           // Registered after the put: replace the placeholder unless cancelled (and removed)
           // meanwhile, or answered.
-          if (waiting.replace(id, registration) == null) {
+          if (waiting.replace(id, new Waiting(run, registration)) == null) {
             registration.run();
           }
           return super.sendMessage(message).doOnError(error -> forget(id));
@@ -80,10 +83,30 @@ final class CancellingTransport extends ForwardingTransport {
   }
 
   private void forget(Object id) {
-    Runnable registration = waiting.remove(id);
-    if (registration != null) {
-      registration.run();
+    Waiting request = waiting.remove(id);
+    if (request != null) {
+      request.registration().run();
     }
+  }
+
+  /**
+   * Forgets the requests of {@code run} still waiting for an answer, when the run lets go of the
+   * session: a request whose answer never came (its timeout passed, the server dropped it: a legacy
+   * HTTP+SSE POST is done once accepted) would otherwise stay here, with its run, for as long as
+   * the session lives.
+   */
+  void forgetRun(RunScope run) {
+    for (Map.Entry<Object, Waiting> entry : waiting.entrySet()) {
+      Waiting request = entry.getValue();
+      if (request.run() == run && waiting.remove(entry.getKey(), request)) {
+        request.registration().run();
+      }
+    }
+  }
+
+  /** Returns the number of requests waiting for an answer (for tests). */
+  int waitingRequests() {
+    return waiting.size();
   }
 
   /** The run was cancelled while request {@code id} waited for its response: tell the server. */

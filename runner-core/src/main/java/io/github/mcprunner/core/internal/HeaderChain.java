@@ -172,13 +172,23 @@ public final class HeaderChain {
    * provider fails the request even when it is optional: the request's time is spent.
    */
   public ResolvedHeaders resolve(HeaderRequest request, Duration timeout) {
+    return resolve(request, timeout, true);
+  }
+
+  /**
+   * Resolves the headers of {@code request} like {@link #resolve(HeaderRequest, Duration)}; when
+   * {@code followsRunCancel} is false, the cancellation of the request's run does not stop it (a
+   * session's own request, which borrows the headers of a run of its identity and outlives it).
+   */
+  public ResolvedHeaders resolve(
+      HeaderRequest request, Duration timeout, boolean followsRunCancel) {
     requireNonNull(request, "request");
     requireNonNull(timeout, "timeout");
     if (providers.length == 0) {
       return resolveLayers(request, null);
     }
     ProviderWatchdog.Watch watch =
-        watchdog.arm(request.run(), System.nanoTime() + timeout.toNanos());
+        watchdog.arm(request.run(), System.nanoTime() + timeout.toNanos(), followsRunCancel);
     ResolvedHeaders resolved = null;
     RuntimeException failure = null;
     Error error = null;

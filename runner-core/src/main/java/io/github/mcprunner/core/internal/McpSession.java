@@ -38,6 +38,7 @@ final class McpSession {
   private final McpAsyncClient client;
   private final SessionHeaderSource headers;
   private final SessionTrackingTransport transport;
+  private final CancellingTransport cancelling;
   // The transport factory's own transport, under the runner's wrappers: it knows the session id.
   private final McpClientTransport created;
   private final McpJsonMapper jsonMapper;
@@ -60,9 +61,11 @@ final class McpSession {
       McpAsyncClient client,
       SessionHeaderSource headers,
       SessionTrackingTransport transport,
+      CancellingTransport cancelling,
       McpClientTransport created,
       McpJsonMapper jsonMapper,
       Observation observation) {
+    this.cancelling = cancelling;
     this.observation = observation;
     this.created = created;
     this.key = key;
@@ -93,11 +96,13 @@ final class McpSession {
                 headers,
                 jsonMapper));
     McpSession[] self = new McpSession[1];
+    CancellingTransport cancelling =
+        new CancellingTransport(
+            new VerbatimArgumentsTransport(observation.transport(created)), server.name());
     SessionTrackingTransport transport =
         new SessionTrackingTransport(
             new ElicitationTransport(
-                new CancellingTransport(
-                    new VerbatimArgumentsTransport(observation.transport(created)), server.name()),
+                cancelling,
                 server,
                 jsonMapper,
                 () -> {
@@ -127,7 +132,8 @@ final class McpSession {
                 })
             .build();
     McpSession session =
-        new McpSession(key, server, client, headers, transport, created, jsonMapper, observation);
+        new McpSession(
+            key, server, client, headers, transport, cancelling, created, jsonMapper, observation);
     self[0] = session;
     return observation
         .initialize(sessionScope, server, client.initialize())
@@ -142,6 +148,7 @@ final class McpSession {
                     ? (RuntimeException) error
                     : new java.util.concurrent.CompletionException(error);
               }
+              headers.opened();
               session.observed = observation.sessionOpened(server, client);
               return session;
             });
@@ -166,9 +173,13 @@ final class McpSession {
     runs.add(run);
   }
 
-  /** Notes that {@code run} let go of the session. */
+  /**
+   * Notes that {@code run} let go of the session; its requests that never got an answer are
+   * forgotten.
+   */
   void detach(RunScope run) {
     runs.remove(run);
+    cancelling.forgetRun(run);
   }
 
   /**
@@ -181,6 +192,11 @@ final class McpSession {
     }
     Object[] holding = runs.toArray();
     return holding.length == 1 ? (RunScope) holding[0] : null;
+  }
+
+  /** Returns the number of requests of runs waiting for an answer (for tests). */
+  int waitingRequests() {
+    return cancelling.waitingRequests();
   }
 
   /** Returns whether the server reported this session as gone (HTTP 404). */

@@ -51,6 +51,7 @@ final class ProviderWatchdog implements AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private volatile long deadline;
     private volatile @Nullable RunScope scope;
+    private volatile boolean followsCancel;
     private volatile int provider = -1;
     private volatile Reason reason = Reason.NONE;
 
@@ -107,8 +108,18 @@ final class ProviderWatchdog implements AutoCloseable {
    * {@code deadline} ({@link System#nanoTime()}).
    */
   Watch arm(RunScope scope, long deadline) {
+    return arm(scope, deadline, true);
+  }
+
+  /**
+   * Arms the calling thread's watch like {@link #arm(RunScope, long)}; when {@code followsCancel}
+   * is false, the cancellation of {@code scope}'s run does not fire it (the deadline and the
+   * runner's close still do).
+   */
+  Watch arm(RunScope scope, long deadline, boolean followsCancel) {
     Watch watch = watches.get();
     watch.scope = scope;
+    watch.followsCancel = followsCancel;
     watch.deadline = deadline;
     watch.provider = -1;
     watch.reason = Reason.NONE;
@@ -225,7 +236,7 @@ final class ProviderWatchdog implements AutoCloseable {
       Reason reason;
       if (closeAll) {
         reason = Reason.CLOSED;
-      } else if (scope != null && scope.isCancelled()) {
+      } else if (watch.followsCancel && scope != null && scope.isCancelled()) {
         reason = Reason.CANCELLED;
       } else if (now - watch.deadline >= 0) {
         reason = Reason.DEADLINE;

@@ -4,8 +4,12 @@ import io.github.mcprunner.McpServerSpec;
 import io.github.mcprunner.SessionStrategy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * One run's hold on one server's session: which pool key it uses, the session it holds, and how to
@@ -51,9 +55,19 @@ final class ServerBinding {
     }
     boolean perRun = server.sessionStrategy() == SessionStrategy.PER_RUN;
     for (int attempt = 0; ; attempt++) {
-      McpSession candidate =
-          await.apply(
-              perRun ? pool.openUnpooled(key, sessionScope) : pool.session(key, sessionScope));
+      CompletableFuture<McpSession> opening =
+          perRun ? pool.openUnpooled(key, sessionScope) : pool.session(key, sessionScope);
+      McpSession candidate;
+      try {
+        candidate = await.apply(opening);
+      } catch (RuntimeException | Error e) {
+        if (perRun) {
+          // The run stopped waiting (cancelled, interrupted, closed): no pool knows this session,
+          // so when it finishes opening nobody would close it. Close it (DELETE) then.
+          opening.thenAccept(opened -> opened.close().subscribe());
+        }
+        throw e;
+      }
       if (perRun || candidate.tryAcquire()) {
         if (perRun) {
           candidate.tryAcquire();
@@ -99,9 +113,25 @@ final class ServerBinding {
     held.detach(runScope);
     held.release();
     if (server.sessionStrategy() == SessionStrategy.PER_RUN) {
-      held.close().block(PER_RUN_CLOSE_WAIT);
+      awaitClosed(held.close());
     } else {
       pool.touch(held);
+    }
+  }
+
+  /**
+   * Waits, at most {@link #PER_RUN_CLOSE_WAIT}, for a per-run session's DELETE. The close runs on
+   * its own: a wait cut short (the run's thread was interrupted, which is how a caller's {@code
+   * Future.cancel(true)} ends a run) neither cancels the DELETE nor fails the end of the run.
+   */
+  private static void awaitClosed(Mono<Void> closing) {
+    CompletableFuture<Void> closed = closing.toFuture();
+    try {
+      closed.get(PER_RUN_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // McpSession.close() logs its own failure and completes; past the wait the DELETE goes on.
     }
   }
 }

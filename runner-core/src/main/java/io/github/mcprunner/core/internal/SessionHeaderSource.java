@@ -17,11 +17,17 @@ final class SessionHeaderSource implements RequestHeaderSource {
   private final HeaderChain chain;
   private final McpServerSpec server;
   private volatile RunScope sessionScope;
+  private volatile boolean open;
 
   SessionHeaderSource(HeaderChain chain, McpServerSpec server, RunScope sessionScope) {
     this.chain = chain;
     this.server = server;
     this.sessionScope = sessionScope;
+  }
+
+  /** Notes that the session's handshake is done: its own requests no longer serve one run. */
+  void opened() {
+    open = true;
   }
 
   /** Makes {@code scope} the one used for requests without a run context. */
@@ -42,11 +48,17 @@ final class SessionHeaderSource implements RequestHeaderSource {
         "initialize".equals(request.mcpMethod())
             ? server.initializeTimeout()
             : server.requestTimeout();
+    // The session's own requests once it is open (GET stream, DELETE) borrow the headers of its
+    // identity's latest run, which may have been cancelled since: they serve the session, which
+    // outlives that run, so its cancellation does not stop them. A run's own requests, and the
+    // handshake of the run opening the session, stop with the run.
+    boolean followsRunCancel = run != null || !open;
     return chain
         .resolve(
             new HeaderRequest(
                 server.ref(), server.headers(), scope, request.mcpMethod(), request.toolName()),
-            timeout)
+            timeout,
+            followsRunCancel)
         .headers();
   }
 }

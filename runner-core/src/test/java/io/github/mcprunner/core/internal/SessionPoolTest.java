@@ -12,10 +12,12 @@ import io.github.mcprunner.core.spi.http.McpHttpRequest;
 import io.github.mcprunner.core.spi.http.McpHttpResponse;
 import io.github.mcprunner.core.spi.http.StreamableHttpTransports;
 import io.github.mcprunner.headers.McpHeaders;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +45,16 @@ import org.junit.jupiter.api.Test;
  */
 class SessionPoolTest {
   private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
+
+  /** The tool whose calls {@link Peer} accepts (202) and never answers. */
+  private static final String UNANSWERED = "unanswered";
+
+  private static @Nullable Object toolName(Map<String, Object> message) {
+    Object params = message.get("params");
+    return "tools/call".equals(message.get("method")) && params instanceof Map
+        ? ((Map<?, ?>) params).get("name")
+        : null;
+  }
 
   /** A minimal MCP server as the HTTP client sees it. */
   private static final class Peer implements McpHttpClient {
@@ -76,7 +88,8 @@ class SessionPoolTest {
           }
           Map<String, Object> message =
               JSON.readValue(request.jsonBody(), new TypeRef<Map<String, Object>>() {});
-          if (!message.containsKey("id")) {
+          if (!message.containsKey("id") || UNANSWERED.equals(toolName(message))) {
+            // A notification; or a call the server accepts and never answers.
             return response(202, Map.of(), "");
           }
           Object result =
@@ -175,6 +188,44 @@ class SessionPoolTest {
         .identity(id)
         .perRunHeaders(McpHeaders.of("X-User-Id", id))
         .build();
+  }
+
+  @Test
+  void aCallTheServerNeverAnswersIsForgottenWhenItsRunLetsGoOfTheSession() throws Exception {
+    McpServerSpec quick = server.toBuilder().requestTimeout(Duration.ofMillis(300)).build();
+    SessionPool quickPool =
+        new SessionPool(
+            quick,
+            factory,
+            HeaderChain.create(McpHeaders.empty(), List.of()),
+            JSON,
+            nanos::get,
+            false,
+            Observation.NONE);
+    try {
+      RunScope alice = user("alice");
+      ServerBinding binding = new ServerBinding(quick, quickPool, alice);
+      McpSession session = binding.session(CompletableFuture::join);
+      for (int call = 0; call < 3; call++) {
+        Throwable failure =
+            org.assertj.core.api.Assertions.catchThrowable(
+                () ->
+                    session
+                        .callTool(new McpSchema.CallToolRequest(UNANSWERED, Map.of()))
+                        .contextWrite(
+                            ctx -> ctx.put(McpTransportContext.KEY, alice.transportContext()))
+                        .block(Duration.ofSeconds(10)));
+        assertThat(failure).as("the MCP client's timeout ended the call").isNotNull();
+      }
+      assertThat(session.waitingRequests()).as("while the run holds the session").isEqualTo(3);
+
+      binding.release();
+
+      assertThat(session.isClosed()).as("the pooled session stays open").isFalse();
+      assertThat(session.waitingRequests()).isZero();
+    } finally {
+      quickPool.closeAll().block(Duration.ofSeconds(10));
+    }
   }
 
   @Test

@@ -94,8 +94,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * server's {@code retry} with a GET carrying {@code Last-Event-ID} and the run's headers, a bounded
  * number of times (SEP-1699, against a scripted loopback server); connect, read and per-call
  * timeouts, refused connections and a server killed mid-call fail with an {@link
- * McpServerException} naming the server and its URL, without hanging; 5 MiB of unicode arrives
- * intact; close sends DELETE.
+ * McpServerException} naming the server and its URL, without hanging; an answer stream held open
+ * after the response is let go of at the request timeout; 5 MiB of unicode arrives intact; close
+ * sends DELETE, and so does the end of a {@code PER_RUN} run, cancelled while its session opened or
+ * interrupted mid-call.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class McpTransportContractTest {
@@ -1491,6 +1493,25 @@ public abstract class McpTransportContractTest {
         .isTrue();
   }
 
+  @Test
+  void answeredCallWhoseStreamStaysOpenIsLetGoAtTheRequestTimeout() throws Exception {
+    // The response arrives, then the server holds the answer stream open without a word: the run
+    // has its result, and the client must not keep a thread reading (and a connection) for ever.
+    StallingServer server = track(StallingServer.start());
+    McpServerSpec spec =
+        spec("tickets", server.url(), Mode.STATEFUL).requestTimeout(Duration.ofSeconds(2)).build();
+
+    RunResult result =
+        runner().run(agent(calling(StallingServer.ANSWERING_TOOL, "{}"), spec), "hi");
+
+    assertThat(result.finalOutput()).isEqualTo("done: " + StallingServer.ANSWER);
+    // The runner and its pooled session stay open: only the transport can let go of the stream.
+    assertThat(server.awaitCallStreamClosed(WAIT))
+        .as("the client closed the connection of the answered call's open stream")
+        .isTrue();
+    assertThat(server.toolCalls()).isEqualTo(1);
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Mode.class,
@@ -1564,6 +1585,64 @@ public abstract class McpTransportContractTest {
   }
 
   @Test
+  void deleteOfASessionWhoseLatestRunWasCancelledIsSentWithItsIdentitysHeaders() throws Exception {
+    // The session's own requests (GET stream, DELETE) take the headers of its identity's latest
+    // run; that run being cancelled must not cancel them: the session outlives its runs.
+    EmbeddedMcpServer server = server(Mode.STATEFUL);
+    // Like a provider fetching a token for the session's own requests: slow enough for the
+    // runner's provider watchdog (it looks every 20 ms) to see it running.
+    McpHeaderProvider slowForSessionRequests =
+        new McpHeaderProvider() {
+          @Override
+          public String name() {
+            return "slow-for-session-requests";
+          }
+
+          @Override
+          public McpHeaders headers(HeaderContext context) {
+            if (context.mcpMethod().isEmpty()) {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+              }
+            }
+            return McpHeaders.of("X-Session-Token", "fetched");
+          }
+        };
+    Runner runner = runner(slowForSessionRequests);
+    McpServerSpec spec = spec(server).build();
+    McpHeaders alice = McpHeaders.of("X-User-Id", "alice");
+    runner.run(agent(calling("whoami", "{}"), spec), "hi", alice);
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    CompletableFuture<RunResult> cancelled =
+        runner.runAsync(
+            agent(calling("block", "{}"), spec),
+            "hi",
+            io.github.mcprunner.RunOptions.builder()
+                .mcpHeaders(alice)
+                .cancellation(cancellation)
+                .build());
+    try {
+      assertThat(server.awaitBlockedCalls(1, WAIT)).as("the second run's call arrived").isTrue();
+      cancellation.cancel();
+      assertThat(catchThrowable(() -> cancelled.get(WAIT.toSeconds(), TimeUnit.SECONDS)))
+          .hasCauseInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    } finally {
+      server.releaseBlocked();
+    }
+
+    runner.close();
+
+    Optional<RecordedRequest> delete =
+        server.awaitRequest(r -> "DELETE".equals(r.httpMethod()), WAIT);
+    assertThat(delete).as("the session was deleted").isPresent();
+    assertThat(delete.get().header("X-User-Id")).hasValue("alice");
+    assertThat(delete.get().header("X-Session-Token")).hasValue("fetched");
+  }
+
+  @Test
   void sessionThatFinishesOpeningAfterCloseIsDeleted() throws Exception {
     SseRetryServer first =
         sseRetryServer(
@@ -1599,6 +1678,97 @@ public abstract class McpTransportContractTest {
     Throwable failure = catchThrowable(() -> run.get(20, TimeUnit.SECONDS));
     assertThat(failure).as("the run whose session opened after close").isNotNull();
     assertThat(slow.toolCalls()).isZero();
+  }
+
+  @Test
+  void perRunSessionThatFinishesOpeningAfterItsRunWasCancelledIsDeleted() throws Exception {
+    SseRetryServer slow =
+        sseRetryServer(
+            null,
+            SseRetryServer.CallStream.PRIMING_AND_RESPONSE,
+            SseRetryServer.Resumption.DELIVER);
+    slow.holdInitialize();
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    McpServerSpec perRun =
+        spec("tickets", slow.url(), Mode.STATEFUL)
+            .sessionStrategy(io.github.mcprunner.SessionStrategy.PER_RUN)
+            .build();
+    CompletableFuture<RunResult> run =
+        runner()
+            .runAsync(
+                agent(calling(SseRetryServer.TOOL, "{}"), perRun),
+                "hi",
+                io.github.mcprunner.RunOptions.builder().cancellation(cancellation).build());
+    assertThat(slow.awaitInitialize(WAIT)).as("initialize reached the server").isTrue();
+
+    cancellation.cancel();
+    Throwable failure = catchThrowable(() -> run.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    slow.releaseInitialize();
+
+    assertThat(failure).isInstanceOf(ExecutionException.class);
+    assertThat(failure.getCause()).isInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    // The runner is still open: only the cancelled run can let go of its own session.
+    assertThat(slow.awaitDelete(WAIT))
+        .as("the session that finished opening after its run was cancelled was deleted")
+        .isTrue();
+    assertThat(slow.deletes()).isEqualTo(1);
+    assertThat(slow.toolCalls()).isZero();
+  }
+
+  @Test
+  void runInterruptedMidCallFailsAsCancelledAndDeletesItsPerRunSession() throws Exception {
+    // The run's thread is interrupted (Future.cancel(true)) while its call waits for the server.
+    EmbeddedMcpServer server = server(Mode.STATEFUL);
+    McpServerSpec perRun =
+        spec(server).sessionStrategy(io.github.mcprunner.SessionStrategy.PER_RUN).build();
+    Agent agent = agent(calling("block", "{}"), perRun);
+    Runner runner = runner();
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    CountDownLatch ended = new CountDownLatch(1);
+    try {
+      Future<?> run =
+          caller.submit(
+              () -> {
+                try {
+                  runner.run(agent, "hi", McpHeaders.of("X-User-Id", "u-interrupted"));
+                } catch (Throwable t) {
+                  failure.set(t);
+                } finally {
+                  ended.countDown();
+                }
+              });
+      assertThat(server.awaitBlockedCalls(1, WAIT)).as("the call reached the tool").isTrue();
+      String session =
+          server.requests().stream()
+              .filter(r -> r.isToolCall("block"))
+              .findFirst()
+              .orElseThrow()
+              .sessionId();
+      assertThat(session).as("the call's session id").isNotNull();
+
+      run.cancel(true);
+
+      assertThat(ended.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the run ended").isTrue();
+      assertThat(failure.get())
+          .as("the interrupted run's failure")
+          .isInstanceOf(io.github.mcprunner.RunCancelledException.class);
+      awaitRequest(
+          server,
+          r -> "DELETE".equals(r.httpMethod()) && java.util.Objects.equals(session, r.sessionId()),
+          "the run's session was deleted");
+      assertThat(
+              server
+                  .awaitRequest(r -> "DELETE".equals(r.httpMethod()), WAIT)
+                  .orElseThrow()
+                  .header("X-User-Id"))
+          .as("the DELETE carries the run's headers")
+          .hasValue("u-interrupted");
+    } finally {
+      server.releaseBlocked();
+      caller.shutdownNow();
+    }
   }
 
   @ParameterizedTest

@@ -26,14 +26,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * A loopback Streamable HTTP server on plain sockets whose {@code tools/call} answer stalls: the
  * status, the headers of an event stream and a priming event arrive, then nothing, for ever ({@link
- * #TOOL}); or nothing at all arrives, not even the status line ({@link #SILENT_TOOL}). It answers
- * initialize and {@code tools/list} with JSON, notifications with 202, GET with 405 (no event
- * stream), DELETE with 200. On the socket it can tell when the client closes the stalled stream's
- * connection, which a server on a higher-level HTTP library cannot. Not public API.
+ * #TOOL}); or nothing at all arrives, not even the status line ({@link #SILENT_TOOL}); or the
+ * response event arrives and the stream is then left open, for ever ({@link #ANSWERING_TOOL}). It
+ * answers initialize and {@code tools/list} with JSON, notifications with 202, GET with 405 (no
+ * event stream), DELETE with 200. On the socket it can tell when the client closes the stalled
+ * stream's connection, which a server on a higher-level HTTP library cannot. Not public API.
  */
 final class StallingServer implements AutoCloseable {
   static final String TOOL = "stall";
   static final String SILENT_TOOL = "stall_silent";
+  static final String ANSWERING_TOOL = "answer_then_stall";
+  static final String ANSWER = "answered, stream left open";
   static final String SESSION = "tck-stalling-session";
   private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
 
@@ -135,9 +138,8 @@ final class StallingServer implements AutoCloseable {
     if ("tools/call".equals(method)) {
       toolCalls.incrementAndGet();
       Object params = message.get("params");
-      boolean silent =
-          params instanceof Map && SILENT_TOOL.equals(((Map<?, ?>) params).get("name"));
-      if (!silent) {
+      Object tool = params instanceof Map ? ((Map<?, ?>) params).get("name") : null;
+      if (!SILENT_TOOL.equals(tool)) {
         // The body runs to the end of the connection: no length, no chunks.
         write(
             out,
@@ -145,6 +147,15 @@ final class StallingServer implements AutoCloseable {
                 + "Mcp-Session-Id: "
                 + SESSION
                 + "\r\nConnection: close\r\n\r\nid: stall-1\ndata: \n\n");
+      }
+      if (ANSWERING_TOOL.equals(tool)) {
+        Map<String, Object> result =
+            Map.of("content", List.of(Map.of("type", "text", "text", ANSWER)), "isError", false);
+        write(
+            out,
+            "id: stall-2\nevent: message\ndata: "
+                + JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", id, "result", result))
+                + "\n\n");
       }
       // Stalled: the next thing on this connection is the client closing it (-1 or a reset).
       try {
@@ -178,6 +189,13 @@ final class StallingServer implements AutoCloseable {
                       TOOL,
                       "description",
                       "Answers with an event stream that stalls after its priming event",
+                      "inputSchema",
+                      Map.of("type", "object", "properties", Map.of())),
+                  Map.of(
+                      "name",
+                      ANSWERING_TOOL,
+                      "description",
+                      "Answers on an event stream that then stays open",
                       "inputSchema",
                       Map.of("type", "object", "properties", Map.of())),
                   Map.of(

@@ -85,6 +85,11 @@ final class PostExchange implements SseReader.Listener {
   }
 
   void post(Map<String, String> protocolHeaders, String body) {
+    if (transport.closed) {
+      // Closed while this task waited for the executor: nothing is resolved or sent.
+      fail(transport.closedError());
+      return;
+    }
     McpHttpCall call;
     try {
       call =
@@ -140,6 +145,9 @@ final class PostExchange implements SseReader.Listener {
       fail(accepted ? lost("its answer could not be read", e) : transport.http.mapFailure(e));
     } finally {
       transport.calls.remove(call);
+      if (done.get()) {
+        cancelDeadline.run();
+      }
     }
     if (accepted && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(what)) {
       transport.startEventStream(context, ctx);
@@ -185,10 +193,16 @@ final class PostExchange implements SseReader.Listener {
             && requestId.equals(((McpSchema.JSONRPCResponse) received).id());
     transport.deliver(received, ctx);
     if (isAnswer) {
-      succeed();
+      if (resumed) {
+        // A resumed GET stream may stay open: let go of it now.
+        succeed();
+        return false;
+      }
       // A POST's stream is read to its end (the server closes it after the response), so the
-      // connection can be reused; a resumed GET stream may stay open: let go of it now.
-      return !resumed;
+      // connection can be reused; the deadline stays armed to end the read should the server
+      // hold the stream open.
+      answered();
+      return true;
     }
     return true;
   }
@@ -252,14 +266,19 @@ final class PostExchange implements SseReader.Listener {
    * its creation: a POST whose answer stream stalls after its headers (an HTTP client's timeout may
    * bound only the wait for the headers) or a resumed stream held open without the response would
    * otherwise hold a thread and a connection for ever, since the MCP client's own timeout does not
-   * reach the transport. The timer is cancelled when the exchange ends.
+   * reach the transport. The timer is cancelled when the exchange ends; once the response arrived
+   * on a POST's answer stream, when that stream ends (else the deadline closes it).
    */
   void armDeadline() {
     Duration timeout = transport.settings.requestTimeout();
     Runnable cancel =
         transport.delays.schedule(
             timeout,
-            () -> fail(new TimeoutException("no response to " + what + " within " + timeout)));
+            () -> {
+              fail(new TimeoutException("no response to " + what + " within " + timeout));
+              // Answered, and its stream still open at the deadline: let go of it.
+              cancelCurrent();
+            });
     cancelDeadline = cancel;
     if (done.get()) {
       cancel.run();
@@ -351,12 +370,27 @@ final class PostExchange implements SseReader.Listener {
   private boolean track(McpHttpCall call) {
     current = call;
     transport.calls.add(call);
+    if (transport.closed) {
+      // Closed before the call was registered, so close() could not cancel it: not sent.
+      fail(transport.closedError());
+    }
     if (done.get()) {
       transport.calls.remove(call);
       call.cancel();
       return false;
     }
     return true;
+  }
+
+  /**
+   * The response arrived on the POST's answer stream, which is still being read: the caller has its
+   * outcome, the deadline stays armed for the rest of the stream.
+   */
+  private void answered() {
+    if (done.compareAndSet(false, true)) {
+      unregisterCancel.run();
+      sink.success();
+    }
   }
 
   void succeed() {

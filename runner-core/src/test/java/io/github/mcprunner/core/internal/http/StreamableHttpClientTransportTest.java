@@ -109,6 +109,10 @@ class StreamableHttpClientTransportTest {
   private final List<McpSchema.JSONRPCMessage> received = new CopyOnWriteArrayList<>();
 
   private StreamableHttpClientTransport transport() {
+    return transport(Runnable::run);
+  }
+
+  private StreamableHttpClientTransport transport(java.util.concurrent.Executor executor) {
     TransportSettings settings =
         new TransportSettings(
             McpServerRef.of("crm", "http://127.0.0.1:1/mcp"),
@@ -124,7 +128,7 @@ class StreamableHttpClientTransportTest {
             },
             McpJsonDefaults.getMapper());
     StreamableHttpClientTransport transport =
-        new StreamableHttpClientTransport(settings, http, Runnable::run, delays);
+        new StreamableHttpClientTransport(settings, http, executor, delays);
     transport
         .connect(
             messages ->
@@ -139,6 +143,31 @@ class StreamableHttpClientTransportTest {
         "tools/call",
         7,
         Map.of("name", "search", "arguments", Map.of()));
+  }
+
+  @Test
+  void aPostWhoseTaskStartsAfterCloseIsNotSent() {
+    // Had it been sent, this answer would give the closed transport a session nobody deletes.
+    http.answers.add(
+        new ScriptedHttp.Answer(
+            200,
+            Map.of("Content-Type", "application/json", "Mcp-Session-Id", "s-late"),
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[]}}"));
+    List<Runnable> held = new ArrayList<>();
+    StreamableHttpClientTransport transport = transport(held::add);
+    var sent = transport.sendMessage(toolCall()).toFuture();
+    assertThat(held).as("the POST's task, handed to the executor").hasSize(1);
+
+    transport.closeGracefully().block();
+    held.get(0).run();
+
+    assertThat(http.sent).as("nothing was sent after close").isEmpty();
+    assertThat(resolved).as("no header was resolved for it").isEmpty();
+    assertThat(sent)
+        .failsWithin(5, TimeUnit.SECONDS)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withMessageContaining("is closed");
+    assertThat(transport.currentSessionId()).isNull();
   }
 
   @Test

@@ -104,6 +104,13 @@ public final class LegacySseTransport implements McpClientTransport {
     void run(Call call) {
       this.call = call;
       calls.add(call);
+      if (closed) {
+        // Closed before this task started, so close() could not cancel the call: never opened.
+        calls.remove(call);
+        ended = true;
+        fail(closedError());
+        return;
+      }
       try (Response response = call.execute()) {
         if (!response.isSuccessful()) {
           fail(HttpErrors.status(response, "GET", false));
@@ -286,6 +293,12 @@ public final class LegacySseTransport implements McpClientTransport {
 
   private void post(Call call, MonoSink<Void> sink) {
     calls.add(call);
+    if (closed) {
+      // Closed before this task started: the message is not sent.
+      calls.remove(call);
+      sink.error(closedError());
+      return;
+    }
     try (Response response = call.execute()) {
       if (response.isSuccessful()) {
         sink.success();
@@ -297,6 +310,11 @@ public final class LegacySseTransport implements McpClientTransport {
     } finally {
       calls.remove(call);
     }
+  }
+
+  private McpTransportException closedError() {
+    return new McpTransportException(
+        "The MCP transport for server '" + settings.server().name() + "' is closed");
   }
 
   @Override
