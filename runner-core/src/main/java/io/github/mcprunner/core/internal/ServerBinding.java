@@ -1,6 +1,7 @@
 package io.github.mcprunner.core.internal;
 
 import io.github.mcprunner.McpServerSpec;
+import io.github.mcprunner.RunCancelledException;
 import io.github.mcprunner.SessionStrategy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +66,10 @@ final class ServerBinding {
           // The run stopped waiting (cancelled, interrupted, closed): no pool knows this session,
           // so when it finishes opening nobody would close it. Close it (DELETE) then.
           opening.thenAccept(opened -> opened.close().subscribe());
+        } else if (attempt < 3 && !runScope.isCancelled() && cancelledRun(e)) {
+          // Another run of this identity was opening the session and was cancelled meanwhile:
+          // its cancellation is not this run's, so this run opens the session itself.
+          continue;
         }
         throw e;
       }
@@ -84,6 +89,16 @@ final class ServerBinding {
             "MCP session with server '" + server.name() + "' was retired repeatedly while opening");
       }
     }
+  }
+
+  private static boolean cancelledRun(Throwable error) {
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof RunCancelledException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Drops the held session (it expired at the server or broke); the next use opens a new one. */

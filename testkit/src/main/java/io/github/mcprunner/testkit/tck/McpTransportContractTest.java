@@ -1585,6 +1585,91 @@ public abstract class McpTransportContractTest {
   }
 
   @Test
+  @Timeout(60)
+  void runWaitingForTheSessionAnotherRunOfItsIdentityOpensOutlivesThatRunsCancellation()
+      throws Exception {
+    // Both runs are alice's, so they share one session; the first opens it and hangs in its
+    // provider, the second waits for that opening. Cancelling the first must not fail the second.
+    EmbeddedMcpServer server = server(Mode.STATEFUL);
+    HangingProvider hanging = new HangingProvider("initialize");
+    McpHeaderProvider firstHangs =
+        new McpHeaderProvider() {
+          private final java.util.concurrent.atomic.AtomicBoolean first =
+              new java.util.concurrent.atomic.AtomicBoolean(true);
+
+          @Override
+          public String name() {
+            return "first-initialize-hangs";
+          }
+
+          @Override
+          public McpHeaders headers(HeaderContext context) {
+            return "initialize".equals(context.mcpMethod().orElse(null)) && first.getAndSet(false)
+                ? hanging.headers(context)
+                : McpHeaders.of("X-Hanging", "answered");
+          }
+        };
+    Runner runner = runner(firstHangs);
+    McpServerSpec spec =
+        spec(server)
+            .initializeTimeout(Duration.ofSeconds(60))
+            .requestTimeout(Duration.ofSeconds(60))
+            .build();
+    McpHeaders alice = McpHeaders.of("X-User-Id", "alice");
+    io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
+    CompletableFuture<RunResult> opener =
+        runner.runAsync(
+            agent(calling("whoami", "{}"), spec),
+            "hi",
+            io.github.mcprunner.RunOptions.builder()
+                .mcpHeaders(alice)
+                .cancellation(cancellation)
+                .build());
+    assertThat(hanging.entered.await(10, TimeUnit.SECONDS))
+        .as("the opener's provider ran")
+        .isTrue();
+    CompletableFuture<RunResult> waiter =
+        runner.runAsync(agent(calling("whoami", "{}"), spec), "hi", alice);
+    assertThat(waitingForASession(2, WAIT))
+        .as("both runs wait for the session the first one opens")
+        .isTrue();
+
+    cancellation.cancel();
+
+    assertThat(catchThrowable(() -> opener.get(WAIT.toSeconds(), TimeUnit.SECONDS)))
+        .hasCauseInstanceOf(io.github.mcprunner.RunCancelledException.class);
+    RunResult result = waiter.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(result.finalOutput()).startsWith("done: ").contains("alice");
+    List<RecordedRequest> initializes =
+        server.requests().stream().filter(r -> "initialize".equals(r.mcpMethod())).toList();
+    assertThat(initializes).hasSize(1);
+    assertThat(initializes.get(0).header("X-User-Id")).hasValue("alice");
+    assertThat(initializes.get(0).header("X-Hanging")).hasValue("answered");
+  }
+
+  /** Waits until {@code runs} threads wait in a run's acquisition of a session. */
+  private static boolean waitingForASession(int runs, Duration wait) throws InterruptedException {
+    long end = System.nanoTime() + wait.toNanos();
+    while (System.nanoTime() < end) {
+      long waiting =
+          Thread.getAllStackTraces().values().stream()
+              .filter(
+                  stack ->
+                      java.util.Arrays.stream(stack)
+                          .anyMatch(
+                              frame ->
+                                  frame.getClassName().endsWith(".ServerBinding")
+                                      && frame.getMethodName().equals("session")))
+              .count();
+      if (waiting >= runs) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  @Test
   void deleteOfASessionWhoseLatestRunWasCancelledIsSentWithItsIdentitysHeaders() throws Exception {
     // The session's own requests (GET stream, DELETE) take the headers of its identity's latest
     // run; that run being cancelled must not cancel them: the session outlives its runs.
