@@ -25,7 +25,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe; one spec serves every run. Agents of one runner that declare the
  * same server (name, URL, transport) with equal static headers, timeouts, session settings and
  * protocol share its pooled sessions; a spec that differs in any of these gets sessions of its own,
- * so every request carries the static headers and settings of the spec it was made for.
+ * so every request carries the static headers and settings of the spec it was made for. The runner
+ * keeps what it holds for each such spec (its session pool, its protocol state) until it is closed:
+ * build specs once, not per user or tenant; a value that differs per user or tenant belongs in
+ * per-run headers ({@code RunOptions}) or a header provider, which share one pool.
  */
 public final class McpServerSpec {
 
