@@ -96,12 +96,20 @@ final class CancellingTransport extends ForwardingTransport {
    * the session lives.
    */
   void forgetRun(RunScope run) {
-    for (Map.Entry<Object, Waiting> entry : waiting.entrySet()) {
-      Waiting request = entry.getValue();
-      if (request.run() == run && waiting.remove(entry.getKey(), request)) {
-        request.registration().run();
-      }
-    }
+    // The map's entry set removes through its own removeIf, safely under concurrent updates.
+    java.util.List<Waiting> forgotten = new java.util.ArrayList<>();
+    waiting
+        .entrySet()
+        .removeIf(
+            entry -> {
+              Waiting request = entry.getValue();
+              if (request.run() != run) {
+                return false;
+              }
+              forgotten.add(request);
+              return true;
+            });
+    forgotten.forEach(request -> request.registration().run());
   }
 
   /** Returns the number of requests waiting for an answer (for tests). */
