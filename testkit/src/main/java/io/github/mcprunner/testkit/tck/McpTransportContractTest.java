@@ -1618,13 +1618,7 @@ public abstract class McpTransportContractTest {
     McpHeaders alice = McpHeaders.of("X-User-Id", "alice");
     io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
     CompletableFuture<RunResult> opener =
-        runner.runAsync(
-            agent(calling("whoami", "{}"), spec),
-            "hi",
-            io.github.mcprunner.RunOptions.builder()
-                .mcpHeaders(alice)
-                .cancellation(cancellation)
-                .build());
+        runCancellable(runner, agent(calling("whoami", "{}"), spec), alice, cancellation);
     assertThat(hanging.entered.await(10, TimeUnit.SECONDS))
         .as("the opener's provider ran")
         .isTrue();
@@ -1645,6 +1639,21 @@ public abstract class McpTransportContractTest {
     assertThat(initializes).hasSize(1);
     assertThat(initializes.get(0).header("X-User-Id")).hasValue("alice");
     assertThat(initializes.get(0).header("X-Hanging")).hasValue("answered");
+  }
+
+  /** Starts a run with {@code headers} that {@code cancellation} can cancel. */
+  private static CompletableFuture<RunResult> runCancellable(
+      Runner runner,
+      Agent agent,
+      McpHeaders headers,
+      io.github.mcprunner.RunCancellation cancellation) {
+    return runner.runAsync(
+        agent,
+        "hi",
+        io.github.mcprunner.RunOptions.builder()
+            .mcpHeaders(headers)
+            .cancellation(cancellation)
+            .build());
   }
 
   /** Waits until {@code runs} threads wait in a run's acquisition of a session. */
@@ -1702,13 +1711,7 @@ public abstract class McpTransportContractTest {
     runner.run(agent(calling("whoami", "{}"), spec), "hi", alice);
     io.github.mcprunner.RunCancellation cancellation = new io.github.mcprunner.RunCancellation();
     CompletableFuture<RunResult> cancelled =
-        runner.runAsync(
-            agent(calling("block", "{}"), spec),
-            "hi",
-            io.github.mcprunner.RunOptions.builder()
-                .mcpHeaders(alice)
-                .cancellation(cancellation)
-                .build());
+        runCancellable(runner, agent(calling("block", "{}"), spec), alice, cancellation);
     try {
       assertThat(server.awaitBlockedCalls(1, WAIT)).as("the second run's call arrived").isTrue();
       cancellation.cancel();
