@@ -34,11 +34,12 @@ import io.github.mcprunner.model.ModelSettings;
 import io.github.mcprunner.model.Usage;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
+import io.github.mcprunner.testkit.RunEvents;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -228,8 +229,7 @@ class LangChain4jModelAgentLoopTest {
     RunStream stream =
         runner.runStreamed(
             agent(LangChain4jModel.of(streaming)), "Echo", McpHeaders.of("X-Tenant-Id", "acme"));
-    List<RunEvent> events = new CopyOnWriteArrayList<>();
-    stream.subscribe(collect(events));
+    List<RunEvent> events = RunEvents.of(stream, Duration.ofSeconds(30));
     RunResult result = stream.result().get(30, TimeUnit.SECONDS);
 
     assertThat(result.finalOutput()).isEqualTo("Hello from acme.");
@@ -254,8 +254,7 @@ class LangChain4jModelAgentLoopTest {
     ScriptedChatModel chat = new ScriptedChatModel().thenAnswer("Whole answer.");
 
     RunStream stream = runner.runStreamed(agent(LangChain4jModel.of(chat)), "hi");
-    List<RunEvent> events = new CopyOnWriteArrayList<>();
-    stream.subscribe(collect(events));
+    List<RunEvent> events = RunEvents.of(stream, Duration.ofSeconds(30));
     stream.result().get(30, TimeUnit.SECONDS);
 
     assertThat(events)
@@ -327,25 +326,5 @@ class LangChain4jModelAgentLoopTest {
         .filter(s -> s.name().equals(name))
         .findFirst()
         .orElseThrow();
-  }
-
-  private static Flow.Subscriber<RunEvent> collect(List<RunEvent> events) {
-    return new Flow.Subscriber<>() {
-      @Override
-      public void onSubscribe(Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
-      }
-
-      @Override
-      public void onNext(RunEvent item) {
-        events.add(item);
-      }
-
-      @Override
-      public void onError(Throwable throwable) {}
-
-      @Override
-      public void onComplete() {}
-    };
   }
 }

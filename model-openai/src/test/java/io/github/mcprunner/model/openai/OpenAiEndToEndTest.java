@@ -20,10 +20,10 @@ import io.github.mcprunner.model.Model;
 import io.github.mcprunner.model.Usage;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
+import io.github.mcprunner.testkit.RunEvents;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,8 +111,7 @@ class OpenAiEndToEndTest {
 
     RunStream stream =
         runner.runStreamed(agent(model), "Who am I?", McpHeaders.of("X-Tenant-Id", "acme"));
-    List<RunEvent> events = new CopyOnWriteArrayList<>();
-    stream.subscribe(collect(events));
+    List<RunEvent> events = RunEvents.of(stream, Duration.ofSeconds(30));
     RunResult result = stream.result().get(30, TimeUnit.SECONDS);
 
     assertThat(result.finalOutput()).isEqualTo("Hello from acme.");
@@ -174,25 +173,5 @@ class OpenAiEndToEndTest {
         .isInstanceOf(OpenAiModelException.class)
         .hasMessageContaining("refused the API key")
         .hasMessageNotContaining("sk-test");
-  }
-
-  private static Flow.Subscriber<RunEvent> collect(List<RunEvent> events) {
-    return new Flow.Subscriber<>() {
-      @Override
-      public void onSubscribe(Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
-      }
-
-      @Override
-      public void onNext(RunEvent item) {
-        events.add(item);
-      }
-
-      @Override
-      public void onError(Throwable throwable) {}
-
-      @Override
-      public void onComplete() {}
-    };
   }
 }

@@ -25,6 +25,7 @@ import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.EmbeddedMcpServer.Mode;
 import io.github.mcprunner.testkit.RecordedRequest;
+import io.github.mcprunner.testkit.RunEvents;
 import io.github.mcprunner.testkit.ScriptedModel;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.TypeRef;

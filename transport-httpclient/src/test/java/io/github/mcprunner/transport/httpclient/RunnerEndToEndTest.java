@@ -24,13 +24,13 @@ import io.github.mcprunner.headers.McpHeaderProvider;
 import io.github.mcprunner.headers.McpHeaders;
 import io.github.mcprunner.testkit.EmbeddedMcpServer;
 import io.github.mcprunner.testkit.RecordedRequest;
+import io.github.mcprunner.testkit.RunEvents;
 import io.github.mcprunner.testkit.ScriptedModel;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -122,8 +122,7 @@ class RunnerEndToEndTest {
     Agent agent = agent(whoamiThenAnswer(), spec(server).build());
 
     RunStream stream = runner.runStreamed(agent, "Who am I?", McpHeaders.of("X-Tenant-Id", "t1"));
-    List<RunEvent> events = new CopyOnWriteArrayList<>();
-    stream.subscribe(collect(events));
+    List<RunEvent> events = RunEvents.of(stream, Duration.ofSeconds(30));
     RunResult result = stream.result().get(30, TimeUnit.SECONDS);
 
     assertThat(result.finalOutput()).contains("t1");
@@ -614,25 +613,5 @@ class RunnerEndToEndTest {
 
   static String describe(RecordedRequest request) {
     return request.httpMethod() + " " + request.path() + " " + request.mcpMethod();
-  }
-
-  static Flow.Subscriber<RunEvent> collect(List<RunEvent> events) {
-    return new Flow.Subscriber<>() {
-      @Override
-      public void onSubscribe(Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
-      }
-
-      @Override
-      public void onNext(RunEvent item) {
-        events.add(item);
-      }
-
-      @Override
-      public void onError(Throwable throwable) {}
-
-      @Override
-      public void onComplete() {}
-    };
   }
 }

@@ -1,4 +1,4 @@
-package io.github.mcprunner.testkit.tck;
+package io.github.mcprunner.testkit;
 
 import io.github.mcprunner.RunEvent;
 import io.github.mcprunner.RunStream;
@@ -10,8 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
-/** Collects the events of a streamed run for the TCK's assertions. Not public API. */
-final class RunEvents {
+/** Collects the events of a streamed run, for tests that assert on them. */
+public final class RunEvents {
   private RunEvents() {}
 
   /**
@@ -19,7 +19,7 @@ final class RunEvents {
    * result or a failure, which the caller asserts on itself), waiting at most {@code wait} for
    * each.
    */
-  static List<RunEvent> of(RunStream stream, Duration wait) throws Exception {
+  public static List<RunEvent> of(RunStream stream, Duration wait) throws Exception {
     List<RunEvent> events = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     stream.subscribe(
